@@ -1,0 +1,216 @@
+// Package domain holds the words of the suggestion process: states, flags,
+// enumerations, the inputs of every action and the records they leave. It is
+// shared by the workflows, the activities, the store and the API, and it
+// depends on none of them.
+package domain
+
+import "time"
+
+// Status of a suggestion (DOMAIN.md section 3).
+type Status string
+
+const (
+	StatusSubmitted   Status = "submitted"
+	StatusReturned    Status = "returned"
+	StatusAccepted    Status = "accepted"
+	StatusHandling    Status = "handling"
+	StatusReplied     Status = "replied"
+	StatusRehandling  Status = "rehandling"
+	StatusFollowingUp Status = "following_up"
+	StatusClosed      Status = "closed"
+)
+
+// Statuses lists every status, for validation and documentation.
+var Statuses = []Status{StatusSubmitted, StatusReturned, StatusAccepted, StatusHandling,
+	StatusReplied, StatusRehandling, StatusFollowingUp, StatusClosed}
+
+// Flags beside the state.
+const (
+	FlagOverdue          = "overdue"
+	FlagEscalated        = "escalated"
+	FlagExtensionPending = "extension_pending"
+)
+
+// Enumerations accepted by the API. Each list is the set of valid values.
+var (
+	Kinds            = []string{"suggestion", "motion", "criticism"}
+	SubmittedIn      = []string{"session", "recess"}
+	ReviewDecisions  = []string{"accept", "return"}
+	ConsultMethods   = []string{"in_person", "phone", "on_site", "video"}
+	ResultClasses    = []string{"A", "B", "C", "D"}
+	RatingValues     = []string{"satisfied", "basically_satisfied", "unsatisfied"}
+	DeputyLevels     = []string{"township", "county"}
+	MeetingReasons   = []string{"overdue", "unsatisfied", "manual"}
+	ReturnCategories = []string{"outside_competence", "personal_affair", "court_case", "forwarded_letter", "no_content", "other"}
+)
+
+// Rating values.
+const (
+	Satisfied          = "satisfied"
+	BasicallySatisfied = "basically_satisfied"
+	Unsatisfied        = "unsatisfied"
+)
+
+// How a closed suggestion ended.
+const (
+	ClosedSatisfied   = "satisfied"
+	ClosedNoFeedback  = "no_feedback"
+	ClosedCompleted   = "completed"
+	ClosedUnfulfilled = "unfulfillable"
+)
+
+// Meeting statuses.
+const (
+	MeetingScheduled = "scheduled"
+	MeetingHeld      = "held"
+)
+
+// Actor is who did something: an account, or the system itself.
+type Actor struct {
+	ID   string `json:"id"`
+	Role string `json:"role"`
+}
+
+// System is the actor of everything the workflows do by themselves.
+var System = Actor{ID: "system", Role: "system"}
+
+// Deputy is a deputy of the congress.
+type Deputy struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Level string `json:"level"`
+	Group string `json:"group"`
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// Unit is a handling unit.
+type Unit struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Head  string `json:"head"`
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// SubmitInput is what a deputy, or staff on a deputy's behalf, submits.
+type SubmitInput struct {
+	Title        string   `json:"title" validate:"required,max=200"`
+	Content      string   `json:"content" validate:"required,max=20000"`
+	Kind         string   `json:"kind" validate:"required,oneof=suggestion motion criticism"`
+	Category     string   `json:"category" validate:"max=100"`
+	LeadDeputyID string   `json:"lead_deputy_id" validate:"required,max=64"`
+	CoSignerIDs  []string `json:"co_signer_ids" validate:"max=100,dive,required,max=64"`
+	SubmittedIn  string   `json:"submitted_in" validate:"required,oneof=session recess"`
+	// Opinions are the constituents' opinions the suggestion grew from; they
+	// are personal data and stay inside the database.
+	Opinions []string `json:"opinions,omitempty" validate:"max=50,dive,max=5000"`
+	// RequestHash identifies the request body, so that a reused
+	// Idempotency-Key with a different body is refused.
+	RequestHash string `json:"request_hash,omitempty"`
+	Actor       Actor  `json:"actor"`
+}
+
+// ReviewInput accepts or returns a submitted suggestion.
+type ReviewInput struct {
+	Decision       string `json:"decision" validate:"required,oneof=accept return"`
+	Reason         string `json:"reason" validate:"max=2000"`
+	ReturnCategory string `json:"return_category,omitempty" validate:"omitempty,oneof=outside_competence personal_affair court_case forwarded_letter no_content other"`
+	Actor          Actor  `json:"actor"`
+}
+
+// AssignInput hands an accepted suggestion to its units (三落实).
+type AssignInput struct {
+	LeadUnitID string   `json:"lead_unit_id" validate:"required,max=64"`
+	CoUnitIDs  []string `json:"co_unit_ids" validate:"max=20,dive,required,max=64"`
+	Leader     string   `json:"leader" validate:"required,max=100"`
+	Handler    string   `json:"handler" validate:"required,max=100"`
+	Complex    bool     `json:"complex"`
+	Actor      Actor    `json:"actor"`
+}
+
+// AssignmentReturnInput is a unit's request to return a wrong assignment.
+type AssignmentReturnInput struct {
+	Reason string `json:"reason" validate:"required,max=2000"`
+	Actor  Actor  `json:"actor"`
+}
+
+// CoOpinionInput is a co-handling unit's opinion to the lead unit.
+type CoOpinionInput struct {
+	UnitID  string `json:"unit_id" validate:"required,max=64"`
+	Content string `json:"content" validate:"required,max=10000"`
+	Actor   Actor  `json:"actor"`
+}
+
+// ConsultationInput records a consultation (面商) with the deputy.
+type ConsultationInput struct {
+	HeldAt       time.Time `json:"held_at" validate:"required"`
+	Method       string    `json:"method" validate:"required,oneof=in_person phone on_site video"`
+	Participants []string  `json:"participants" validate:"max=50,dive,required,max=100"`
+	Notes        string    `json:"notes" validate:"max=10000"`
+	Actor        Actor     `json:"actor"`
+}
+
+// ProgressReportInput is a unit's interim report.
+type ProgressReportInput struct {
+	Content string `json:"content" validate:"required,max=10000"`
+	Actor   Actor  `json:"actor"`
+}
+
+// ExtensionRequestInput is a written extension request (延办反馈书).
+type ExtensionRequestInput struct {
+	Reason   string    `json:"reason" validate:"required,max=5000"`
+	Measures string    `json:"measures" validate:"required,max=5000"`
+	NewDueAt time.Time `json:"new_due_at" validate:"required"`
+	Actor    Actor     `json:"actor"`
+}
+
+// ExtensionDecisionInput is the presidium's decision on a pending request.
+type ExtensionDecisionInput struct {
+	Approve *bool  `json:"approve" validate:"required"`
+	Comment string `json:"comment" validate:"max=2000"`
+	Actor   Actor  `json:"actor"`
+}
+
+// ReplyInput is the lead unit's reply.
+type ReplyInput struct {
+	ResultClass string     `json:"result_class" validate:"required,oneof=A B C D"`
+	Content     string     `json:"content" validate:"required,max=20000"`
+	PromisedAt  *time.Time `json:"promised_at"`
+	Actor       Actor      `json:"actor"`
+}
+
+// RatingInput is a deputy's rating of the reply.
+type RatingInput struct {
+	DeputyID string `json:"deputy_id" validate:"required,max=64"`
+	Attitude string `json:"attitude" validate:"required,oneof=satisfied basically_satisfied unsatisfied"`
+	Result   string `json:"result" validate:"required,oneof=satisfied basically_satisfied unsatisfied"`
+	Reasons  string `json:"reasons" validate:"max=5000"`
+	Actor    Actor  `json:"actor"`
+}
+
+// CompletionInput reports a B or C promise completed, or, with Kept false,
+// that it can no longer be kept (a statement signed by the unit head).
+type CompletionInput struct {
+	Content  string `json:"content" validate:"required,max=10000"`
+	Evidence string `json:"evidence" validate:"max=10000"`
+	Kept     *bool  `json:"kept"`
+	SignedBy string `json:"signed_by" validate:"max=100"`
+	Actor    Actor  `json:"actor"`
+}
+
+// CallMeetingInput is staff calling an escalation meeting.
+type CallMeetingInput struct {
+	SuggestionID string    `json:"suggestion_id" validate:"required,max=64"`
+	ScheduledAt  time.Time `json:"scheduled_at" validate:"required"`
+	Place        string    `json:"place" validate:"max=200"`
+	Agenda       string    `json:"agenda" validate:"max=5000"`
+	Actor        Actor     `json:"actor"`
+}
+
+// MinutesInput records what an escalation meeting decided.
+type MinutesInput struct {
+	Content string `json:"content" validate:"required,max=20000"`
+	Outcome string `json:"outcome" validate:"required,max=2000"`
+	Actor   Actor  `json:"actor"`
+}

@@ -1,0 +1,271 @@
+package domain
+
+import "time"
+
+// Assignment names the units and the accountable people (三落实).
+type Assignment struct {
+	LeadUnitID string    `json:"lead_unit_id"`
+	CoUnitIDs  []string  `json:"co_unit_ids"`
+	Leader     string    `json:"leader"`
+	Handler    string    `json:"handler"`
+	Complex    bool      `json:"complex"`
+	AssignedAt time.Time `json:"assigned_at"`
+}
+
+// Reply is the lead unit's answer in one round.
+type Reply struct {
+	ID          string     `json:"id"`
+	Round       int        `json:"round"`
+	ResultClass string     `json:"result_class"`
+	Content     string     `json:"content"`
+	PromisedAt  *time.Time `json:"promised_at,omitempty"`
+	RepliedAt   time.Time  `json:"replied_at"`
+	DueAt       time.Time  `json:"due_at"`
+	OnTime      bool       `json:"on_time"`
+	Consulted   bool       `json:"consulted"`
+}
+
+// Rating is one deputy's rating of one round's reply.
+type Rating struct {
+	ID       string    `json:"id"`
+	Round    int       `json:"round"`
+	DeputyID string    `json:"deputy_id"`
+	Lead     bool      `json:"lead"`
+	Attitude string    `json:"attitude"`
+	Result   string    `json:"result"`
+	Reasons  string    `json:"reasons,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Consultation is a recorded 面商.
+type Consultation struct {
+	ID           string    `json:"id"`
+	Round        int       `json:"round"`
+	HeldAt       time.Time `json:"held_at"`
+	Method       string    `json:"method"`
+	Participants []string  `json:"participants"`
+	Notes        string    `json:"notes"`
+	RecordedAt   time.Time `json:"recorded_at"`
+}
+
+// ProgressReport is a unit's interim report.
+type ProgressReport struct {
+	ID      string    `json:"id"`
+	Round   int       `json:"round"`
+	Content string    `json:"content"`
+	At      time.Time `json:"at"`
+}
+
+// ExtensionRequest is a written extension request and its decision.
+type ExtensionRequest struct {
+	ID        string     `json:"id"`
+	Round     int        `json:"round"`
+	Reason    string     `json:"reason"`
+	Measures  string     `json:"measures"`
+	OldDueAt  time.Time  `json:"old_due_at"`
+	NewDueAt  time.Time  `json:"new_due_at"`
+	At        time.Time  `json:"at"`
+	Decision  string     `json:"decision,omitempty"` // approved, rejected; empty while pending
+	Comment   string     `json:"comment,omitempty"`
+	DecidedAt *time.Time `json:"decided_at,omitempty"`
+}
+
+// CoOpinion is a co-handling unit's opinion.
+type CoOpinion struct {
+	ID      string    `json:"id"`
+	UnitID  string    `json:"unit_id"`
+	Content string    `json:"content"`
+	At      time.Time `json:"at"`
+}
+
+// Completion reports the end of a B or C promise.
+type Completion struct {
+	ID       string    `json:"id"`
+	Content  string    `json:"content"`
+	Evidence string    `json:"evidence"`
+	Kept     bool      `json:"kept"`
+	SignedBy string    `json:"signed_by,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Round is one handling round: the first, and one per re-handling.
+type Round struct {
+	ID        string     `json:"id"`
+	Number    int        `json:"number"`
+	StartedAt time.Time  `json:"started_at"`
+	DueAt     time.Time  `json:"due_at"`
+	Overdue   bool       `json:"overdue"`
+	RepliedAt *time.Time `json:"replied_at,omitempty"`
+}
+
+// MeetingRef is what a suggestion knows of one of its meetings.
+type MeetingRef struct {
+	ID          string    `json:"id"`
+	Reason      string    `json:"reason"`
+	ScheduledAt time.Time `json:"scheduled_at"`
+	Status      string    `json:"status"`
+}
+
+// Suggestion is the state of one case as its workflow holds it. The
+// workflow returns it from every action and the store keeps it as the read
+// model.
+type Suggestion struct {
+	ID             string      `json:"id"`
+	Number         string      `json:"number"`
+	Title          string      `json:"title"`
+	Content        string      `json:"content"`
+	Kind           string      `json:"kind"`
+	Category       string      `json:"category"`
+	LeadDeputyID   string      `json:"lead_deputy_id"`
+	CoSignerIDs    []string    `json:"co_signer_ids"`
+	SubmittedIn    string      `json:"submitted_in"`
+	Status         Status      `json:"status"`
+	Overdue        bool        `json:"overdue"`
+	Escalated      bool        `json:"escalated"`
+	SubmittedAt    time.Time   `json:"submitted_at"`
+	ReviewDueAt    time.Time   `json:"review_due_at"`
+	ReturnReason   string      `json:"return_reason,omitempty"`
+	Assignment     *Assignment `json:"assignment,omitempty"`
+	Round          int         `json:"round"`
+	RoundStartedAt time.Time   `json:"round_started_at"`
+	// DueAt is the reply due time of the current round; FirstDueAt is the
+	// round's due time before any extension, from which the cap counts.
+	DueAt            *time.Time        `json:"due_at,omitempty"`
+	DueExplanation   string            `json:"due_explanation,omitempty"`
+	FirstDueAt       *time.Time        `json:"first_due_at,omitempty"`
+	PendingExtension *ExtensionRequest `json:"pending_extension,omitempty"`
+	Consulted        bool              `json:"consulted"`
+	Consultations    int               `json:"consultations"`
+	CoOpinionUnits   []string          `json:"co_opinion_units,omitempty"`
+	ProgressDueAt    *time.Time        `json:"progress_due_at,omitempty"`
+	ProgressMissed   int               `json:"progress_missed"`
+	Reply            *Reply            `json:"reply,omitempty"`
+	RatingDueAt      *time.Time        `json:"rating_due_at,omitempty"`
+	Ratings          []Rating          `json:"ratings,omitempty"`
+	Unsatisfied      int               `json:"unsatisfied"`
+	Meetings         []MeetingRef      `json:"meetings,omitempty"`
+	Completion       *Completion       `json:"completion,omitempty"`
+	ClosedAt         *time.Time        `json:"closed_at,omitempty"`
+	ClosedAs         string            `json:"closed_as,omitempty"`
+	RequestHash      string            `json:"request_hash,omitempty"`
+	// Seq numbers the events the workflow has written, so that every record
+	// has a deterministic id and a retried activity writes nothing twice.
+	Seq int `json:"seq"`
+	// Done holds the keys of the timed steps already taken, so that a
+	// reminder is sent once even across continue-as-new.
+	Done []string `json:"done,omitempty"`
+}
+
+// Flags returns the flags beside the state, in a stable order.
+func (s *Suggestion) Flags() []string {
+	flags := []string{}
+	if s.Overdue {
+		flags = append(flags, FlagOverdue)
+	}
+	if s.Escalated {
+		flags = append(flags, FlagEscalated)
+	}
+	if s.PendingExtension != nil {
+		flags = append(flags, FlagExtensionPending)
+	}
+	return flags
+}
+
+// LeadUnitID is the lead unit, or empty before assignment.
+func (s *Suggestion) LeadUnitID() string {
+	if s.Assignment == nil {
+		return ""
+	}
+	return s.Assignment.LeadUnitID
+}
+
+// Event is one line of a case's timeline.
+type Event struct {
+	ID           string    `json:"id"`
+	SuggestionID string    `json:"suggestion_id"`
+	MeetingID    string    `json:"meeting_id,omitempty"`
+	At           time.Time `json:"at"`
+	Actor        Actor     `json:"actor"`
+	Type         string    `json:"type"`
+	Detail       string    `json:"detail"`
+}
+
+// Notice is a message the rules call for. The workflow says what and to
+// whom; the activity renders the Chinese text and writes it to the outbox.
+type Notice struct {
+	ID           string            `json:"id"`
+	Kind         string            `json:"kind"`
+	SuggestionID string            `json:"suggestion_id"`
+	MeetingID    string            `json:"meeting_id,omitempty"`
+	Recipients   []string          `json:"recipients"`
+	Data         map[string]string `json:"data,omitempty"`
+	At           time.Time         `json:"at"`
+}
+
+// Recipients of notices: resolved to people and addresses by the activity.
+const (
+	RecipientPresidium = "presidium"
+)
+
+// RecipientUnit is a unit's handler; RecipientUnitLeader its leader in
+// charge; RecipientUnitHead its head; RecipientDeputy a deputy.
+func RecipientUnit(id string) string       { return "unit:" + id }
+func RecipientUnitLeader(id string) string { return "unit_leader:" + id }
+func RecipientUnitHead(id string) string   { return "unit_head:" + id }
+func RecipientDeputy(id string) string     { return "deputy:" + id }
+
+// Meeting is an escalation meeting (约见).
+type Meeting struct {
+	ID           string     `json:"id"`
+	SuggestionID string     `json:"suggestion_id"`
+	Number       string     `json:"number"`
+	Title        string     `json:"title"`
+	Reason       string     `json:"reason"`
+	CalledAt     time.Time  `json:"called_at"`
+	ScheduledAt  time.Time  `json:"scheduled_at"`
+	Place        string     `json:"place"`
+	Agenda       string     `json:"agenda"`
+	UnitID       string     `json:"unit_id"`
+	DeputyIDs    []string   `json:"deputy_ids"`
+	Attendees    []string   `json:"attendees"`
+	Status       string     `json:"status"`
+	NoticeSentAt *time.Time `json:"notice_sent_at,omitempty"`
+	Minutes      string     `json:"minutes,omitempty"`
+	Outcome      string     `json:"outcome,omitempty"`
+	HeldAt       *time.Time `json:"held_at,omitempty"`
+	Seq          int        `json:"seq"`
+	Done         []string   `json:"done,omitempty"`
+}
+
+// Step is what one action or timed step of a workflow writes, in one
+// transaction: the new state, its timeline events, the records it created
+// and the notices it queued. Every id in it is deterministic.
+type Step struct {
+	Suggestion     *Suggestion       `json:"suggestion,omitempty"`
+	Meeting        *Meeting          `json:"meeting,omitempty"`
+	Events         []Event           `json:"events,omitempty"`
+	Notices        []Notice          `json:"notices,omitempty"`
+	Round          *Round            `json:"round,omitempty"`
+	Consultation   *Consultation     `json:"consultation,omitempty"`
+	ProgressReport *ProgressReport   `json:"progress_report,omitempty"`
+	Extension      *ExtensionRequest `json:"extension,omitempty"`
+	Reply          *Reply            `json:"reply,omitempty"`
+	Rating         *Rating           `json:"rating,omitempty"`
+	CoOpinion      *CoOpinion        `json:"co_opinion,omitempty"`
+	Completion     *Completion       `json:"completion,omitempty"`
+}
+
+// Message is one rendered notice to one recipient, in the outbox.
+type Message struct {
+	ID           string    `json:"id"`
+	NoticeID     string    `json:"notice_id"`
+	SuggestionID string    `json:"suggestion_id"`
+	MeetingID    string    `json:"meeting_id,omitempty"`
+	Kind         string    `json:"kind"`
+	Recipient    string    `json:"recipient"`
+	Channel      string    `json:"channel"`
+	Subject      string    `json:"subject"`
+	Body         string    `json:"body"`
+	Status       string    `json:"status"`
+	CreatedAt    time.Time `json:"created_at"`
+}

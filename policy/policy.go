@@ -1,0 +1,210 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Policy is the set of rule values. It travels with each workflow as JSON,
+// so a running case keeps the rules it started under.
+type Policy struct {
+	Timezone                 string     `json:"timezone" yaml:"timezone"`
+	ReviewWithin             Duration   `json:"review_within" yaml:"review_within"`
+	ReturnAssignmentWithin   Duration   `json:"return_assignment_within" yaml:"return_assignment_within"`
+	CoOpinionWithin          Duration   `json:"co_opinion_within" yaml:"co_opinion_within"`
+	ReplyWithin              Duration   `json:"reply_within" yaml:"reply_within"`
+	ReplyWithinComplex       Duration   `json:"reply_within_complex" yaml:"reply_within_complex"`
+	RemindBeforeDue          []Duration `json:"remind_before_due" yaml:"remind_before_due"`
+	ProgressReportEvery      Duration   `json:"progress_report_every" yaml:"progress_report_every"`
+	ProgressReportGrace      Duration   `json:"progress_report_grace" yaml:"progress_report_grace"`
+	ExtensionMax             Duration   `json:"extension_max" yaml:"extension_max"`
+	EvaluationWithin         Duration   `json:"evaluation_within" yaml:"evaluation_within"`
+	EvaluationGrace          Duration   `json:"evaluation_grace" yaml:"evaluation_grace"`
+	RehandleWithin           Duration   `json:"rehandle_within" yaml:"rehandle_within"`
+	EscalateAfterUnsatisfied int        `json:"escalate_after_unsatisfied" yaml:"escalate_after_unsatisfied"`
+	MeetingWithin            Duration   `json:"meeting_within" yaml:"meeting_within"`
+	MeetingNoticeAhead       Duration   `json:"meeting_notice_ahead" yaml:"meeting_notice_ahead"`
+	MeetingRemindBefore      Duration   `json:"meeting_remind_before" yaml:"meeting_remind_before"`
+	MeetingPlace             string     `json:"meeting_place" yaml:"meeting_place"`
+	QuietHours               string     `json:"quiet_hours" yaml:"quiet_hours"`
+}
+
+// Default is the built-in policy, from DOMAIN.md.
+func Default() Policy {
+	return Policy{
+		Timezone:                 "Asia/Shanghai",
+		ReviewWithin:             MustDuration("7wd"),
+		ReturnAssignmentWithin:   MustDuration("7wd"),
+		CoOpinionWithin:          MustDuration("P1M"),
+		ReplyWithin:              MustDuration("P3M"),
+		ReplyWithinComplex:       MustDuration("P6M"),
+		RemindBeforeDue:          []Duration{MustDuration("P30D"), MustDuration("P7D"), MustDuration("P1D")},
+		ProgressReportEvery:      MustDuration("P2M"),
+		ProgressReportGrace:      MustDuration("P7D"),
+		ExtensionMax:             MustDuration("P3M"),
+		EvaluationWithin:         MustDuration("20wd"),
+		EvaluationGrace:          MustDuration("5wd"),
+		RehandleWithin:           MustDuration("P1M"),
+		EscalateAfterUnsatisfied: 2,
+		MeetingWithin:            MustDuration("P7D"),
+		MeetingNoticeAhead:       MustDuration("P3D"),
+		MeetingRemindBefore:      MustDuration("P1D"),
+		MeetingPlace:             "人大主席团会议室",
+		QuietHours:               "21:00-08:00",
+	}
+}
+
+var quietPattern = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
+
+// Validate checks the values that parsing alone does not, naming the key.
+func (p Policy) Validate() error {
+	if p.Timezone == "" {
+		return errors.New("timezone: must not be empty")
+	}
+	if _, err := time.LoadLocation(p.Timezone); err != nil {
+		return fmt.Errorf("timezone: unknown time zone %q", p.Timezone)
+	}
+	for key, d := range map[string]Duration{
+		"review_within": p.ReviewWithin, "return_assignment_within": p.ReturnAssignmentWithin,
+		"co_opinion_within": p.CoOpinionWithin, "reply_within": p.ReplyWithin,
+		"reply_within_complex": p.ReplyWithinComplex, "progress_report_every": p.ProgressReportEvery,
+		"progress_report_grace": p.ProgressReportGrace, "extension_max": p.ExtensionMax,
+		"evaluation_within": p.EvaluationWithin, "evaluation_grace": p.EvaluationGrace,
+		"rehandle_within": p.RehandleWithin, "meeting_within": p.MeetingWithin,
+		"meeting_notice_ahead": p.MeetingNoticeAhead, "meeting_remind_before": p.MeetingRemindBefore,
+	} {
+		if d.IsZero() {
+			return fmt.Errorf("%s: must be a positive duration", key)
+		}
+	}
+	if p.EscalateAfterUnsatisfied < 1 || p.EscalateAfterUnsatisfied > 100 {
+		return fmt.Errorf("escalate_after_unsatisfied: must be a count from 1 to 100, got %d", p.EscalateAfterUnsatisfied)
+	}
+	if len(p.RemindBeforeDue) > 10 {
+		return errors.New("remind_before_due: at most 10 reminders")
+	}
+	for _, d := range p.RemindBeforeDue {
+		if d.IsZero() {
+			return errors.New("remind_before_due: every reminder must be a positive duration")
+		}
+	}
+	if p.QuietHours != "" && !quietPattern.MatchString(p.QuietHours) {
+		return fmt.Errorf("quiet_hours: %q is not HH:MM-HH:MM", p.QuietHours)
+	}
+	if p.MeetingPlace == "" || len(p.MeetingPlace) > 200 {
+		return errors.New("meeting_place: must be 1 to 200 characters")
+	}
+	return nil
+}
+
+// Location is the township's time zone.
+func (p Policy) Location() *time.Location {
+	loc, err := time.LoadLocation(p.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Calendar is the working-day calendar in force.
+func (p Policy) Calendar() Calendar { return Weekends{} }
+
+// Due computes the deadline of d from t under this policy.
+func (p Policy) Due(t time.Time, d Duration) Deadline {
+	return Due(t, d, p.Location(), p.Calendar())
+}
+
+// Before is d before t under this policy.
+func (p Policy) Before(t time.Time, d Duration) time.Time {
+	return Before(t, d, p.Location(), p.Calendar())
+}
+
+// Load reads the built-in defaults, then the YAML file at path if any. An
+// unknown key or a bad value is an error that names the key.
+func Load(path string) (Policy, error) {
+	p := Default()
+	if path == "" {
+		return p, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return p, fmt.Errorf("policy file: %w", err)
+	}
+	return Parse(raw, p)
+}
+
+// Parse overlays YAML on base.
+func Parse(raw []byte, base Policy) (Policy, error) {
+	var node yaml.Node
+	if err := yaml.Unmarshal(raw, &node); err != nil {
+		return base, fmt.Errorf("policy file: %w", err)
+	}
+	if len(node.Content) == 0 {
+		return base, base.Validate()
+	}
+	doc := node.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return base, errors.New("policy file: must be a mapping of keys to values")
+	}
+	known := knownKeys()
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		key := doc.Content[i].Value
+		if !known[key] {
+			return base, fmt.Errorf("policy file: unknown key %q", key)
+		}
+	}
+	// Decode key by key so that an error names its key.
+	p := base
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		key, val := doc.Content[i].Value, doc.Content[i+1]
+		var one bytes.Buffer
+		enc := yaml.NewEncoder(&one)
+		if err := enc.Encode(map[string]*yaml.Node{key: val}); err != nil {
+			return base, fmt.Errorf("%s: %w", key, err)
+		}
+		dec := yaml.NewDecoder(&one)
+		dec.KnownFields(true)
+		if err := dec.Decode(&p); err != nil {
+			return base, fmt.Errorf("%s: %s", key, cleanYAMLError(err))
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return base, err
+	}
+	return p, nil
+}
+
+func cleanYAMLError(err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, "yaml: unmarshal errors:\n")
+	return strings.TrimSpace(s)
+}
+
+func knownKeys() map[string]bool {
+	keys := map[string]bool{}
+	for _, k := range Keys() {
+		keys[k] = true
+	}
+	return keys
+}
+
+// Keys lists every policy key.
+func Keys() []string {
+	return []string{"timezone", "review_within", "return_assignment_within", "co_opinion_within",
+		"reply_within", "reply_within_complex", "remind_before_due", "progress_report_every",
+		"progress_report_grace", "extension_max", "evaluation_within", "evaluation_grace",
+		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",
+		"meeting_remind_before", "meeting_place", "quiet_hours"}
+}
+
+// After is d after t, exactly, under this policy.
+func (p Policy) After(t time.Time, d Duration) time.Time {
+	return After(t, d, p.Location(), p.Calendar())
+}

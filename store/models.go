@@ -1,0 +1,255 @@
+// Package store is the persistence code: GORM models, migrations and every
+// query. Nothing outside this package touches GORM.
+package store
+
+import "time"
+
+// Each model is a table. Ids are strings made by the application, so a
+// retried write finds its row instead of adding a second one.
+
+type deputyRow struct {
+	ID        string `gorm:"primaryKey;size:64"`
+	Name      string `gorm:"size:100;not null"`
+	Level     string `gorm:"size:20;not null"`
+	Group     string `gorm:"column:group_name;size:100"`
+	Phone     string `gorm:"size:40"`
+	Email     string `gorm:"size:200"`
+	CreatedAt time.Time
+}
+
+func (deputyRow) TableName() string { return "deputies" }
+
+type unitRow struct {
+	ID        string `gorm:"primaryKey;size:64"`
+	Name      string `gorm:"size:200;not null;uniqueIndex"`
+	Head      string `gorm:"size:100"`
+	Phone     string `gorm:"size:40"`
+	Email     string `gorm:"size:200"`
+	CreatedAt time.Time
+}
+
+func (unitRow) TableName() string { return "units" }
+
+type suggestionRow struct {
+	ID               string `gorm:"primaryKey;size:64"`
+	Number           string `gorm:"size:32;uniqueIndex"`
+	Title            string `gorm:"size:400;not null"`
+	Kind             string `gorm:"size:20"`
+	Category         string `gorm:"size:100"`
+	LeadDeputyID     string `gorm:"size:64;index"`
+	SubmittedIn      string `gorm:"size:20"`
+	Status           string `gorm:"size:20;index"`
+	Overdue          bool   `gorm:"index"`
+	Escalated        bool
+	ExtensionPending bool
+	LeadUnitID       string `gorm:"size:64;index"`
+	Round            int
+	DueAt            *time.Time `gorm:"index"`
+	SubmittedAt      time.Time  `gorm:"index"`
+	ClosedAt         *time.Time
+	ClosedAs         string `gorm:"size:20"`
+	// Seq is the workflow's event counter when this row was written; an
+	// older write never replaces a newer one.
+	Seq       int
+	State     string `gorm:"type:mediumtext"`
+	UpdatedAt time.Time
+}
+
+func (suggestionRow) TableName() string { return "suggestions" }
+
+// partyRow links a suggestion to the deputies and units on it, for lists.
+type partyRow struct {
+	SuggestionID string `gorm:"primaryKey;size:64"`
+	PartyID      string `gorm:"primaryKey;size:64;index"`
+	Role         string `gorm:"primaryKey;size:20"`
+}
+
+func (partyRow) TableName() string { return "suggestion_parties" }
+
+type opinionRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	Content      string `gorm:"type:text"`
+	CreatedAt    time.Time
+}
+
+func (opinionRow) TableName() string { return "constituent_opinions" }
+
+type roundRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	Number       int
+	StartedAt    time.Time
+	DueAt        time.Time
+	Overdue      bool
+	RepliedAt    *time.Time
+}
+
+func (roundRow) TableName() string { return "rounds" }
+
+type consultationRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	Round        int
+	HeldAt       time.Time
+	Method       string `gorm:"size:20"`
+	Participants string `gorm:"type:text"`
+	Notes        string `gorm:"type:text"`
+	RecordedAt   time.Time
+}
+
+func (consultationRow) TableName() string { return "consultations" }
+
+type progressReportRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	Round        int
+	Content      string `gorm:"type:text"`
+	At           time.Time
+}
+
+func (progressReportRow) TableName() string { return "progress_reports" }
+
+type extensionRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	Round        int
+	Reason       string `gorm:"type:text"`
+	Measures     string `gorm:"type:text"`
+	OldDueAt     time.Time
+	NewDueAt     time.Time
+	At           time.Time
+	Decision     string `gorm:"size:20"`
+	Comment      string `gorm:"type:text"`
+	DecidedAt    *time.Time
+}
+
+func (extensionRow) TableName() string { return "extension_requests" }
+
+type replyRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	Round        int
+	ResultClass  string `gorm:"size:2"`
+	Content      string `gorm:"type:mediumtext"`
+	PromisedAt   *time.Time
+	RepliedAt    time.Time `gorm:"index"`
+	DueAt        time.Time
+	OnTime       bool
+	Consulted    bool
+}
+
+func (replyRow) TableName() string { return "replies" }
+
+type ratingRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	Round        int
+	DeputyID     string `gorm:"size:64;index"`
+	Lead         bool
+	Attitude     string `gorm:"size:20"`
+	Result       string `gorm:"size:20"`
+	Reasons      string `gorm:"type:text"`
+	At           time.Time
+}
+
+func (ratingRow) TableName() string { return "ratings" }
+
+type coOpinionRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	UnitID       string `gorm:"size:64"`
+	Content      string `gorm:"type:text"`
+	At           time.Time
+}
+
+func (coOpinionRow) TableName() string { return "co_opinions" }
+
+type completionRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	Content      string `gorm:"type:text"`
+	Evidence     string `gorm:"type:text"`
+	Kept         bool
+	SignedBy     string `gorm:"size:100"`
+	At           time.Time
+}
+
+func (completionRow) TableName() string { return "completions" }
+
+type meetingRow struct {
+	ID           string `gorm:"primaryKey;size:80"`
+	SuggestionID string `gorm:"size:64;index"`
+	Reason       string `gorm:"size:20"`
+	Status       string `gorm:"size:20;index"`
+	ScheduledAt  time.Time
+	Seq          int
+	State        string `gorm:"type:mediumtext"`
+	UpdatedAt    time.Time
+}
+
+func (meetingRow) TableName() string { return "meetings" }
+
+type eventRow struct {
+	ID           string `gorm:"primaryKey;size:100"`
+	SuggestionID string `gorm:"size:64;index:idx_events_suggestion_at,priority:1"`
+	MeetingID    string `gorm:"size:80"`
+	At           time.Time `gorm:"index:idx_events_suggestion_at,priority:2;index"`
+	ActorID      string    `gorm:"size:64;index"`
+	ActorRole    string    `gorm:"size:20"`
+	Type         string    `gorm:"size:40"`
+	Detail       string    `gorm:"type:text"`
+}
+
+func (eventRow) TableName() string { return "timeline_events" }
+
+type outboxRow struct {
+	ID           string `gorm:"primaryKey;size:200"`
+	NoticeID     string `gorm:"size:100;index"`
+	SuggestionID string `gorm:"size:64;index"`
+	MeetingID    string `gorm:"size:80"`
+	Kind         string `gorm:"size:40"`
+	Recipient    string `gorm:"size:100;index"`
+	Channel      string `gorm:"size:20"`
+	Subject      string `gorm:"size:400"`
+	Body         string `gorm:"type:text"`
+	Status       string `gorm:"size:20;index"`
+	CreatedAt    time.Time
+}
+
+func (outboxRow) TableName() string { return "outbox" }
+
+type accountRow struct {
+	ID        string `gorm:"primaryKey;size:64"`
+	Role      string `gorm:"size:20"`
+	Name      string `gorm:"size:100"`
+	UnitID    string `gorm:"size:64"`
+	DeputyID  string `gorm:"size:64"`
+	CreatedAt time.Time
+}
+
+func (accountRow) TableName() string { return "accounts" }
+
+type tokenRow struct {
+	ID        string `gorm:"primaryKey;size:64"`
+	AccountID string `gorm:"size:64;index"`
+	Hash      string `gorm:"size:64;uniqueIndex"`
+	ExpiresAt *time.Time
+	RevokedAt *time.Time
+	CreatedAt time.Time
+}
+
+func (tokenRow) TableName() string { return "tokens" }
+
+type counterRow struct {
+	Name  string `gorm:"primaryKey;size:64"`
+	Value int64
+}
+
+func (counterRow) TableName() string { return "counters" }
+
+func allModels() []any {
+	return []any{&deputyRow{}, &unitRow{}, &suggestionRow{}, &partyRow{}, &opinionRow{}, &roundRow{},
+		&consultationRow{}, &progressReportRow{}, &extensionRow{}, &replyRow{}, &ratingRow{}, &coOpinionRow{},
+		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}}
+}

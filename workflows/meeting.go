@@ -1,0 +1,182 @@
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/workflow"
+
+	"suggestflow/domain"
+	"suggestflow/policy"
+)
+
+// meeting is the running state of one escalation meeting: scheduled,
+// notified, reminded, held and minuted.
+type meeting struct {
+	m       domain.Meeting
+	pol     policy.Policy
+	mu      workflow.Mutex
+	version int
+}
+
+// MeetingWorkflow runs one escalation meeting (约见) and reports its outcome
+// to the suggestion it belongs to.
+func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (domain.Meeting, error) {
+	w := &meeting{m: in.Meeting, pol: in.Policy, mu: workflow.NewMutex(ctx)}
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (domain.Meeting, error) { return w.m, nil }); err != nil {
+		return w.m, err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateMinutes, w.minutes,
+		workflow.UpdateHandlerOptions{Validator: w.checkMinutes}); err != nil {
+		return w.m, err
+	}
+	ctx = activityOptions(ctx)
+	if err := w.mu.Lock(ctx); err != nil {
+		return w.m, err
+	}
+	// The notice goes out at once: the meeting is set at least
+	// meeting_notice_ahead away, so everyone has that much warning.
+	step := &domain.Step{}
+	t := now(ctx)
+	w.m.NoticeSentAt = &t
+	w.event(ctx, step, "meeting_notice", fmt.Sprintf("meeting notice sent for %s at %s", rfc(w.m.ScheduledAt), w.m.Place))
+	w.notice(ctx, step, "meeting_notice")
+	err := w.persist(ctx, step)
+	w.mu.Unlock()
+	if err != nil {
+		return w.m, err
+	}
+	for w.m.Status != domain.MeetingHeld {
+		seen := w.version
+		next, ok := earliest(w.alarms(), w.m.Done)
+		if !ok {
+			if err := workflow.Await(ctx, func() bool { return w.version != seen }); err != nil {
+				return w.m, err
+			}
+			continue
+		}
+		if wait := next.at.Sub(now(ctx)); wait > 0 {
+			if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return w.version != seen }); err != nil {
+				return w.m, err
+			}
+		}
+		if err := w.fireDue(ctx); err != nil {
+			return w.m, err
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return w.m, err
+	}
+	held := MeetingHeld{MeetingID: w.m.ID, Outcome: w.m.Outcome}
+	if w.m.HeldAt != nil {
+		held.HeldAt = *w.m.HeldAt
+	}
+	// The suggestion may have closed meanwhile; the meeting's own record
+	// already holds the outcome, so a failed signal loses nothing.
+	_ = workflow.SignalExternalWorkflow(ctx, w.m.SuggestionID, "", SignalMeetingHeld, held).Get(ctx, nil)
+	return w.m, nil
+}
+
+func (w *meeting) alarms() []alarm {
+	if w.m.Status == domain.MeetingHeld {
+		return nil
+	}
+	var out []alarm
+	remindAt := w.pol.Before(w.m.ScheduledAt, w.pol.MeetingRemindBefore)
+	if w.m.NoticeSentAt != nil && remindAt.After(*w.m.NoticeSentAt) {
+		out = append(out, alarm{key: "remind", at: remindAt, run: func(ctx workflow.Context, step *domain.Step) {
+			w.event(ctx, step, "meeting_reminder", "meeting reminder sent")
+			w.notice(ctx, step, "meeting_reminder")
+		}})
+	}
+	minutesDue := w.pol.After(w.m.ScheduledAt, w.pol.MeetingRemindBefore)
+	out = append(out, alarm{key: "minutes-due", at: minutesDue, run: func(ctx workflow.Context, step *domain.Step) {
+		w.event(ctx, step, "minutes_due", "the meeting's minutes have not been recorded")
+		step.Notices = append(step.Notices, domain.Notice{ID: w.nextID("n"), Kind: "minutes_due", SuggestionID: w.m.SuggestionID,
+			MeetingID: w.m.ID, Recipients: []string{domain.RecipientPresidium}, Data: w.data(), At: now(ctx)})
+	}})
+	return out
+}
+
+func (w *meeting) fireDue(ctx workflow.Context) error {
+	if err := w.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	for {
+		a, ok := earliest(w.alarms(), w.m.Done)
+		if !ok || a.at.After(now(ctx)) {
+			return nil
+		}
+		step := &domain.Step{}
+		w.m.Done = append(w.m.Done, a.key)
+		a.run(ctx, step)
+		if err := w.persist(ctx, step); err != nil {
+			return err
+		}
+	}
+}
+
+func (w *meeting) checkMinutes(_ workflow.Context, _ domain.MinutesInput) error {
+	if w.m.Status == domain.MeetingHeld {
+		return conflict("the minutes of this meeting are already recorded")
+	}
+	return nil
+}
+
+func (w *meeting) minutes(ctx workflow.Context, in domain.MinutesInput) (domain.Meeting, error) {
+	if err := w.mu.Lock(ctx); err != nil {
+		return w.m, err
+	}
+	defer w.mu.Unlock()
+	if err := w.checkMinutes(ctx, in); err != nil {
+		return w.m, err
+	}
+	ctx = activityOptions(ctx)
+	t := now(ctx)
+	w.m.Status = domain.MeetingHeld
+	w.m.HeldAt = &t
+	w.m.Minutes = in.Content
+	w.m.Outcome = in.Outcome
+	step := &domain.Step{}
+	w.eventBy(ctx, step, in.Actor, "minutes", "minutes recorded; outcome: "+in.Outcome)
+	w.notice(ctx, step, "minutes_recorded")
+	if err := w.persist(ctx, step); err != nil {
+		return w.m, err
+	}
+	return w.m, nil
+}
+
+func (w *meeting) nextID(prefix string) string {
+	w.m.Seq++
+	return fmt.Sprintf("%s-%s%d", w.m.ID, prefix, w.m.Seq)
+}
+
+func (w *meeting) event(ctx workflow.Context, step *domain.Step, typ, detail string) {
+	w.eventBy(ctx, step, domain.System, typ, detail)
+}
+
+func (w *meeting) eventBy(ctx workflow.Context, step *domain.Step, actor domain.Actor, typ, detail string) {
+	step.Events = append(step.Events, domain.Event{ID: w.nextID("e"), SuggestionID: w.m.SuggestionID, MeetingID: w.m.ID,
+		At: now(ctx), Actor: actor, Type: typ, Detail: detail})
+}
+
+func (w *meeting) data() map[string]string {
+	return map[string]string{"number": w.m.Number, "title": w.m.Title, "scheduled_at": rfc(w.m.ScheduledAt),
+		"place": w.m.Place, "agenda": w.m.Agenda, "reason": w.m.Reason, "outcome": w.m.Outcome}
+}
+
+func (w *meeting) notice(ctx workflow.Context, step *domain.Step, kind string) {
+	step.Notices = append(step.Notices, domain.Notice{ID: w.nextID("n"), Kind: kind, SuggestionID: w.m.SuggestionID,
+		MeetingID: w.m.ID, Recipients: w.m.Attendees, Data: w.data(), At: now(ctx)})
+}
+
+func (w *meeting) persist(ctx workflow.Context, step *domain.Step) error {
+	w.version++
+	m := w.m
+	step.Meeting = &m
+	if err := workflow.ExecuteActivity(activityOptions(ctx), ActivityRecord, step).Get(ctx, nil); err != nil {
+		return fmt.Errorf("record step of meeting %s: %w", w.m.ID, err)
+	}
+	return nil
+}
+

@@ -1,0 +1,400 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/workflow"
+
+	"suggestflow/domain"
+	"suggestflow/policy"
+)
+
+// suggestion is the running state of one case's workflow.
+type suggestion struct {
+	st  domain.Suggestion
+	pol policy.Policy
+	mu  workflow.Mutex
+	// version changes whenever the state does, to wake the deadline loop.
+	version   int
+	submitted bool
+}
+
+// SuggestionWorkflow owns one suggestion from submission to closing.
+func SuggestionWorkflow(ctx workflow.Context, in SuggestionInput) (domain.Suggestion, error) {
+	w := &suggestion{pol: in.Policy, mu: workflow.NewMutex(ctx)}
+	if in.State != nil {
+		w.st = *in.State
+		w.submitted = true
+	} else {
+		w.st.ID = in.ID
+	}
+	if err := w.register(ctx); err != nil {
+		return w.st, err
+	}
+	// Intake arrives with the start (Update-With-Start); a bare start that
+	// never receives it ends quietly.
+	if ok, err := workflow.AwaitWithTimeout(ctx, time.Hour, func() bool { return w.submitted }); err != nil || !ok {
+		return w.st, err
+	}
+	limit := in.HistoryLimit
+	if limit == 0 {
+		limit = defaultHistoryLimit
+	}
+	ctx = activityOptions(ctx)
+	for !w.finished(now(ctx)) {
+		seen := w.version
+		if next, ok := earliest(w.alarms(), w.st.Done); ok {
+			if wait := next.at.Sub(now(ctx)); wait > 0 {
+				if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return w.version != seen }); err != nil {
+					return w.st, err
+				}
+			}
+		} else if err := workflow.Await(ctx, func() bool { return w.version != seen }); err != nil {
+			return w.st, err
+		}
+		if err := w.fireDue(ctx); err != nil {
+			return w.st, err
+		}
+		info := workflow.GetInfo(ctx)
+		if info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > limit {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return w.st, err
+			}
+			st := w.st
+			return w.st, workflow.NewContinueAsNewError(ctx, SuggestionWorkflowName, SuggestionInput{ID: w.st.ID, Policy: w.pol, State: &st, HistoryLimit: in.HistoryLimit})
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return w.st, err
+	}
+	return w.st, nil
+}
+
+// fireDue takes every timed step whose moment has come, in order.
+func (w *suggestion) fireDue(ctx workflow.Context) error {
+	if err := w.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	for {
+		a, ok := earliest(w.alarms(), w.st.Done)
+		if !ok || a.at.After(now(ctx)) {
+			return nil
+		}
+		step := &domain.Step{}
+		w.st.Done = append(w.st.Done, a.key)
+		a.run(ctx, step)
+		if err := w.persist(ctx, step); err != nil {
+			return err
+		}
+	}
+}
+
+// finished: returned cases end at once; closed ones once no co-signer can
+// still rate the last reply.
+func (w *suggestion) finished(t time.Time) bool {
+	switch w.st.Status {
+	case domain.StatusReturned:
+		return true
+	case domain.StatusClosed:
+		if w.st.RatingDueAt == nil || !t.Before(*w.st.RatingDueAt) {
+			return true
+		}
+		return len(w.pendingRaters()) == 0
+	}
+	return false
+}
+
+// pendingRaters are the signers who have not rated the current reply.
+func (w *suggestion) pendingRaters() []string {
+	if w.st.Reply == nil {
+		return nil
+	}
+	var out []string
+	for _, id := range w.signers() {
+		if !w.hasRated(id, w.st.Reply.Round) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (w *suggestion) signers() []string {
+	return append([]string{w.st.LeadDeputyID}, w.st.CoSignerIDs...)
+}
+
+func (w *suggestion) hasRated(deputy string, round int) bool {
+	for _, r := range w.st.Ratings {
+		if r.DeputyID == deputy && r.Round == round {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *suggestion) nextID(prefix string) string {
+	w.st.Seq++
+	return fmt.Sprintf("%s-%s%d", w.st.ID, prefix, w.st.Seq)
+}
+
+func (w *suggestion) event(ctx workflow.Context, step *domain.Step, actor domain.Actor, typ, detail string) {
+	step.Events = append(step.Events, domain.Event{
+		ID: w.nextID("e"), SuggestionID: w.st.ID, At: now(ctx), Actor: actor, Type: typ, Detail: detail,
+	})
+}
+
+func (w *suggestion) notice(ctx workflow.Context, step *domain.Step, kind string, data map[string]string, recipients ...string) {
+	if data == nil {
+		data = map[string]string{}
+	}
+	data["number"] = w.st.Number
+	data["title"] = w.st.Title
+	if w.st.DueAt != nil {
+		if _, ok := data["due_at"]; !ok {
+			data["due_at"] = rfc(*w.st.DueAt)
+		}
+	}
+	step.Notices = append(step.Notices, domain.Notice{
+		ID: w.nextID("n"), Kind: kind, SuggestionID: w.st.ID, Recipients: recipients, Data: data, At: now(ctx),
+	})
+}
+
+// persist writes a step with the state after it; it retries until the
+// database takes it, so nothing accepted is lost.
+func (w *suggestion) persist(ctx workflow.Context, step *domain.Step) error {
+	w.version++
+	st := w.st
+	step.Suggestion = &st
+	if err := workflow.ExecuteActivity(activityOptions(ctx), ActivityRecord, step).Get(ctx, nil); err != nil {
+		return fmt.Errorf("record step of %s: %w", w.st.ID, err)
+	}
+	return nil
+}
+
+func (w *suggestion) unitRecipients(withLeader bool) []string {
+	if w.st.Assignment == nil {
+		return nil
+	}
+	out := []string{domain.RecipientUnit(w.st.Assignment.LeadUnitID)}
+	if withLeader {
+		out = append(out, domain.RecipientUnitLeader(w.st.Assignment.LeadUnitID))
+	}
+	return out
+}
+
+func (w *suggestion) deputyRecipients() []string {
+	var out []string
+	for _, id := range w.signers() {
+		out = append(out, domain.RecipientDeputy(id))
+	}
+	return out
+}
+
+// startRound opens a handling round with its due time.
+func (w *suggestion) startRound(ctx workflow.Context, step *domain.Step, within policy.Duration) {
+	t := now(ctx)
+	w.st.Round++
+	w.st.RoundStartedAt = t
+	due := w.pol.Due(t, within)
+	w.st.DueAt = &due.At
+	first := due.At
+	w.st.FirstDueAt = &first
+	w.st.DueExplanation = due.Explanation
+	w.st.Consulted = false
+	w.st.PendingExtension = nil
+	progress := w.pol.Due(t, w.pol.ProgressReportEvery).At
+	w.st.ProgressDueAt = &progress
+	step.Round = &domain.Round{ID: w.nextID("r"), Number: w.st.Round, StartedAt: t, DueAt: due.At}
+}
+
+// callMeeting starts an escalation meeting as its own workflow. It outlives
+// this one if need be, and reports back by signal.
+func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor domain.Actor, reason string, at time.Time, place, agenda string) (domain.Meeting, error) {
+	t := now(ctx)
+	if place == "" {
+		place = w.pol.MeetingPlace
+	}
+	if agenda == "" {
+		agenda = defaultAgenda(reason)
+	}
+	m := domain.Meeting{
+		ID: fmt.Sprintf("%s-m%d", w.st.ID, len(w.st.Meetings)+1), SuggestionID: w.st.ID,
+		Number: w.st.Number, Title: w.st.Title, Reason: reason, CalledAt: t, ScheduledAt: at,
+		Place: place, Agenda: agenda, UnitID: w.st.LeadUnitID(), DeputyIDs: w.signers(), Status: domain.MeetingScheduled,
+	}
+	m.Attendees = append([]string{domain.RecipientPresidium}, w.deputyRecipients()...)
+	if m.UnitID != "" {
+		m.Attendees = append(m.Attendees, domain.RecipientUnitHead(m.UnitID))
+	}
+	w.st.Escalated = true
+	w.st.Meetings = append(w.st.Meetings, domain.MeetingRef{ID: m.ID, Reason: reason, ScheduledAt: at, Status: domain.MeetingScheduled})
+	w.event(ctx, step, actor, "meeting_called", fmt.Sprintf("escalation meeting %s (%s) scheduled at %s", m.ID, reason, rfc(at)))
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        m.ID,
+		TaskQueue:         workflow.GetInfo(ctx).TaskQueueName,
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+	})
+	child := workflow.ExecuteChildWorkflow(cctx, MeetingWorkflowName, MeetingInput{Meeting: m, Policy: w.pol})
+	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		return m, fmt.Errorf("start meeting %s: %w", m.ID, err)
+	}
+	return m, nil
+}
+
+func defaultAgenda(reason string) string {
+	switch reason {
+	case "overdue":
+		return "承办单位负责人当面说明建议逾期未答复的原因及办理计划，并接受代表询问。"
+	case "unsatisfied":
+		return "承办单位负责人就代表不满意的办理结果当面答复，并接受代表询问。"
+	}
+	return "承办单位负责人当面答复代表建议办理情况，并接受代表询问。"
+}
+
+// autoMeetingAt is when an automatically called meeting is held: within
+// meeting_within of the trigger, but never before its notice can be out.
+func (w *suggestion) autoMeetingAt(t time.Time) time.Time {
+	at := w.pol.Due(t, w.pol.MeetingWithin).At
+	if !w.pol.MeetingWithin.HasClock() {
+		// A day-counted meeting is held at 09:00 on its last day.
+		loc := w.pol.Location()
+		d := at.In(loc)
+		at = time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, loc).UTC()
+	}
+	floor := t.Add(time.Minute)
+	if at.Before(floor) {
+		at = floor
+	}
+	return at
+}
+
+func (w *suggestion) escalate(ctx workflow.Context, step *domain.Step, reason string) error {
+	at := w.autoMeetingAt(now(ctx))
+	_, err := w.callMeeting(ctx, step, domain.System, reason, at, "", "")
+	return err
+}
+
+// alarms lists every timed step the current state waits for.
+func (w *suggestion) alarms() []alarm {
+	s := &w.st
+	var out []alarm
+	add := func(key string, at time.Time, run func(ctx workflow.Context, step *domain.Step)) {
+		out = append(out, alarm{key: key, at: at, run: run})
+	}
+	switch s.Status {
+	case domain.StatusSubmitted:
+		add("review-due", s.ReviewDueAt, func(ctx workflow.Context, step *domain.Step) {
+			w.event(ctx, step, domain.System, "review_overdue", "the review time has passed")
+			w.notice(ctx, step, "review_due", map[string]string{"due_at": rfc(s.ReviewDueAt)}, domain.RecipientPresidium)
+		})
+	case domain.StatusHandling, domain.StatusRehandling:
+		due := *s.DueAt
+		round := s.Round
+		for _, off := range w.pol.RemindBeforeDue {
+			at := w.pol.Before(due, off)
+			if !at.After(s.RoundStartedAt) {
+				continue
+			}
+			off := off
+			add(fmt.Sprintf("remind-r%d-%s-%d", round, off, due.Unix()), at, func(ctx workflow.Context, step *domain.Step) {
+				w.event(ctx, step, domain.System, "reminder", fmt.Sprintf("reply due at %s (%s ahead)", rfc(due), off))
+				w.notice(ctx, step, "reminder_due", map[string]string{"ahead": off.String()}, w.unitRecipients(true)...)
+			})
+		}
+		overdueKey := fmt.Sprintf("overdue-r%d", round)
+		if !contains(s.Done, overdueKey) {
+			add(fmt.Sprintf("due-r%d-%d", round, due.Unix()), due, func(ctx workflow.Context, step *domain.Step) {
+				s.Done = append(s.Done, overdueKey)
+				s.Overdue = true
+				w.event(ctx, step, domain.System, "overdue", fmt.Sprintf("round %d: no reply by %s", round, rfc(due)))
+				w.notice(ctx, step, "overdue", nil, append([]string{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
+				step.Round = &domain.Round{Number: round, Overdue: true}
+				if err := w.escalate(ctx, step, "overdue"); err != nil {
+					w.event(ctx, step, domain.System, "error", err.Error())
+				}
+			})
+		}
+		if round == 1 && s.Assignment != nil {
+			var missing []string
+			for _, u := range s.Assignment.CoUnitIDs {
+				if !contains(s.CoOpinionUnits, u) {
+					missing = append(missing, u)
+				}
+			}
+			if len(missing) > 0 {
+				at := w.pol.Due(s.Assignment.AssignedAt, w.pol.CoOpinionWithin).At
+				add("co-opinion-due", at, func(ctx workflow.Context, step *domain.Step) {
+					w.event(ctx, step, domain.System, "co_opinion_overdue", "co-handling opinions missing from "+strings.Join(missing, ", "))
+					var to []string
+					for _, u := range missing {
+						to = append(to, domain.RecipientUnit(u))
+					}
+					w.notice(ctx, step, "co_opinion_due", map[string]string{"due_at": rfc(at)}, to...)
+				})
+			}
+		}
+		w.progressAlarms(add)
+	case domain.StatusFollowingUp:
+		w.progressAlarms(add)
+		if s.Reply != nil && s.Reply.PromisedAt != nil {
+			promised := *s.Reply.PromisedAt
+			add(fmt.Sprintf("promise-%d", promised.Unix()), promised, func(ctx workflow.Context, step *domain.Step) {
+				w.event(ctx, step, domain.System, "promise_due", "the promised date has come without a completion report")
+				w.notice(ctx, step, "promise_due", map[string]string{"due_at": rfc(promised)},
+					append([]string{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
+			})
+		}
+	case domain.StatusReplied:
+		if s.RatingDueAt != nil {
+			round := s.Reply.Round
+			ratingDue := *s.RatingDueAt
+			add(fmt.Sprintf("rating-remind-r%d", round), ratingDue, func(ctx workflow.Context, step *domain.Step) {
+				w.event(ctx, step, domain.System, "rating_reminder", "no rating from the lead deputy yet")
+				var to []string
+				for _, id := range w.pendingRaters() {
+					to = append(to, domain.RecipientDeputy(id))
+				}
+				w.notice(ctx, step, "rating_reminder", map[string]string{"due_at": rfc(ratingDue)}, to...)
+			})
+			closeAt := w.pol.Due(ratingDue, w.pol.EvaluationGrace).At
+			add(fmt.Sprintf("rating-close-r%d", round), closeAt, func(ctx workflow.Context, step *domain.Step) {
+				t := now(ctx)
+				s.Status = domain.StatusClosed
+				s.ClosedAt = &t
+				s.ClosedAs = domain.ClosedNoFeedback
+				s.RatingDueAt = &t
+				w.event(ctx, step, domain.System, "closed", "no feedback from the lead deputy: closed as no feedback")
+				w.notice(ctx, step, "closed_no_feedback", nil, append([]string{domain.RecipientPresidium}, w.unitRecipients(false)...)...)
+			})
+		}
+	case domain.StatusClosed:
+		if s.RatingDueAt != nil {
+			add("rating-window-closed", *s.RatingDueAt, func(ctx workflow.Context, step *domain.Step) {})
+		}
+	}
+	return out
+}
+
+func (w *suggestion) progressAlarms(add func(string, time.Time, func(workflow.Context, *domain.Step))) {
+	s := &w.st
+	if s.ProgressDueAt == nil {
+		return
+	}
+	due := *s.ProgressDueAt
+	add(fmt.Sprintf("progress-remind-%d", due.Unix()), due, func(ctx workflow.Context, step *domain.Step) {
+		w.event(ctx, step, domain.System, "progress_reminder", "a progress report is due")
+		w.notice(ctx, step, "progress_reminder", map[string]string{"due_at": rfc(due)}, w.unitRecipients(false)...)
+	})
+	missedAt := w.pol.Due(due, w.pol.ProgressReportGrace).At
+	add(fmt.Sprintf("progress-missed-%d", due.Unix()), missedAt, func(ctx workflow.Context, step *domain.Step) {
+		s.ProgressMissed++
+		next := w.pol.Due(due, w.pol.ProgressReportEvery).At
+		s.ProgressDueAt = &next
+		w.event(ctx, step, domain.System, "progress_missed", fmt.Sprintf("no progress report for the period due %s", rfc(due)))
+		w.notice(ctx, step, "progress_missed", map[string]string{"due_at": rfc(due)},
+			append([]string{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
+	})
+}

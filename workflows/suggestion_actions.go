@@ -1,0 +1,521 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"suggestflow/domain"
+)
+
+// action registers an update whose validator and handler share one check,
+// so a refused action writes nothing to history, and one accepted runs
+// under the lock and returns the stored state.
+func action[T any](ctx workflow.Context, w *suggestion, name string, check func(workflow.Context, T) error,
+	apply func(workflow.Context, T, *domain.Step) error) error {
+	return workflow.SetUpdateHandlerWithOptions(ctx, name,
+		func(ctx workflow.Context, in T) (domain.Suggestion, error) {
+			if err := w.mu.Lock(ctx); err != nil {
+				return w.st, err
+			}
+			defer w.mu.Unlock()
+			// The state may have moved while this update waited for the lock.
+			if err := check(ctx, in); err != nil {
+				return w.st, err
+			}
+			step := &domain.Step{}
+			if err := apply(activityOptions(ctx), in, step); err != nil {
+				return w.st, err
+			}
+			if err := w.persist(ctx, step); err != nil {
+				return w.st, err
+			}
+			return w.st, nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in T) error { return check(ctx, in) }},
+	)
+}
+
+func (w *suggestion) register(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (domain.Suggestion, error) { return w.st, nil }); err != nil {
+		return err
+	}
+	if err := w.registerSubmit(ctx); err != nil {
+		return err
+	}
+	regs := []func(workflow.Context) error{
+		func(ctx workflow.Context) error { return action(ctx, w, UpdateReview, w.checkReview, w.applyReview) },
+		func(ctx workflow.Context) error { return action(ctx, w, UpdateAssign, w.checkAssign, w.applyAssign) },
+		func(ctx workflow.Context) error {
+			return action(ctx, w, UpdateReturnAssignment, w.checkReturnAssignment, w.applyReturnAssignment)
+		},
+		func(ctx workflow.Context) error { return action(ctx, w, UpdateCoOpinion, w.checkCoOpinion, w.applyCoOpinion) },
+		func(ctx workflow.Context) error { return action(ctx, w, UpdateConsult, w.checkConsult, w.applyConsult) },
+		func(ctx workflow.Context) error { return action(ctx, w, UpdateProgressReport, w.checkProgress, w.applyProgress) },
+		func(ctx workflow.Context) error {
+			return action(ctx, w, UpdateRequestExtension, w.checkExtension, w.applyExtension)
+		},
+		func(ctx workflow.Context) error { return action(ctx, w, UpdateDecideExtension, w.checkDecision, w.applyDecision) },
+		func(ctx workflow.Context) error { return action(ctx, w, UpdateReply, w.checkReply, w.applyReply) },
+		func(ctx workflow.Context) error { return action(ctx, w, UpdateRate, w.checkRate, w.applyRate) },
+		func(ctx workflow.Context) error { return action(ctx, w, UpdateComplete, w.checkComplete, w.applyComplete) },
+		func(ctx workflow.Context) error {
+			return action(ctx, w, UpdateCallMeeting, w.checkCallMeeting, w.applyCallMeeting)
+		},
+	}
+	for _, reg := range regs {
+		if err := reg(ctx); err != nil {
+			return err
+		}
+	}
+	w.listenMeetings(ctx)
+	return nil
+}
+
+// registerSubmit handles intake. The same request again (same
+// Idempotency-Key, same body) returns the stored suggestion; the key with
+// another body is refused.
+func (w *suggestion) registerSubmit(ctx workflow.Context) error {
+	check := func(ctx workflow.Context, in domain.SubmitInput) error {
+		if w.submitted && in.RequestHash != w.st.RequestHash {
+			return conflict("this Idempotency-Key was already used for a different request")
+		}
+		return nil
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSubmit,
+		func(ctx workflow.Context, in domain.SubmitInput) (domain.Suggestion, error) {
+			if err := w.mu.Lock(ctx); err != nil {
+				return w.st, err
+			}
+			defer w.mu.Unlock()
+			if err := check(ctx, in); err != nil {
+				return w.st, err
+			}
+			if w.submitted {
+				return w.st, nil
+			}
+			ctx = activityOptions(ctx)
+			t := now(ctx)
+			s := &w.st
+			s.Title, s.Content, s.Kind, s.Category = in.Title, in.Content, in.Kind, in.Category
+			s.LeadDeputyID, s.CoSignerIDs, s.SubmittedIn = in.LeadDeputyID, in.CoSignerIDs, in.SubmittedIn
+			s.RequestHash = in.RequestHash
+			s.Status = domain.StatusSubmitted
+			s.SubmittedAt = t
+			s.ReviewDueAt = w.pol.Due(t, w.pol.ReviewWithin).At
+			if s.CoSignerIDs == nil {
+				s.CoSignerIDs = []string{}
+			}
+			var number string
+			if err := workflow.ExecuteActivity(ctx, ActivityCreateSuggestion, *s).Get(ctx, &number); err != nil {
+				return w.st, fmt.Errorf("create suggestion %s: %w", s.ID, err)
+			}
+			s.Number = number
+			step := &domain.Step{}
+			w.event(ctx, step, in.Actor, "submitted", fmt.Sprintf("submitted by deputy %s with %d co-signers", in.LeadDeputyID, len(in.CoSignerIDs)))
+			w.notice(ctx, step, "submitted", map[string]string{"due_at": rfc(s.ReviewDueAt)}, domain.RecipientPresidium)
+			if err := w.persist(ctx, step); err != nil {
+				return w.st, err
+			}
+			w.submitted = true
+			return w.st, nil
+		},
+		workflow.UpdateHandlerOptions{Validator: check},
+	)
+}
+
+func (w *suggestion) requireStatus(action string, allowed ...domain.Status) error {
+	for _, s := range allowed {
+		if w.st.Status == s {
+			return nil
+		}
+	}
+	return conflict(fmt.Sprintf("cannot %s a suggestion that is %s", action, w.st.Status))
+}
+
+func (w *suggestion) checkReview(_ workflow.Context, in domain.ReviewInput) error {
+	if err := w.requireStatus("review", domain.StatusSubmitted); err != nil {
+		return err
+	}
+	if in.Decision == "return" && in.Reason == "" {
+		return invalid("reason", "a returned suggestion needs a reason")
+	}
+	return nil
+}
+
+func (w *suggestion) applyReview(ctx workflow.Context, in domain.ReviewInput, step *domain.Step) error {
+	if in.Decision == "accept" {
+		w.st.Status = domain.StatusAccepted
+		w.event(ctx, step, in.Actor, "accepted", "accepted for handling")
+		w.notice(ctx, step, "accepted", nil, domain.RecipientDeputy(w.st.LeadDeputyID))
+		return nil
+	}
+	w.st.Status = domain.StatusReturned
+	w.st.ReturnReason = in.Reason
+	detail := "returned: " + in.Reason
+	if in.ReturnCategory != "" {
+		detail = fmt.Sprintf("returned (%s): %s", in.ReturnCategory, in.Reason)
+	}
+	w.event(ctx, step, in.Actor, "returned", detail)
+	w.notice(ctx, step, "returned", map[string]string{"reason": in.Reason}, domain.RecipientDeputy(w.st.LeadDeputyID))
+	return nil
+}
+
+func (w *suggestion) checkAssign(_ workflow.Context, in domain.AssignInput) error {
+	if err := w.requireStatus("assign", domain.StatusAccepted); err != nil {
+		return err
+	}
+	seen := map[string]bool{in.LeadUnitID: true}
+	for _, u := range in.CoUnitIDs {
+		if seen[u] {
+			return invalid("co_unit_ids", "a unit appears twice, or is also the lead unit")
+		}
+		seen[u] = true
+	}
+	return nil
+}
+
+func (w *suggestion) applyAssign(ctx workflow.Context, in domain.AssignInput, step *domain.Step) error {
+	co := in.CoUnitIDs
+	if co == nil {
+		co = []string{}
+	}
+	w.st.Assignment = &domain.Assignment{LeadUnitID: in.LeadUnitID, CoUnitIDs: co, Leader: in.Leader,
+		Handler: in.Handler, Complex: in.Complex, AssignedAt: now(ctx)}
+	w.st.Status = domain.StatusHandling
+	within := w.pol.ReplyWithin
+	if in.Complex {
+		within = w.pol.ReplyWithinComplex
+	}
+	w.startRound(ctx, step, within)
+	w.event(ctx, step, in.Actor, "assigned", fmt.Sprintf("lead unit %s, co-handling %v, leader %s, handler %s; reply due %s",
+		in.LeadUnitID, co, in.Leader, in.Handler, rfc(*w.st.DueAt)))
+	to := w.unitRecipients(true)
+	for _, u := range co {
+		to = append(to, domain.RecipientUnit(u))
+	}
+	w.notice(ctx, step, "assigned", nil, to...)
+	w.notice(ctx, step, "assigned_deputy", nil, w.deputyRecipients()...)
+	return nil
+}
+
+func (w *suggestion) checkReturnAssignment(ctx workflow.Context, _ domain.AssignmentReturnInput) error {
+	if err := w.requireStatus("return the assignment of", domain.StatusHandling); err != nil {
+		return err
+	}
+	if w.st.Round != 1 {
+		return conflict("only the first assignment can be returned")
+	}
+	limit := w.pol.Due(w.st.Assignment.AssignedAt, w.pol.ReturnAssignmentWithin).At
+	if now(ctx).After(limit) {
+		return conflict(fmt.Sprintf("an assignment can only be returned until %s", rfc(limit)))
+	}
+	return nil
+}
+
+func (w *suggestion) applyReturnAssignment(ctx workflow.Context, in domain.AssignmentReturnInput, step *domain.Step) error {
+	unit := w.st.LeadUnitID()
+	w.st.Status = domain.StatusAccepted
+	w.st.Assignment = nil
+	w.st.DueAt, w.st.FirstDueAt, w.st.ProgressDueAt = nil, nil, nil
+	w.st.DueExplanation = ""
+	w.st.Round = 0
+	w.st.Consulted = false
+	w.event(ctx, step, in.Actor, "assignment_returned", fmt.Sprintf("unit %s returned the assignment: %s", unit, in.Reason))
+	w.notice(ctx, step, "assignment_returned", map[string]string{"reason": in.Reason, "unit": unit}, domain.RecipientPresidium)
+	return nil
+}
+
+func (w *suggestion) checkCoOpinion(_ workflow.Context, in domain.CoOpinionInput) error {
+	if err := w.requireStatus("file a co-handling opinion on", domain.StatusHandling, domain.StatusRehandling); err != nil {
+		return err
+	}
+	if !contains(w.st.Assignment.CoUnitIDs, in.UnitID) {
+		return invalid("unit_id", "this unit is not a co-handling unit of the suggestion")
+	}
+	return nil
+}
+
+func (w *suggestion) applyCoOpinion(ctx workflow.Context, in domain.CoOpinionInput, step *domain.Step) error {
+	step.CoOpinion = &domain.CoOpinion{ID: w.nextID("o"), UnitID: in.UnitID, Content: in.Content, At: now(ctx)}
+	if !contains(w.st.CoOpinionUnits, in.UnitID) {
+		w.st.CoOpinionUnits = append(w.st.CoOpinionUnits, in.UnitID)
+	}
+	w.event(ctx, step, in.Actor, "co_opinion", "co-handling unit "+in.UnitID+" filed its opinion")
+	w.notice(ctx, step, "co_opinion_filed", map[string]string{"unit": in.UnitID}, w.unitRecipients(false)...)
+	return nil
+}
+
+func (w *suggestion) checkConsult(ctx workflow.Context, in domain.ConsultationInput) error {
+	if err := w.requireStatus("record a consultation on", domain.StatusHandling, domain.StatusRehandling); err != nil {
+		return err
+	}
+	if in.HeldAt.After(now(ctx).Add(10 * time.Minute)) {
+		return invalid("held_at", "a consultation cannot be recorded before it is held")
+	}
+	if in.HeldAt.Before(w.st.RoundStartedAt.Add(-24 * time.Hour)) {
+		return invalid("held_at", "the consultation was held before this handling round began")
+	}
+	return nil
+}
+
+func (w *suggestion) applyConsult(ctx workflow.Context, in domain.ConsultationInput, step *domain.Step) error {
+	parts := in.Participants
+	if parts == nil {
+		parts = []string{}
+	}
+	step.Consultation = &domain.Consultation{ID: w.nextID("c"), Round: w.st.Round, HeldAt: in.HeldAt.UTC(),
+		Method: in.Method, Participants: parts, Notes: in.Notes, RecordedAt: now(ctx)}
+	w.st.Consulted = true
+	w.st.Consultations++
+	w.event(ctx, step, in.Actor, "consultation", fmt.Sprintf("consultation (%s) held %s", in.Method, rfc(in.HeldAt)))
+	return nil
+}
+
+func (w *suggestion) checkProgress(_ workflow.Context, _ domain.ProgressReportInput) error {
+	return w.requireStatus("report progress on", domain.StatusHandling, domain.StatusRehandling, domain.StatusFollowingUp)
+}
+
+func (w *suggestion) applyProgress(ctx workflow.Context, in domain.ProgressReportInput, step *domain.Step) error {
+	t := now(ctx)
+	step.ProgressReport = &domain.ProgressReport{ID: w.nextID("p"), Round: w.st.Round, Content: in.Content, At: t}
+	next := w.pol.Due(t, w.pol.ProgressReportEvery).At
+	w.st.ProgressDueAt = &next
+	w.event(ctx, step, in.Actor, "progress_report", "progress report filed; next due "+rfc(next))
+	return nil
+}
+
+// extensionCap is the latest due time the round may reach by extensions.
+func (w *suggestion) extensionCap() time.Time {
+	return w.pol.Due(*w.st.FirstDueAt, w.pol.ExtensionMax).At
+}
+
+func (w *suggestion) checkExtension(ctx workflow.Context, in domain.ExtensionRequestInput) error {
+	if err := w.requireStatus("request an extension for", domain.StatusHandling, domain.StatusRehandling); err != nil {
+		return err
+	}
+	if w.st.PendingExtension != nil {
+		return conflict("an extension request is already waiting for a decision")
+	}
+	if !now(ctx).Before(*w.st.DueAt) {
+		return conflict("an extension must be requested before the due time " + rfc(*w.st.DueAt))
+	}
+	if !in.NewDueAt.After(*w.st.DueAt) {
+		return invalid("new_due_at", "must be later than the current due time "+rfc(*w.st.DueAt))
+	}
+	if limit := w.extensionCap(); in.NewDueAt.After(limit) {
+		return invalid("new_due_at", fmt.Sprintf("extensions may add up to at most %s: the latest possible due time is %s", w.pol.ExtensionMax, rfc(limit)))
+	}
+	return nil
+}
+
+func (w *suggestion) applyExtension(ctx workflow.Context, in domain.ExtensionRequestInput, step *domain.Step) error {
+	req := &domain.ExtensionRequest{ID: w.nextID("x"), Round: w.st.Round, Reason: in.Reason, Measures: in.Measures,
+		OldDueAt: *w.st.DueAt, NewDueAt: in.NewDueAt.UTC(), At: now(ctx)}
+	w.st.PendingExtension = req
+	step.Extension = req
+	w.event(ctx, step, in.Actor, "extension_requested", "extension requested to "+rfc(in.NewDueAt))
+	w.notice(ctx, step, "extension_requested", map[string]string{"new_due_at": rfc(in.NewDueAt)}, domain.RecipientPresidium)
+	return nil
+}
+
+func (w *suggestion) checkDecision(_ workflow.Context, _ domain.ExtensionDecisionInput) error {
+	if w.st.PendingExtension == nil {
+		return conflict("there is no extension request waiting for a decision")
+	}
+	return w.requireStatus("decide an extension for", domain.StatusHandling, domain.StatusRehandling)
+}
+
+func (w *suggestion) applyDecision(ctx workflow.Context, in domain.ExtensionDecisionInput, step *domain.Step) error {
+	req := *w.st.PendingExtension
+	t := now(ctx)
+	req.DecidedAt = &t
+	req.Comment = in.Comment
+	w.st.PendingExtension = nil
+	if *in.Approve {
+		req.Decision = "approved"
+		due := req.NewDueAt
+		w.st.DueAt = &due
+		w.st.DueExplanation = fmt.Sprintf("extended from %s to %s by the presidium's approval", rfc(req.OldDueAt), rfc(due))
+		w.event(ctx, step, in.Actor, "extension_approved", "due time moved to "+rfc(due))
+		w.notice(ctx, step, "extension_decided", map[string]string{"decision": "approved", "comment": in.Comment},
+			append(w.unitRecipients(false), domain.RecipientDeputy(w.st.LeadDeputyID))...)
+	} else {
+		req.Decision = "rejected"
+		w.event(ctx, step, in.Actor, "extension_rejected", "extension rejected: "+in.Comment)
+		w.notice(ctx, step, "extension_decided", map[string]string{"decision": "rejected", "comment": in.Comment}, w.unitRecipients(false)...)
+	}
+	step.Extension = &req
+	return nil
+}
+
+func (w *suggestion) checkReply(ctx workflow.Context, in domain.ReplyInput) error {
+	if err := w.requireStatus("reply to", domain.StatusHandling, domain.StatusRehandling); err != nil {
+		return err
+	}
+	if !w.st.Consulted {
+		return conflict("a consultation with the lead deputy must be recorded before replying")
+	}
+	if in.ResultClass == "B" || in.ResultClass == "C" {
+		if in.PromisedAt == nil {
+			return invalid("promised_at", "a B or C reply needs the promised date")
+		}
+		if !in.PromisedAt.After(now(ctx)) {
+			return invalid("promised_at", "the promised date must be in the future")
+		}
+	}
+	return nil
+}
+
+func (w *suggestion) applyReply(ctx workflow.Context, in domain.ReplyInput, step *domain.Step) error {
+	t := now(ctx)
+	r := &domain.Reply{ID: w.nextID("y"), Round: w.st.Round, ResultClass: in.ResultClass, Content: in.Content,
+		RepliedAt: t, DueAt: *w.st.DueAt, OnTime: !t.After(*w.st.DueAt), Consulted: w.st.Consulted}
+	if in.ResultClass == "B" || in.ResultClass == "C" {
+		p := in.PromisedAt.UTC()
+		r.PromisedAt = &p
+	}
+	w.st.Reply = r
+	w.st.PendingExtension = nil
+	w.st.Status = domain.StatusReplied
+	ratingDue := w.pol.Due(t, w.pol.EvaluationWithin).At
+	w.st.RatingDueAt = &ratingDue
+	step.Reply = r
+	step.Round = &domain.Round{Number: w.st.Round, RepliedAt: &t}
+	w.event(ctx, step, in.Actor, "replied", fmt.Sprintf("reply of class %s (round %d, on time: %t)", in.ResultClass, w.st.Round, r.OnTime))
+	w.notice(ctx, step, "rating_request", map[string]string{"class": in.ResultClass, "due_at": rfc(ratingDue)}, w.deputyRecipients()...)
+	return nil
+}
+
+func (w *suggestion) checkRate(ctx workflow.Context, in domain.RatingInput) error {
+	if !contains(w.signers(), in.DeputyID) {
+		return invalid("deputy_id", "this deputy is neither the lead deputy nor a co-signer of the suggestion")
+	}
+	if in.Result == domain.Unsatisfied || in.Attitude == domain.Unsatisfied {
+		if in.Reasons == "" {
+			return invalid("reasons", "an unsatisfied rating needs reasons")
+		}
+	}
+	if w.st.Reply == nil {
+		return conflict("there is no reply to rate yet")
+	}
+	if w.hasRated(in.DeputyID, w.st.Reply.Round) {
+		return conflict("this deputy has already rated this reply")
+	}
+	if in.DeputyID == w.st.LeadDeputyID {
+		return w.requireStatus("rate", domain.StatusReplied)
+	}
+	if w.st.RatingDueAt != nil && now(ctx).After(*w.st.RatingDueAt) && w.st.Status != domain.StatusReplied {
+		return conflict("the time to rate this reply has passed")
+	}
+	return nil
+}
+
+func (w *suggestion) applyRate(ctx workflow.Context, in domain.RatingInput, step *domain.Step) error {
+	t := now(ctx)
+	lead := in.DeputyID == w.st.LeadDeputyID
+	r := domain.Rating{ID: w.nextID("g"), Round: w.st.Reply.Round, DeputyID: in.DeputyID, Lead: lead,
+		Attitude: in.Attitude, Result: in.Result, Reasons: in.Reasons, At: t}
+	w.st.Ratings = append(w.st.Ratings, r)
+	step.Rating = &r
+	w.event(ctx, step, in.Actor, "rated", fmt.Sprintf("deputy %s rated attitude %s, result %s", in.DeputyID, in.Attitude, in.Result))
+	w.notice(ctx, step, "rated", map[string]string{"attitude": in.Attitude, "result": in.Result}, w.unitRecipients(false)...)
+	if !lead {
+		return nil
+	}
+	if in.Result != domain.Unsatisfied {
+		class := w.st.Reply.ResultClass
+		if class == "B" || class == "C" {
+			w.st.Status = domain.StatusFollowingUp
+			next := w.pol.Due(t, w.pol.ProgressReportEvery).At
+			w.st.ProgressDueAt = &next
+			w.event(ctx, step, domain.System, "following_up", "the promise is followed up until it is completed")
+			return nil
+		}
+		w.st.Status = domain.StatusClosed
+		w.st.ClosedAt = &t
+		w.st.ClosedAs = domain.ClosedSatisfied
+		w.st.ProgressDueAt = nil
+		w.event(ctx, step, domain.System, "closed", "closed with the lead deputy's rating: "+in.Result)
+		return nil
+	}
+	w.st.Unsatisfied++
+	w.st.Status = domain.StatusRehandling
+	w.startRound(ctx, step, w.pol.RehandleWithin)
+	w.event(ctx, step, domain.System, "rehandling", fmt.Sprintf("unsatisfied (%d): round %d, new reply due %s", w.st.Unsatisfied, w.st.Round, rfc(*w.st.DueAt)))
+	w.notice(ctx, step, "rehandling", map[string]string{"reasons": in.Reasons}, w.unitRecipients(true)...)
+	if w.st.Unsatisfied == w.pol.EscalateAfterUnsatisfied {
+		return w.escalate(ctx, step, "unsatisfied")
+	}
+	return nil
+}
+
+func (w *suggestion) checkComplete(_ workflow.Context, in domain.CompletionInput) error {
+	if err := w.requireStatus("report completion of", domain.StatusFollowingUp); err != nil {
+		return err
+	}
+	if in.Kept != nil && !*in.Kept && in.SignedBy == "" {
+		return invalid("signed_by", "a promise that cannot be kept needs a statement signed by the unit head")
+	}
+	return nil
+}
+
+func (w *suggestion) applyComplete(ctx workflow.Context, in domain.CompletionInput, step *domain.Step) error {
+	t := now(ctx)
+	kept := in.Kept == nil || *in.Kept
+	step.Completion = &domain.Completion{ID: w.nextID("d"), Content: in.Content, Evidence: in.Evidence, Kept: kept, SignedBy: in.SignedBy, At: t}
+	w.st.Completion = step.Completion
+	w.st.Status = domain.StatusClosed
+	w.st.ClosedAt = &t
+	w.st.ProgressDueAt = nil
+	if kept {
+		w.st.ClosedAs = domain.ClosedCompleted
+		w.event(ctx, step, in.Actor, "completed", "the promise is completed")
+	} else {
+		w.st.ClosedAs = domain.ClosedUnfulfilled
+		w.event(ctx, step, in.Actor, "unfulfillable", "the promise cannot be kept; statement signed by "+in.SignedBy)
+	}
+	w.notice(ctx, step, "completed", map[string]string{"kept": fmt.Sprint(kept)}, append(w.deputyRecipients(), domain.RecipientPresidium)...)
+	return nil
+}
+
+func (w *suggestion) checkCallMeeting(ctx workflow.Context, in domain.CallMeetingInput) error {
+	if w.st.Status == domain.StatusReturned || w.st.Status == domain.StatusClosed || w.st.Status == domain.StatusSubmitted {
+		return conflict(fmt.Sprintf("cannot call a meeting on a suggestion that is %s", w.st.Status))
+	}
+	earliestAt := w.pol.After(now(ctx), w.pol.MeetingNoticeAhead)
+	if in.ScheduledAt.Before(earliestAt) {
+		return invalid("scheduled_at", fmt.Sprintf("must be at least %s from now, so that the notice goes out in time (earliest %s)", w.pol.MeetingNoticeAhead, rfc(earliestAt)))
+	}
+	return nil
+}
+
+func (w *suggestion) applyCallMeeting(ctx workflow.Context, in domain.CallMeetingInput, step *domain.Step) error {
+	_, err := w.callMeeting(ctx, step, in.Actor, "manual", in.ScheduledAt.UTC(), in.Place, in.Agenda)
+	return err
+}
+
+// listenMeetings records meetings' outcomes as they come back.
+func (w *suggestion) listenMeetings(ctx workflow.Context) {
+	ch := workflow.GetSignalChannel(ctx, SignalMeetingHeld)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		ctx = activityOptions(ctx)
+		for {
+			var held MeetingHeld
+			ch.Receive(ctx, &held)
+			if err := w.mu.Lock(ctx); err != nil {
+				return
+			}
+			for i := range w.st.Meetings {
+				if w.st.Meetings[i].ID == held.MeetingID {
+					w.st.Meetings[i].Status = domain.MeetingHeld
+				}
+			}
+			step := &domain.Step{}
+			w.event(ctx, step, domain.System, "meeting_held", fmt.Sprintf("meeting %s held: %s", held.MeetingID, held.Outcome))
+			_ = w.persist(ctx, step)
+			w.mu.Unlock()
+		}
+	})
+}
