@@ -81,7 +81,7 @@ func Before(t time.Time, d Duration, loc *time.Location, cal Calendar) time.Time
 		}
 		return day.UTC()
 	}
-	r := addMonths(start, -(d.Years*12 + d.Months)).AddDate(0, 0, -(d.Weeks*7 + d.Days))
+	r := addMonths(start, -(d.Years*12+d.Months)).AddDate(0, 0, -(d.Weeks*7 + d.Days))
 	return r.Add(-d.Clock).UTC()
 }
 

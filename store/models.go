@@ -191,10 +191,12 @@ type meetingRow struct {
 func (meetingRow) TableName() string { return "meetings" }
 
 type eventRow struct {
-	ID           string `gorm:"primaryKey;size:100"`
-	SuggestionID string `gorm:"size:64;index:idx_events_suggestion_at,priority:1"`
-	MeetingID    string `gorm:"size:80"`
+	ID           string    `gorm:"primaryKey;size:100"`
+	SuggestionID string    `gorm:"size:64;index:idx_events_suggestion_at,priority:1"`
+	MeetingID    string    `gorm:"size:80"`
 	At           time.Time `gorm:"index:idx_events_suggestion_at,priority:2;index"`
+	// Ord keeps the order of the events of one step, which share a time.
+	Ord          int
 	ActorID      string    `gorm:"size:64;index"`
 	ActorRole    string    `gorm:"size:20"`
 	Type         string    `gorm:"size:40"`

@@ -90,7 +90,7 @@ func escapeLike(s string) string {
 // Timeline lists a suggestion's events in order.
 func (s *Store) Timeline(ctx context.Context, suggestionID string) ([]domain.Event, error) {
 	var rows []eventRow
-	if err := s.db.WithContext(ctx).Where("suggestion_id = ?", suggestionID).Order("at, id").Find(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("suggestion_id = ?", suggestionID).Order("at, ord, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("timeline of %s: %w", suggestionID, err)
 	}
 	out := make([]domain.Event, 0, len(rows))

@@ -528,8 +528,8 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 		}
 		if len(step.Events) > 0 {
 			rows := make([]eventRow, 0, len(step.Events))
-			for _, e := range step.Events {
-				rows = append(rows, eventRow{ID: e.ID, SuggestionID: e.SuggestionID, MeetingID: e.MeetingID, At: e.At,
+			for i, e := range step.Events {
+				rows = append(rows, eventRow{ID: e.ID, SuggestionID: e.SuggestionID, MeetingID: e.MeetingID, At: e.At, Ord: i,
 					ActorID: e.Actor.ID, ActorRole: e.Actor.Role, Type: e.Type, Detail: e.Detail})
 			}
 			if err := ignore.Create(&rows).Error; err != nil {

@@ -179,4 +179,3 @@ func (w *meeting) persist(ctx workflow.Context, step *domain.Step) error {
 	}
 	return nil
 }
-

@@ -232,6 +232,9 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 	w.st.Escalated = true
 	w.st.Meetings = append(w.st.Meetings, domain.MeetingRef{ID: m.ID, Reason: reason, ScheduledAt: at, Status: domain.MeetingScheduled})
 	w.event(ctx, step, actor, "meeting_called", fmt.Sprintf("escalation meeting %s (%s) scheduled at %s", m.ID, reason, rfc(at)))
+	// The meeting's row is written with this step, so it exists as soon as
+	// the action that called it answers; the meeting's own steps follow.
+	step.Meeting = &m
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:        m.ID,
 		TaskQueue:         workflow.GetInfo(ctx).TaskQueueName,

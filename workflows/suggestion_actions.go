@@ -50,16 +50,24 @@ func (w *suggestion) register(ctx workflow.Context) error {
 		func(ctx workflow.Context) error {
 			return action(ctx, w, UpdateReturnAssignment, w.checkReturnAssignment, w.applyReturnAssignment)
 		},
-		func(ctx workflow.Context) error { return action(ctx, w, UpdateCoOpinion, w.checkCoOpinion, w.applyCoOpinion) },
+		func(ctx workflow.Context) error {
+			return action(ctx, w, UpdateCoOpinion, w.checkCoOpinion, w.applyCoOpinion)
+		},
 		func(ctx workflow.Context) error { return action(ctx, w, UpdateConsult, w.checkConsult, w.applyConsult) },
-		func(ctx workflow.Context) error { return action(ctx, w, UpdateProgressReport, w.checkProgress, w.applyProgress) },
+		func(ctx workflow.Context) error {
+			return action(ctx, w, UpdateProgressReport, w.checkProgress, w.applyProgress)
+		},
 		func(ctx workflow.Context) error {
 			return action(ctx, w, UpdateRequestExtension, w.checkExtension, w.applyExtension)
 		},
-		func(ctx workflow.Context) error { return action(ctx, w, UpdateDecideExtension, w.checkDecision, w.applyDecision) },
+		func(ctx workflow.Context) error {
+			return action(ctx, w, UpdateDecideExtension, w.checkDecision, w.applyDecision)
+		},
 		func(ctx workflow.Context) error { return action(ctx, w, UpdateReply, w.checkReply, w.applyReply) },
 		func(ctx workflow.Context) error { return action(ctx, w, UpdateRate, w.checkRate, w.applyRate) },
-		func(ctx workflow.Context) error { return action(ctx, w, UpdateComplete, w.checkComplete, w.applyComplete) },
+		func(ctx workflow.Context) error {
+			return action(ctx, w, UpdateComplete, w.checkComplete, w.applyComplete)
+		},
 		func(ctx workflow.Context) error {
 			return action(ctx, w, UpdateCallMeeting, w.checkCallMeeting, w.applyCallMeeting)
 		},

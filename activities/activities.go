@@ -1,0 +1,122 @@
+// Package activities is where the workflows touch the world: the database
+// and the outbox. Every activity is idempotent: a retry after a success
+// writes nothing twice.
+package activities
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"suggestflow/domain"
+	"suggestflow/notices"
+	"suggestflow/policy"
+	"suggestflow/store"
+)
+
+// Activities holds what the activities need.
+type Activities struct {
+	Store  *store.Store
+	Policy policy.Policy
+}
+
+// CreateSuggestion inserts a submitted suggestion and returns its number.
+func (a *Activities) CreateSuggestion(ctx context.Context, s domain.Suggestion) (string, error) {
+	year := s.SubmittedAt.In(a.Policy.Location()).Year()
+	number, err := a.Store.CreateSuggestion(ctx, s, year)
+	if err != nil {
+		return "", fmt.Errorf("create suggestion: %w", err)
+	}
+	return number, nil
+}
+
+// Record writes one workflow step: state, records, timeline and the
+// rendered notices in the outbox, each notice also a line of the timeline.
+func (a *Activities) Record(ctx context.Context, step domain.Step) error {
+	messages, err := a.render(ctx, step.Notices)
+	if err != nil {
+		return err
+	}
+	for _, n := range step.Notices {
+		step.Events = append(step.Events, domain.Event{
+			ID: n.ID + "-t", SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, At: n.At, Actor: domain.System,
+			Type: "notice", Detail: fmt.Sprintf("%s queued for %s", n.Kind, strings.Join(n.Recipients, ", ")),
+		})
+	}
+	if err := a.Store.Record(ctx, step, messages); err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	return nil
+}
+
+func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain.Message, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	var unitIDs, deputyIDs []string
+	for _, n := range list {
+		for _, r := range n.Recipients {
+			kind, id, _ := strings.Cut(r, ":")
+			switch kind {
+			case "unit", "unit_leader", "unit_head":
+				unitIDs = append(unitIDs, id)
+			case "deputy":
+				deputyIDs = append(deputyIDs, id)
+			}
+		}
+	}
+	units, deputies, err := a.Store.Names(ctx, unitIDs, deputyIDs)
+	if err != nil {
+		return nil, err
+	}
+	loc := a.Policy.Location()
+	var out []domain.Message
+	for _, n := range list {
+		recipients := append([]string(nil), n.Recipients...)
+		sort.Strings(recipients)
+		seen := map[string]bool{}
+		for _, r := range recipients {
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			subject, body, err := notices.Render(n.Kind, n.Data, loc)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, domain.Message{
+				ID: n.ID + ":" + r, NoticeID: n.ID, SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, Kind: n.Kind,
+				Recipient: r, Channel: "inbox", Subject: subject, Body: salutation(r, units, deputies) + body,
+				Status: "queued", CreatedAt: n.At,
+			})
+		}
+	}
+	return out, nil
+}
+
+// salutation opens a notice with the recipient's name, as a letter would.
+func salutation(r string, units map[string]domain.Unit, deputies map[string]domain.Deputy) string {
+	kind, id, _ := strings.Cut(r, ":")
+	switch kind {
+	case "presidium":
+		return "人大主席团：\n"
+	case "unit":
+		if u, ok := units[id]; ok {
+			return u.Name + "：\n"
+		}
+	case "unit_leader":
+		if u, ok := units[id]; ok {
+			return u.Name + "分管领导：\n"
+		}
+	case "unit_head":
+		if u, ok := units[id]; ok && u.Head != "" {
+			return u.Name + " " + u.Head + "同志：\n"
+		}
+	case "deputy":
+		if d, ok := deputies[id]; ok {
+			return d.Name + "代表：\n"
+		}
+	}
+	return ""
+}

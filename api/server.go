@@ -1,0 +1,218 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"go.temporal.io/sdk/client"
+
+	"suggestflow/domain"
+	"suggestflow/policy"
+	"suggestflow/store"
+)
+
+//go:embed openapi.yaml
+var openapiYAML []byte
+
+// Limits of what a client may send.
+const (
+	maxBodyBytes    = 1 << 20
+	maxPageSize     = 100
+	defaultPageSize = 20
+	updateTimeout   = 20 * time.Second
+)
+
+// Deps are what the API needs.
+type Deps struct {
+	Store    *store.Store
+	Temporal client.Client
+	Policy   policy.Policy
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// Server is the HTTP API.
+type Server struct {
+	e        *echo.Echo
+	store    *store.Store
+	temporal client.Client
+	policy   policy.Policy
+	log      *slog.Logger
+	now      func() time.Time
+	validate *validator.Validate
+}
+
+// New builds the API with every route.
+func New(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, validate: v}
+	s.e.HideBanner, s.e.HidePort = true, true
+	s.e.HTTPErrorHandler = s.errorHandler
+	s.e.Use(middleware.Recover())
+	s.e.Use(middleware.BodyLimit(strconv.Itoa(maxBodyBytes/1024) + "K"))
+	s.routes()
+	return s
+}
+
+// Handler is the http.Handler of the API.
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Route is a method and a path, as the router holds it.
+type Route struct{ Method, Path string }
+
+// Routes lists every route, for the OpenAPI check.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.e.Routes() {
+		out = append(out, Route{Method: r.Method, Path: r.Path})
+	}
+	return out
+}
+
+func (s *Server) routes() {
+	s.e.GET("/livez", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	s.e.GET("/readyz", s.readyz)
+	s.e.GET("/api/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", openapiYAML) })
+
+	g := s.e.Group("/api/v1", s.authenticate)
+	g.POST("/deputies", s.createDeputy)
+	g.GET("/deputies", s.listDeputies)
+	g.GET("/deputies/:id", s.getDeputy)
+	g.POST("/units", s.createUnit)
+	g.GET("/units", s.listUnits)
+	g.GET("/units/:id", s.getUnit)
+
+	g.POST("/suggestions", s.submit)
+	g.GET("/suggestions", s.listSuggestions)
+	g.GET("/suggestions/:id", s.getSuggestion)
+	g.POST("/suggestions/:id/review", s.review)
+	g.POST("/suggestions/:id/assignment", s.assign)
+	g.POST("/suggestions/:id/assignment-return", s.returnAssignment)
+	g.POST("/suggestions/:id/co-opinions", s.coOpinion)
+	g.POST("/suggestions/:id/consultations", s.consult)
+	g.POST("/suggestions/:id/progress-reports", s.progressReport)
+	g.POST("/suggestions/:id/extension-requests", s.requestExtension)
+	g.POST("/suggestions/:id/extension-decision", s.decideExtension)
+	g.POST("/suggestions/:id/reply", s.reply)
+	g.POST("/suggestions/:id/ratings", s.rate)
+	g.POST("/suggestions/:id/completion", s.complete)
+	g.GET("/suggestions/:id/messages", s.messages)
+
+	g.GET("/meetings", s.listMeetings)
+	g.POST("/meetings", s.callMeeting)
+	g.GET("/meetings/:id", s.getMeeting)
+	g.GET("/meetings/:id/notice.ics", s.meetingICS)
+	g.POST("/meetings/:id/minutes", s.minutes)
+
+	g.GET("/calendar/due", s.calendarDue)
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+	defer cancel()
+	checks := map[string]string{"database": "ok", "temporal": "ok"}
+	status := http.StatusOK
+	if err := s.store.Ping(ctx); err != nil {
+		checks["database"] = err.Error()
+		status = http.StatusServiceUnavailable
+	}
+	if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		checks["temporal"] = err.Error()
+		status = http.StatusServiceUnavailable
+	}
+	if status != http.StatusOK {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	return c.JSON(status, checks)
+}
+
+type actorKey struct{}
+
+// HashToken is how tokens are stored: never in clear.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get("Authorization")
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || token == "" {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="suggestflow"`)
+			return problem(http.StatusUnauthorized, "an Authorization: Bearer <token> header is required")
+		}
+		acc, err := s.store.AccountByTokenHash(c.Request().Context(), HashToken(token), s.now())
+		if err != nil {
+			if errorsIsNotFound(err) {
+				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="suggestflow", error="invalid_token"`)
+				return problem(http.StatusUnauthorized, "the token is unknown, expired or revoked")
+			}
+			return unavailable(err)
+		}
+		c.Set("actor", domain.Actor{ID: acc.ID, Role: acc.Role})
+		return next(c)
+	}
+}
+
+func actorOf(c echo.Context) domain.Actor {
+	if a, ok := c.Get("actor").(domain.Actor); ok {
+		return a
+	}
+	return domain.Actor{}
+}
+
+// page reads page and page_size.
+func page(c echo.Context) (store.Page, error) {
+	p := store.Page{Number: 1, Size: defaultPageSize}
+	var fields []FieldError
+	if v := c.QueryParam("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			fields = append(fields, FieldError{Field: "page", Message: "must be a whole number from 1"})
+		}
+		p.Number = n
+	}
+	if v := c.QueryParam("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPageSize {
+			fields = append(fields, FieldError{Field: "page_size", Message: "must be a whole number from 1 to " + strconv.Itoa(maxPageSize)})
+		}
+		p.Size = n
+	}
+	if len(fields) > 0 {
+		return p, invalidFields(fields...)
+	}
+	return p, nil
+}
+
+type list[T any] struct {
+	Items    []T   `json:"items"`
+	Total    int64 `json:"total"`
+	Page     int   `json:"page"`
+	PageSize int   `json:"page_size"`
+}

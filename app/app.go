@@ -1,0 +1,209 @@
+// Package app wires the parts into running roles: everything in one
+// process, or the API, the worker and the embedded Temporal server alone.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"suggestflow/activities"
+	"suggestflow/api"
+	"suggestflow/config"
+	"suggestflow/embedded"
+	"suggestflow/policy"
+	"suggestflow/store"
+	"suggestflow/worker"
+)
+
+// Roles a process can run.
+const (
+	RoleAll      = "all"
+	RoleAPI      = "api"
+	RoleWorker   = "worker"
+	RoleTemporal = "temporal"
+)
+
+// App is a running process.
+type App struct {
+	// HTTPAddr is where the API listens (resolved when the port was 0).
+	HTTPAddr string
+	// AdminToken is set when this start generated it.
+	AdminToken string
+	UIURL      string
+	Store      *store.Store
+	Temporal   client.Client
+
+	stops []func()
+}
+
+// Start brings a role up and returns once it is ready.
+func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger) (a *App, err error) {
+	a = &App{}
+	defer func() {
+		if err != nil {
+			a.Stop()
+		}
+	}()
+	pol, err := policy.Load(cfg.PolicyFile)
+	if err != nil {
+		return nil, err
+	}
+	temporalAddr := cfg.TemporalAddress
+	if role == RoleTemporal || (role == RoleAll && temporalAddr == "") {
+		srv, err := embedded.Start(embedded.Options{DataDir: cfg.DataDir, Listen: cfg.TemporalListen,
+			UIAddr: cfg.TemporalUIAddr, Namespace: cfg.TemporalNamespace, Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		a.stops = append(a.stops, srv.Stop)
+		temporalAddr, a.UIURL = srv.Address, srv.UIURL
+		if role == RoleTemporal {
+			return a, nil
+		}
+	}
+	if temporalAddr == "" {
+		return nil, errors.New("SUGGESTFLOW_TEMPORAL_ADDRESS is required for the api and worker roles")
+	}
+	st, err := store.Open(ctx, cfg.DBDSN)
+	if err != nil {
+		return nil, err
+	}
+	a.Store = st
+	a.stops = append(a.stops, func() { _ = st.Close() })
+
+	c, err := dial(ctx, temporalAddr, cfg.TemporalNamespace, log)
+	if err != nil {
+		return nil, err
+	}
+	a.Temporal = c
+	a.stops = append(a.stops, c.Close)
+
+	if role == RoleAll || role == RoleWorker {
+		w := worker.New(c, &activities.Activities{Store: st, Policy: pol})
+		if err := w.Start(); err != nil {
+			return nil, fmt.Errorf("start worker: %w", err)
+		}
+		a.stops = append(a.stops, w.Stop)
+	}
+	if role == RoleAll || role == RoleAPI {
+		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {
+			return nil, err
+		}
+		srv := api.New(api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log})
+		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		if err != nil {
+			return nil, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+		}
+		a.HTTPAddr = ln.Addr().String()
+		hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+			WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+		go func() {
+			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("http server stopped", "error", err)
+			}
+		}()
+		a.stops = append(a.stops, func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			_ = hs.Shutdown(sctx)
+		})
+	}
+	return a, nil
+}
+
+// Stop stops everything in the reverse order of starting: the API stops
+// taking requests first, the embedded server stops last.
+func (a *App) Stop() {
+	for i := len(a.stops) - 1; i >= 0; i-- {
+		a.stops[i]()
+	}
+	a.stops = nil
+}
+
+func dial(ctx context.Context, addr, namespace string, log *slog.Logger) (client.Client, error) {
+	// The SDK logs every timer at debug level; a quiet logger keeps the
+	// start rate up.
+	quiet := slog.New(minLevel{Handler: log.Handler(), min: slog.LevelWarn}).With("component", "temporal-sdk")
+	opts := client.Options{HostPort: addr, Namespace: namespace, Logger: sdklog.NewStructuredLogger(quiet)}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		c, err := client.DialContext(ctx, opts)
+		if err == nil {
+			return c, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return nil, fmt.Errorf("connect to temporal at %s: %w", addr, err)
+		}
+		log.Warn("temporal not reachable yet; retrying", "address", addr, "error", err)
+		time.Sleep(time.Second)
+	}
+}
+
+// ensureAdmin makes sure the bootstrap admin account exists; it returns
+// the token when it generated one.
+func ensureAdmin(ctx context.Context, st *store.Store, configured string) (string, error) {
+	if configured != "" {
+		if _, err := st.EnsureAdmin(ctx, api.HashToken(configured)); err != nil {
+			return "", err
+		}
+		return "", st.SetAdminToken(ctx, api.HashToken(configured))
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generate admin token: %w", err)
+	}
+	token := "sf_" + hex.EncodeToString(b)
+	created, err := st.EnsureAdmin(ctx, api.HashToken(token))
+	if err != nil || !created {
+		return "", err
+	}
+	return token, nil
+}
+
+// Run starts a role, prints where to go, and waits until ctx ends.
+func Run(ctx context.Context, cfg config.Config, role string, log *slog.Logger, out io.Writer) error {
+	a, err := Start(ctx, cfg, role, log)
+	if err != nil {
+		return err
+	}
+	defer a.Stop()
+	switch role {
+	case RoleTemporal:
+		fmt.Fprintf(out, "Temporal dev server listening on %s\n", cfg.TemporalListen)
+	case RoleWorker:
+		fmt.Fprintln(out, "SuggestFlow worker is running")
+	default:
+		fmt.Fprintf(out, "SuggestFlow is ready: http://%s  (API under /api/v1, health at /readyz)\n", a.HTTPAddr)
+	}
+	if a.UIURL != "" {
+		fmt.Fprintf(out, "Temporal Web UI: %s\n", a.UIURL)
+	}
+	if a.AdminToken != "" {
+		fmt.Fprintf(out, "First start: the admin token is %s\nKeep it safe; it is shown only this once.\n", a.AdminToken)
+	}
+	<-ctx.Done()
+	fmt.Fprintln(out, "Stopping...")
+	return nil
+}
+
+
+// minLevel drops records below min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}

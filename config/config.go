@@ -1,0 +1,87 @@
+// Package config reads the service's configuration from the environment
+// and flags into one struct (CONTRACT.md lists every variable).
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is every setting of the service.
+type Config struct {
+	HTTPAddr          string
+	DataDir           string
+	TemporalAddress   string
+	TemporalNamespace string
+	TemporalListen    string
+	TemporalUIAddr    string
+	DBDSN             string
+	PolicyFile        string
+	AdminToken        string
+	LogFormat         string
+}
+
+type setting struct {
+	env, flag, def, usage string
+	dst               *string
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"SUGGESTFLOW_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "API and web pages", &c.HTTPAddr},
+		{"SUGGESTFLOW_DATA_DIR", "data-dir", "./data", "embedded databases", &c.DataDir},
+		{"SUGGESTFLOW_TEMPORAL_ADDRESS", "temporal-address", "", "host:port of a Temporal frontend; empty starts the embedded server", &c.TemporalAddress},
+		{"SUGGESTFLOW_TEMPORAL_NAMESPACE", "temporal-namespace", "default", "Temporal namespace", &c.TemporalNamespace},
+		{"SUGGESTFLOW_TEMPORAL_LISTEN", "temporal-listen", "127.0.0.1:7233", "frontend address of the embedded server", &c.TemporalListen},
+		{"SUGGESTFLOW_TEMPORAL_UI_ADDR", "temporal-ui-addr", "127.0.0.1:8233", "embedded server's Web UI; off for none", &c.TemporalUIAddr},
+		{"SUGGESTFLOW_DB_DSN", "db-dsn", "", "mysql://user:pass@tcp(host:3306)/db?parseTime=true or sqlite://path; empty: SQLite in the data dir", &c.DBDSN},
+		{"SUGGESTFLOW_POLICY_FILE", "policy-file", "", "YAML overriding policy values", &c.PolicyFile},
+		{"SUGGESTFLOW_ADMIN_TOKEN", "admin-token", "", "bearer token of the first presidium account; empty: generated at first start", &c.AdminToken},
+		{"SUGGESTFLOW_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
+	}
+}
+
+// Load reads defaults, then the environment, then flags.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("suggestflow", flag.ContinueOnError)
+	for _, s := range c.settings() {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		fs.StringVar(s.dst, s.flag, v, fmt.Sprintf("%s (%s)", s.usage, s.env))
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.DBDSN == "" {
+		c.DBDSN = "sqlite://" + filepath.Join(c.DataDir, "suggestflow.db")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("SUGGESTFLOW_LOG_FORMAT must be text or json, not %q", c.LogFormat)
+	}
+	if !strings.HasPrefix(c.DBDSN, "mysql://") && !strings.HasPrefix(c.DBDSN, "sqlite://") {
+		return c, fmt.Errorf("SUGGESTFLOW_DB_DSN must start with mysql:// or sqlite://")
+	}
+	return c, nil
+}
+
+// FromEnv loads with the process environment.
+func FromEnv(args []string) (Config, error) { return Load(args, os.Getenv) }
+
+// Variables lists the environment variables, for documentation checks.
+func Variables() []string {
+	var c Config
+	var out []string
+	for _, s := range c.settings() {
+		out = append(out, s.env)
+	}
+	return out
+}

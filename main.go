@@ -1,0 +1,54 @@
+// Command suggestflow runs the case-management service for deputies'
+// suggestions: `suggestflow` runs everything in one process; `api`,
+// `worker` and `temporal` run one role each.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata"
+
+	"suggestflow/app"
+	"suggestflow/config"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "suggestflow:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	role := app.RoleAll
+	if len(args) > 0 {
+		switch args[0] {
+		case app.RoleAPI, app.RoleWorker, app.RoleTemporal:
+			role, args = args[0], args[1:]
+		case "help", "-h", "--help":
+			fmt.Println("usage: suggestflow [api|worker|temporal] [flags]; every flag is also an environment variable (see README)")
+			_, err := config.FromEnv([]string{"-h"})
+			if err != nil {
+				return nil
+			}
+			return nil
+		}
+	}
+	cfg, err := config.FromEnv(args)
+	if err != nil {
+		return err
+	}
+	var handler slog.Handler = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	if cfg.LogFormat == "json" {
+		handler = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	}
+	log := slog.New(handler)
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return app.Run(ctx, cfg, role, log, os.Stdout)
+}

@@ -1,0 +1,96 @@
+// Package notices renders the Chinese text of every notice the rules call
+// for. The workflows decide what is said to whom; this package says it.
+package notices
+
+import (
+	"bytes"
+	"fmt"
+	"text/template"
+	"time"
+)
+
+type text struct{ subject, body string }
+
+// The texts follow the forms a township office would use: the case number
+// and title, what is due and by when.
+var texts = map[string]text{
+	"submitted":           {"新建议待审查：{{.number}}", "代表建议《{{.title}}》（{{.number}}）已提交，请于{{time .due_at}}前完成审查。"},
+	"review_due":          {"建议审查已超期：{{.number}}", "代表建议《{{.title}}》（{{.number}}）应于{{time .due_at}}前审查，至今未审查，请尽快处理。"},
+	"accepted":            {"您的建议已立案：{{.number}}", "您领衔提出的建议《{{.title}}》已审查立案，编号{{.number}}，将交有关单位办理。"},
+	"returned":            {"您的建议未予立案：{{.number}}", "您领衔提出的建议《{{.title}}》经审查不予立案。理由：{{.reason}}"},
+	"assigned":            {"交办通知：{{.number}}", "现将代表建议《{{.title}}》（{{.number}}）交由贵单位办理。请先与领衔代表面商，再作答复，并于{{time .due_at}}前书面答复；办理期间每两个月报告一次进展情况。"},
+	"assigned_deputy":     {"建议已交办：{{.number}}", "您的建议《{{.title}}》已交承办单位办理，答复期限为{{time .due_at}}。承办单位将先与您面商。"},
+	"assignment_returned": {"承办单位申请退回交办：{{.number}}", "承办单位申请退回建议《{{.title}}》（{{.number}}）的交办，理由：{{.reason}}。请重新交办。"},
+	"co_opinion_filed":    {"会办单位意见已提交：{{.number}}", "会办单位已就建议《{{.title}}》（{{.number}}）提交会办意见，请主办单位在答复中统筹考虑。"},
+	"co_opinion_due":      {"请提交会办意见：{{.number}}", "贵单位作为会办单位，应于{{time .due_at}}前向主办单位提出建议《{{.title}}》（{{.number}}）的会办意见，至今未提交。"},
+	"reminder_due":        {"答复期限提醒：{{.number}}", "代表建议《{{.title}}》（{{.number}}）的答复期限为{{time .due_at}}，请抓紧办理。未与代表面商的，不得答复。"},
+	"overdue":             {"建议办理已逾期：{{.number}}", "代表建议《{{.title}}》（{{.number}}）的答复期限{{time .due_at}}已过，尚未答复。人大主席团将约见承办单位负责人。"},
+	"extension_requested": {"延期办理申请待审批：{{.number}}", "承办单位申请将建议《{{.title}}》（{{.number}}）的答复期限延至{{time .new_due_at}}，请审批。"},
+	"extension_decided":   {"延期申请审批结果：{{.number}}", "建议《{{.title}}》（{{.number}}）的延期申请{{if eq .decision \"approved\"}}已批准，答复期限为{{time .due_at}}{{else}}未获批准，答复期限仍为{{time .due_at}}{{end}}。{{.comment}}"},
+	"rating_request":      {"请对办理结果进行评价：{{.number}}", "您的建议《{{.title}}》已答复（{{.class}}类）。请于{{time .due_at}}前对办理态度和办理结果作出满意、基本满意或不满意的评价。"},
+	"rating_reminder":     {"评价提醒：{{.number}}", "您的建议《{{.title}}》已答复，尚未收到您的评价，请于近日评价；逾期未评价的，按“无反馈”办结。"},
+	"closed_no_feedback":  {"建议按无反馈办结：{{.number}}", "建议《{{.title}}》（{{.number}}）答复后代表在规定期限内未作评价，按“无反馈”办结。"},
+	"rated":               {"代表评价结果：{{.number}}", "代表对建议《{{.title}}》（{{.number}}）的评价：办理态度{{rating .attitude}}，办理结果{{rating .result}}。"},
+	"rehandling":          {"重新办理通知：{{.number}}", "代表对建议《{{.title}}》（{{.number}}）的办理结果不满意，请重新办理，再次与代表面商后于{{time .due_at}}前重新答复。代表意见：{{.reasons}}"},
+	"progress_reminder":   {"请报告办理进展：{{.number}}", "建议《{{.title}}》（{{.number}}）应于{{time .due_at}}前报告办理进展情况。"},
+	"progress_missed":     {"办理进展未按时报告：{{.number}}", "建议《{{.title}}》（{{.number}}）未按期报告办理进展情况（应报时间{{time .due_at}}），将计入承办单位考核。"},
+	"promise_due":         {"承诺办理期限已到：{{.number}}", "建议《{{.title}}》（{{.number}}）承诺于{{time .due_at}}前解决，至今未报告完成情况，请报告落实情况。"},
+	"completed":           {"建议办理完成：{{.number}}", "建议《{{.title}}》（{{.number}}）承诺事项{{if eq .kept \"true\"}}已落实完成{{else}}因客观原因无法落实，承办单位负责人已书面说明{{end}}。"},
+	"meeting_notice":      {"约见通知：{{.number}}", "人大主席团定于{{time .scheduled_at}}在{{.place}}约见承办单位负责人，就建议《{{.title}}》（{{.number}}）当面答复代表并接受询问。议程：{{.agenda}}"},
+	"meeting_reminder":    {"约见提醒：{{.number}}", "提醒：{{time .scheduled_at}}在{{.place}}就建议《{{.title}}》（{{.number}}）举行约见，请准时参加。"},
+	"minutes_due":         {"请记录约见纪要：{{.number}}", "就建议《{{.title}}》（{{.number}}）的约见（{{time .scheduled_at}}）尚未记录纪要，请及时记录。"},
+	"minutes_recorded":    {"约见纪要：{{.number}}", "就建议《{{.title}}》（{{.number}}）的约见已举行。结果：{{.outcome}}"},
+}
+
+var ratingNames = map[string]string{"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
+
+// Render gives the subject and body of a notice of a kind, with its data,
+// times shown in loc.
+func Render(kind string, data map[string]string, loc *time.Location) (subject, body string, err error) {
+	t, ok := texts[kind]
+	if !ok {
+		return "", "", fmt.Errorf("no text for notice kind %q", kind)
+	}
+	funcs := template.FuncMap{
+		"time": func(s string) string {
+			ts, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				return s
+			}
+			return ts.In(loc).Format("2006年1月2日 15:04")
+		},
+		"rating": func(s string) string {
+			if n, ok := ratingNames[s]; ok {
+				return n
+			}
+			return s
+		},
+	}
+	render := func(src string) (string, error) {
+		tpl, err := template.New(kind).Funcs(funcs).Option("missingkey=zero").Parse(src)
+		if err != nil {
+			return "", err
+		}
+		var b bytes.Buffer
+		if err := tpl.Execute(&b, data); err != nil {
+			return "", err
+		}
+		return b.String(), nil
+	}
+	if subject, err = render(t.subject); err != nil {
+		return "", "", fmt.Errorf("render %s subject: %w", kind, err)
+	}
+	if body, err = render(t.body); err != nil {
+		return "", "", fmt.Errorf("render %s body: %w", kind, err)
+	}
+	return subject, body, nil
+}
+
+// Kinds lists the notice kinds with a text.
+func Kinds() []string {
+	out := make([]string, 0, len(texts))
+	for k := range texts {
+		out = append(out, k)
+	}
+	return out
+}
