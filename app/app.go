@@ -197,7 +197,6 @@ func Run(ctx context.Context, cfg config.Config, role string, log *slog.Logger, 
 	return nil
 }
 
-
 // minLevel drops records below min.
 type minLevel struct {
 	slog.Handler

@@ -26,7 +26,7 @@ type Config struct {
 
 type setting struct {
 	env, flag, def, usage string
-	dst               *string
+	dst                   *string
 }
 
 func (c *Config) settings() []setting {

@@ -196,11 +196,11 @@ type eventRow struct {
 	MeetingID    string    `gorm:"size:80"`
 	At           time.Time `gorm:"index:idx_events_suggestion_at,priority:2;index"`
 	// Ord keeps the order of the events of one step, which share a time.
-	Ord          int
-	ActorID      string    `gorm:"size:64;index"`
-	ActorRole    string    `gorm:"size:20"`
-	Type         string    `gorm:"size:40"`
-	Detail       string    `gorm:"type:text"`
+	Ord       int
+	ActorID   string `gorm:"size:64;index"`
+	ActorRole string `gorm:"size:20"`
+	Type      string `gorm:"size:40"`
+	Detail    string `gorm:"type:text"`
 }
 
 func (eventRow) TableName() string { return "timeline_events" }

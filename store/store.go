@@ -16,6 +16,10 @@ import (
 	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
+	// The pure-Go SQLite engine, registered as "sqlite"; the embedded
+	// Temporal server links the same one.
+	_ "modernc.org/sqlite"
+
 	"suggestflow/domain"
 )
 
@@ -130,7 +134,9 @@ func translate(err error) error {
 		return nil
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return ErrNotFound
-	case errors.Is(err, gorm.ErrDuplicatedKey):
+	case errors.Is(err, gorm.ErrDuplicatedKey),
+		// modernc's SQLite errors are not among those GORM translates.
+		strings.Contains(err.Error(), "UNIQUE constraint failed"):
 		return ErrDuplicate
 	}
 	return err
@@ -423,7 +429,8 @@ func suggestionRows(sg domain.Suggestion) (suggestionRow, []partyRow, error) {
 // older than the stored one is not written back.
 func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.Message) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ignore := tx.Clauses(clause.OnConflict{DoNothing: true})
+		// A fresh statement each time: a GORM chain must not be reused.
+		ignore := func() *gorm.DB { return tx.Clauses(clause.OnConflict{DoNothing: true}) }
 		if sg := step.Suggestion; sg != nil {
 			row, parties, err := suggestionRows(*sg)
 			if err != nil {
@@ -484,13 +491,13 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 		}
 		if c := step.Consultation; c != nil {
 			parts, _ := json.Marshal(c.Participants)
-			if err := ignore.Create(&consultationRow{ID: c.ID, SuggestionID: sid, Round: c.Round, HeldAt: c.HeldAt,
+			if err := ignore().Create(&consultationRow{ID: c.ID, SuggestionID: sid, Round: c.Round, HeldAt: c.HeldAt,
 				Method: c.Method, Participants: string(parts), Notes: c.Notes, RecordedAt: c.RecordedAt}).Error; err != nil {
 				return err
 			}
 		}
 		if p := step.ProgressReport; p != nil {
-			if err := ignore.Create(&progressReportRow{ID: p.ID, SuggestionID: sid, Round: p.Round, Content: p.Content, At: p.At}).Error; err != nil {
+			if err := ignore().Create(&progressReportRow{ID: p.ID, SuggestionID: sid, Round: p.Round, Content: p.Content, At: p.At}).Error; err != nil {
 				return err
 			}
 		}
@@ -503,25 +510,25 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 			}
 		}
 		if r := step.Reply; r != nil {
-			if err := ignore.Create(&replyRow{ID: r.ID, SuggestionID: sid, Round: r.Round, ResultClass: r.ResultClass,
+			if err := ignore().Create(&replyRow{ID: r.ID, SuggestionID: sid, Round: r.Round, ResultClass: r.ResultClass,
 				Content: r.Content, PromisedAt: r.PromisedAt, RepliedAt: r.RepliedAt, DueAt: r.DueAt, OnTime: r.OnTime,
 				Consulted: r.Consulted}).Error; err != nil {
 				return err
 			}
 		}
 		if r := step.Rating; r != nil {
-			if err := ignore.Create(&ratingRow{ID: r.ID, SuggestionID: sid, Round: r.Round, DeputyID: r.DeputyID, Lead: r.Lead,
+			if err := ignore().Create(&ratingRow{ID: r.ID, SuggestionID: sid, Round: r.Round, DeputyID: r.DeputyID, Lead: r.Lead,
 				Attitude: r.Attitude, Result: r.Result, Reasons: r.Reasons, At: r.At}).Error; err != nil {
 				return err
 			}
 		}
 		if o := step.CoOpinion; o != nil {
-			if err := ignore.Create(&coOpinionRow{ID: o.ID, SuggestionID: sid, UnitID: o.UnitID, Content: o.Content, At: o.At}).Error; err != nil {
+			if err := ignore().Create(&coOpinionRow{ID: o.ID, SuggestionID: sid, UnitID: o.UnitID, Content: o.Content, At: o.At}).Error; err != nil {
 				return err
 			}
 		}
 		if c := step.Completion; c != nil {
-			if err := ignore.Create(&completionRow{ID: c.ID, SuggestionID: sid, Content: c.Content, Evidence: c.Evidence,
+			if err := ignore().Create(&completionRow{ID: c.ID, SuggestionID: sid, Content: c.Content, Evidence: c.Evidence,
 				Kept: c.Kept, SignedBy: c.SignedBy, At: c.At}).Error; err != nil {
 				return err
 			}
@@ -532,7 +539,7 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 				rows = append(rows, eventRow{ID: e.ID, SuggestionID: e.SuggestionID, MeetingID: e.MeetingID, At: e.At, Ord: i,
 					ActorID: e.Actor.ID, ActorRole: e.Actor.Role, Type: e.Type, Detail: e.Detail})
 			}
-			if err := ignore.Create(&rows).Error; err != nil {
+			if err := ignore().Create(&rows).Error; err != nil {
 				return err
 			}
 		}
@@ -543,7 +550,7 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 					Kind: m.Kind, Recipient: m.Recipient, Channel: m.Channel, Subject: m.Subject, Body: m.Body,
 					Status: m.Status, CreatedAt: m.CreatedAt})
 			}
-			if err := ignore.Create(&rows).Error; err != nil {
+			if err := ignore().Create(&rows).Error; err != nil {
 				return err
 			}
 		}

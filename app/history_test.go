@@ -1,0 +1,40 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	historypb "go.temporal.io/api/history/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+// recordHistory writes a finished workflow's history to the replay
+// corpus when SUGGESTFLOW_RECORD_HISTORIES names a directory. The
+// workflows package replays every file there, so a change that would break
+// a running case fails its tests.
+func recordHistory(t *testing.T, c *apiClient, workflowID string) {
+	dir := os.Getenv("SUGGESTFLOW_RECORD_HISTORIES")
+	if dir == "" {
+		return
+	}
+	t.Helper()
+	tc := c.app.Temporal
+	var events []*historypb.HistoryEvent
+	it := tc.GetWorkflowHistory(context.Background(), workflowID, "", false, 0)
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, t.Name()+".json"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
