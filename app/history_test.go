@@ -14,7 +14,7 @@ import (
 // corpus when SUGGESTFLOW_RECORD_HISTORIES names a directory. The
 // workflows package replays every file there, so a change that would break
 // a running case fails its tests.
-func recordHistory(t *testing.T, c *apiClient, workflowID string) {
+func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {
 	dir := os.Getenv("SUGGESTFLOW_RECORD_HISTORIES")
 	if dir == "" {
 		return
@@ -34,7 +34,7 @@ func recordHistory(t *testing.T, c *apiClient, workflowID string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, t.Name()+".json"), raw, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".json"), raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -111,26 +111,26 @@ func (d Duration) String() string {
 		u string
 	}{{d.Years, "Y"}, {d.Months, "M"}, {d.Weeks, "W"}, {d.Days, "D"}} {
 		if p.n != 0 {
-			fmt.Fprintf(&b, "%d%s", p.n, p.u)
+			b.WriteString(fmt.Sprintf("%d%s", p.n, p.u))
 		}
 	}
 	if d.Clock != 0 {
 		b.WriteString("T")
 		rest := d.Clock
 		if h := rest / time.Hour; h > 0 {
-			fmt.Fprintf(&b, "%dH", h)
+			b.WriteString(fmt.Sprintf("%dH", h))
 			rest -= h * time.Hour
 		}
 		if m := rest / time.Minute; m > 0 {
-			fmt.Fprintf(&b, "%dM", m)
+			b.WriteString(fmt.Sprintf("%dM", m))
 			rest -= m * time.Minute
 		}
 		if rest > 0 {
 			secs, nanos := rest/time.Second, rest%time.Second
 			if nanos == 0 {
-				fmt.Fprintf(&b, "%dS", secs)
+				b.WriteString(fmt.Sprintf("%dS", secs))
 			} else {
-				fmt.Fprintf(&b, "%d.%sS", secs, strings.TrimRight(fmt.Sprintf("%09d", nanos), "0"))
+				b.WriteString(fmt.Sprintf("%d.%sS", secs, strings.TrimRight(fmt.Sprintf("%09d", nanos), "0")))
 			}
 		}
 	}
