@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"suggestflow/access"
 	"suggestflow/domain"
 	"suggestflow/policy"
 	"suggestflow/store"
@@ -143,6 +144,9 @@ func (s *Server) submit(c echo.Context) error {
 	var in domain.SubmitInput
 	if err := s.bind(c, &in); err != nil {
 		return err
+	}
+	if !access.SubmitAs(principalOf(c), in.LeadDeputyID) {
+		return problem(http.StatusForbidden, "a deputy submits suggestions only as their lead deputy")
 	}
 	if err := s.checkSigners(ctx, in); err != nil {
 		return err
@@ -311,8 +315,9 @@ func (s *Server) listSuggestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	scope := access.ListScope(principalOf(c))
 	f := store.SuggestionFilter{Status: c.QueryParam("status"), UnitID: c.QueryParam("unit_id"),
-		DeputyID: c.QueryParam("deputy_id"), Query: c.QueryParam("q")}
+		DeputyID: c.QueryParam("deputy_id"), Query: c.QueryParam("q"), ScopeUnitID: scope.UnitID, ScopeDeputyID: scope.DeputyID}
 	if f.Status != "" && !validStatus(f.Status) {
 		return invalidFields(FieldError{Field: "status", Message: "unknown status"})
 	}
@@ -347,11 +352,23 @@ func validStatus(s string) bool {
 }
 
 func (s *Server) getSuggestion(c echo.Context) error {
-	sg, err := s.store.Suggestion(c.Request().Context(), c.Param("id"))
+	sg, err := s.loaded(c)
 	if err != nil {
-		return storeError(err, "suggestion")
+		return err
 	}
 	return s.respond(c, http.StatusOK, sg)
+}
+
+// loaded is the suggestion the access check read for this request.
+func (s *Server) loaded(c echo.Context) (domain.Suggestion, error) {
+	if sg, ok := c.Get("suggestion").(domain.Suggestion); ok {
+		return sg, nil
+	}
+	sg, err := s.store.Suggestion(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return sg, storeError(err, "suggestion")
+	}
+	return sg, nil
 }
 
 // update runs an action on a suggestion's workflow and answers with the
@@ -359,8 +376,8 @@ func (s *Server) getSuggestion(c echo.Context) error {
 func (s *Server) update(c echo.Context, name string, arg any) error {
 	ctx := c.Request().Context()
 	id := c.Param("id")
-	if _, err := s.store.Suggestion(ctx, id); err != nil {
-		return storeError(err, "suggestion")
+	if _, err := s.loaded(c); err != nil {
+		return err
 	}
 	sg, err := s.runUpdate(ctx, id, name, arg)
 	if err != nil {
@@ -468,6 +485,14 @@ func (s *Server) coOpinion(c echo.Context) error {
 	if err := s.bind(c, &in); err != nil {
 		return err
 	}
+	if !access.CoOpinionAs(principalOf(c), in.UnitID) {
+		return problem(http.StatusForbidden, "a unit files co-handling opinions only for itself")
+	}
+	if missing, err := s.store.MissingUnits(c.Request().Context(), []string{in.UnitID}); err != nil {
+		return storeError(err, "unit")
+	} else if len(missing) > 0 {
+		return invalidFields(FieldError{Field: "unit_id", Message: "no unit with this id"})
+	}
 	in.Actor = actorOf(c)
 	return s.update(c, workflows.UpdateCoOpinion, in)
 }
@@ -525,6 +550,9 @@ func (s *Server) rate(c echo.Context) error {
 	if err := s.bind(c, &in); err != nil {
 		return err
 	}
+	if !access.RateAs(principalOf(c), in.DeputyID) {
+		return problem(http.StatusForbidden, "a deputy rates only in their own name")
+	}
 	in.Actor = actorOf(c)
 	return s.update(c, workflows.UpdateRate, in)
 }
@@ -541,9 +569,6 @@ func (s *Server) complete(c echo.Context) error {
 func (s *Server) messages(c echo.Context) error {
 	ctx := c.Request().Context()
 	id := c.Param("id")
-	if _, err := s.store.Suggestion(ctx, id); err != nil {
-		return storeError(err, "suggestion")
-	}
 	msgs, err := s.store.Messages(ctx, id)
 	if err != nil {
 		return storeError(err, "message")
@@ -558,7 +583,9 @@ func (s *Server) listMeetings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := store.MeetingFilter{Status: c.QueryParam("status"), SuggestionID: c.QueryParam("suggestion_id")}
+	scope := access.ListScope(principalOf(c))
+	f := store.MeetingFilter{Status: c.QueryParam("status"), SuggestionID: c.QueryParam("suggestion_id"),
+		UnitID: scope.UnitID, DeputyID: scope.DeputyID}
 	if f.Status != "" && f.Status != domain.MeetingScheduled && f.Status != domain.MeetingHeld {
 		return invalidFields(FieldError{Field: "status", Message: "must be one of: scheduled, held"})
 	}

@@ -19,6 +19,7 @@ import (
 
 	"suggestflow/domain"
 	"suggestflow/policy"
+	"suggestflow/store"
 )
 
 // httpMethods are the keys of an OpenAPI path item that are operations.
@@ -338,6 +339,8 @@ var (
 		"CompletionInput":        domain.CompletionInput{},
 		"CallMeetingInput":       domain.CallMeetingInput{},
 		"MinutesInput":           domain.MinutesInput{},
+		"AccountInput":           accountInput{},
+		"TokenInput":             tokenInput{},
 	}
 	outputSchemas = map[string]any{
 		"Problem":          Problem{},
@@ -359,6 +362,11 @@ var (
 		"MeetingList":      list[domain.MeetingView]{},
 		"Message":          domain.Message{},
 		"Deadline":         policy.Deadline{},
+		"Account":          store.AccountRecord{},
+		"AccountList":      list[store.AccountRecord]{},
+		"TokenCreated":     tokenCreated{},
+		"AuditEntry":       store.AuditEntry{},
+		"AuditList":        list[store.AuditEntry]{},
 	}
 	// serverSet are fields of the domain inputs that the server fills in.
 	serverSet = map[string]bool{"actor": true, "request_hash": true}

@@ -10,14 +10,15 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"go.temporal.io/sdk/client"
+	"golang.org/x/time/rate"
 
-	"suggestflow/domain"
 	"suggestflow/policy"
 	"suggestflow/store"
 )
@@ -31,6 +32,7 @@ const (
 	maxPageSize     = 100
 	defaultPageSize = 20
 	updateTimeout   = 20 * time.Second
+	requestTimeout  = 30 * time.Second
 )
 
 // Deps are what the API needs.
@@ -40,6 +42,12 @@ type Deps struct {
 	Policy   policy.Policy
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// WriteRate is the sustained writes per second allowed per token, and
+	// WriteBurst the burst; zero rate means no limit.
+	WriteRate  float64
+	WriteBurst int
+	// Codec, when set, is served at /codec for the Temporal Web UI.
+	Codec http.Handler
 }
 
 // Server is the HTTP API.
@@ -51,6 +59,12 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	validate *validator.Validate
+
+	writeRate  float64
+	writeBurst int
+	limMu      sync.Mutex
+	limiters   map[string]*rate.Limiter
+	codec      http.Handler
 }
 
 // New builds the API with every route.
@@ -69,11 +83,16 @@ func New(d Deps) *Server {
 		}
 		return name
 	})
-	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, validate: v}
+	if d.WriteBurst <= 0 {
+		d.WriteBurst = 20
+	}
+	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, validate: v,
+		writeRate: d.WriteRate, writeBurst: d.WriteBurst, limiters: map[string]*rate.Limiter{}, codec: d.Codec}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
 	s.e.Use(middleware.Recover())
 	s.e.Use(middleware.BodyLimit(strconv.Itoa(maxBodyBytes/1024) + "K"))
+	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
 	return s
 }
@@ -98,7 +117,10 @@ func (s *Server) routes() {
 	s.e.GET("/readyz", s.readyz)
 	s.e.GET("/api/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", openapiYAML) })
 
-	g := s.e.Group("/api/v1", s.authenticate)
+	if s.codec != nil {
+		s.e.Any("/codec/*", echo.WrapHandler(http.StripPrefix("/codec", s.codec)), s.loopbackOnly)
+	}
+	g := s.e.Group("/api/v1", s.authenticate, s.audit, s.authorize, s.limitWrites)
 	g.POST("/deputies", s.createDeputy)
 	g.GET("/deputies", s.listDeputies)
 	g.GET("/deputies/:id", s.getDeputy)
@@ -129,6 +151,12 @@ func (s *Server) routes() {
 	g.POST("/meetings/:id/minutes", s.minutes)
 
 	g.GET("/calendar/due", s.calendarDue)
+
+	g.POST("/accounts", s.createAccount)
+	g.GET("/accounts", s.listAccounts)
+	g.POST("/accounts/:id/tokens", s.createToken)
+	g.DELETE("/tokens/:id", s.revokeToken)
+	g.GET("/audit", s.auditLog)
 }
 
 func (s *Server) readyz(c echo.Context) error {
@@ -150,40 +178,10 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(status, checks)
 }
 
-type actorKey struct{}
-
 // HashToken is how tokens are stored: never in clear.
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
-}
-
-func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Request().Header.Get("Authorization")
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || token == "" {
-			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="suggestflow"`)
-			return problem(http.StatusUnauthorized, "an Authorization: Bearer <token> header is required")
-		}
-		acc, err := s.store.AccountByTokenHash(c.Request().Context(), HashToken(token), s.now())
-		if err != nil {
-			if errorsIsNotFound(err) {
-				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="suggestflow", error="invalid_token"`)
-				return problem(http.StatusUnauthorized, "the token is unknown, expired or revoked")
-			}
-			return unavailable(err)
-		}
-		c.Set("actor", domain.Actor{ID: acc.ID, Role: acc.Role})
-		return next(c)
-	}
-}
-
-func actorOf(c echo.Context) domain.Actor {
-	if a, ok := c.Get("actor").(domain.Actor); ok {
-		return a
-	}
-	return domain.Actor{}
 }
 
 // page reads page and page_size.

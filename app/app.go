@@ -4,8 +4,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -15,10 +13,12 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	sdklog "go.temporal.io/sdk/log"
 
 	"suggestflow/activities"
 	"suggestflow/api"
+	"suggestflow/codec"
 	"suggestflow/config"
 	"suggestflow/embedded"
 	"suggestflow/policy"
@@ -41,8 +41,10 @@ type App struct {
 	// AdminToken is set when this start generated it.
 	AdminToken string
 	UIURL      string
-	Store      *store.Store
-	Temporal   client.Client
+	// Routes are the API's routes, for checks that walk all of them.
+	Routes   []api.Route
+	Store    *store.Store
+	Temporal client.Client
 
 	stops []func()
 }
@@ -59,10 +61,24 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
+	var payloads *codec.AESGCM
+	if cfg.PayloadKey != "" {
+		key, err := codec.ParseKey(cfg.PayloadKey)
+		if err != nil {
+			return nil, err
+		}
+		if payloads, err = codec.New(key); err != nil {
+			return nil, err
+		}
+	}
 	temporalAddr := cfg.TemporalAddress
 	if role == RoleTemporal || (role == RoleAll && temporalAddr == "") {
+		endpoint := ""
+		if payloads != nil {
+			endpoint = "http://" + cfg.HTTPAddr + "/codec"
+		}
 		srv, err := embedded.Start(embedded.Options{DataDir: cfg.DataDir, Listen: cfg.TemporalListen,
-			UIAddr: cfg.TemporalUIAddr, Namespace: cfg.TemporalNamespace, Logger: log})
+			UIAddr: cfg.TemporalUIAddr, Namespace: cfg.TemporalNamespace, Logger: log, CodecEndpoint: endpoint})
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +98,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	a.Store = st
 	a.stops = append(a.stops, func() { _ = st.Close() })
 
-	c, err := dial(ctx, temporalAddr, cfg.TemporalNamespace, log)
+	c, err := dial(ctx, temporalAddr, cfg.TemporalNamespace, payloads, log)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +116,12 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {
 			return nil, err
 		}
-		srv := api.New(api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log})
+		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRateValue()}
+		if payloads != nil {
+			deps.Codec = converter.NewPayloadCodecHTTPHandler(payloads)
+		}
+		srv := api.New(deps)
+		a.Routes = srv.Routes()
 		ln, err := net.Listen("tcp", cfg.HTTPAddr)
 		if err != nil {
 			return nil, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
@@ -131,11 +152,14 @@ func (a *App) Stop() {
 	a.stops = nil
 }
 
-func dial(ctx context.Context, addr, namespace string, log *slog.Logger) (client.Client, error) {
+func dial(ctx context.Context, addr, namespace string, payloads *codec.AESGCM, log *slog.Logger) (client.Client, error) {
 	// The SDK logs every timer at debug level; a quiet logger keeps the
 	// start rate up.
 	quiet := slog.New(minLevel{Handler: log.Handler(), min: slog.LevelWarn}).With("component", "temporal-sdk")
 	opts := client.Options{HostPort: addr, Namespace: namespace, Logger: sdklog.NewStructuredLogger(quiet)}
+	if payloads != nil {
+		opts.DataConverter = payloads.DataConverter()
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		c, err := client.DialContext(ctx, opts)
@@ -159,11 +183,10 @@ func ensureAdmin(ctx context.Context, st *store.Store, configured string) (strin
 		}
 		return "", st.SetAdminToken(ctx, api.HashToken(configured))
 	}
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
+	token, err := api.NewToken()
+	if err != nil {
 		return "", fmt.Errorf("generate admin token: %w", err)
 	}
-	token := "sf_" + hex.EncodeToString(b)
 	created, err := st.EnsureAdmin(ctx, api.HashToken(token))
 	if err != nil || !created {
 		return "", err

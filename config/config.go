@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +23,8 @@ type Config struct {
 	PolicyFile        string
 	AdminToken        string
 	LogFormat         string
+	PayloadKey        string
+	WriteRate         string
 }
 
 type setting struct {
@@ -41,6 +44,8 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_POLICY_FILE", "policy-file", "", "YAML overriding policy values", &c.PolicyFile},
 		{"SUGGESTFLOW_ADMIN_TOKEN", "admin-token", "", "bearer token of the first presidium account; empty: generated at first start", &c.AdminToken},
 		{"SUGGESTFLOW_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
+		{"SUGGESTFLOW_PAYLOAD_KEY", "payload-key", "", "32-byte key (base64 or hex) to encrypt Temporal payloads with AES-GCM; empty: no encryption", &c.PayloadKey},
+		{"SUGGESTFLOW_WRITE_RATE", "write-rate", "10", "writes per second allowed per token (bursts of 20); 0 for no limit", &c.WriteRate},
 	}
 }
 
@@ -67,6 +72,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("SUGGESTFLOW_LOG_FORMAT must be text or json, not %q", c.LogFormat)
 	}
+	if r, err := strconv.ParseFloat(c.WriteRate, 64); err != nil || r < 0 {
+		return c, fmt.Errorf("SUGGESTFLOW_WRITE_RATE must be a number of writes per second, not %q", c.WriteRate)
+	}
 	if !strings.HasPrefix(c.DBDSN, "mysql://") && !strings.HasPrefix(c.DBDSN, "sqlite://") {
 		return c, fmt.Errorf("SUGGESTFLOW_DB_DSN must start with mysql:// or sqlite://")
 	}
@@ -84,4 +92,10 @@ func Variables() []string {
 		out = append(out, s.env)
 	}
 	return out
+}
+
+// WriteRateValue is the parsed write rate.
+func (c Config) WriteRateValue() float64 {
+	r, _ := strconv.ParseFloat(c.WriteRate, 64)
+	return r
 }

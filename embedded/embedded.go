@@ -21,6 +21,8 @@ type Options struct {
 	UIAddr    string // host:port of the Web UI, or "" / "off" for none
 	Namespace string
 	Logger    *slog.Logger
+	// CodecEndpoint is where the Web UI decodes encrypted payloads.
+	CodecEndpoint string
 }
 
 // Server is a running embedded Temporal server.
@@ -72,6 +74,7 @@ func Start(o Options) (*Server, error) {
 			return nil, fmt.Errorf("temporal UI port %d is taken: %w", uiPort, err)
 		}
 		opts.UIIP, opts.UIPort = uiHost, uiPort
+		opts.UICodecEndpoint = o.CodecEndpoint
 		s.UIURL = fmt.Sprintf("http://%s", net.JoinHostPort(uiHost, strconv.Itoa(uiPort)))
 	}
 	srv, err := devserver.Start(opts)

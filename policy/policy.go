@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"suggestflow/holiday"
 )
 
 // Policy is the set of rule values. It travels with each workflow as JSON,
@@ -34,6 +36,9 @@ type Policy struct {
 	MeetingRemindBefore      Duration   `json:"meeting_remind_before" yaml:"meeting_remind_before"`
 	MeetingPlace             string     `json:"meeting_place" yaml:"meeting_place"`
 	QuietHours               string     `json:"quiet_hours" yaml:"quiet_hours"`
+	// CalendarOverrides are the township's own working and rest days on top
+	// of the national holiday calendar.
+	CalendarOverrides []holiday.Override `json:"calendar_overrides,omitempty" yaml:"calendar_overrides"`
 }
 
 // Default is the built-in policy, from DOMAIN.md.
@@ -98,6 +103,9 @@ func (p Policy) Validate() error {
 	if p.QuietHours != "" && !quietPattern.MatchString(p.QuietHours) {
 		return fmt.Errorf("quiet_hours: %q is not HH:MM-HH:MM", p.QuietHours)
 	}
+	if _, err := holiday.New(p.CalendarOverrides); err != nil {
+		return fmt.Errorf("calendar_overrides: %w", err)
+	}
 	if p.MeetingPlace == "" || len(p.MeetingPlace) > 200 {
 		return errors.New("meeting_place: must be 1 to 200 characters")
 	}
@@ -113,8 +121,18 @@ func (p Policy) Location() *time.Location {
 	return loc
 }
 
-// Calendar is the working-day calendar in force.
-func (p Policy) Calendar() Calendar { return Weekends{} }
+// Calendar is the working-day calendar in force: mainland China's
+// statutory holidays and make-up working days, with the local overrides.
+// The holiday data is compiled in, so a workflow computing a deadline
+// twice gets the same answer; upgrading that data is a workflow change.
+func (p Policy) Calendar() Calendar {
+	cal, err := holiday.New(p.CalendarOverrides)
+	if err != nil {
+		// Validate refuses such a policy at start; keep the official days.
+		cal, _ = holiday.New(nil)
+	}
+	return cal
+}
 
 // Due computes the deadline of d from t under this policy.
 func (p Policy) Due(t time.Time, d Duration) Deadline {
@@ -201,7 +219,7 @@ func Keys() []string {
 		"reply_within", "reply_within_complex", "remind_before_due", "progress_report_every",
 		"progress_report_grace", "extension_max", "evaluation_within", "evaluation_grace",
 		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",
-		"meeting_remind_before", "meeting_place", "quiet_hours"}
+		"meeting_remind_before", "meeting_place", "quiet_hours", "calendar_overrides"}
 }
 
 // After is d after t, exactly, under this policy.

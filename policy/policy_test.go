@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"suggestflow/holiday"
 	"time"
 )
 
@@ -49,8 +51,8 @@ func TestDefaultIsValid(t *testing.T) {
 	if p.Location().String() != "Asia/Shanghai" {
 		t.Errorf("Default Location() = %v", p.Location())
 	}
-	if _, ok := p.Calendar().(Weekends); !ok {
-		t.Errorf("Default Calendar() = %T, want Weekends", p.Calendar())
+	if _, ok := p.Calendar().(*holiday.Calendar); !ok {
+		t.Errorf("Default Calendar() = %T, want the national holiday calendar", p.Calendar())
 	}
 	if p.EscalateAfterUnsatisfied != 2 || p.QuietHours != "21:00-08:00" || p.MeetingPlace == "" {
 		t.Errorf("Default scalar values = %d %q %q", p.EscalateAfterUnsatisfied, p.QuietHours, p.MeetingPlace)
@@ -76,7 +78,8 @@ func TestKeysMatchTags(t *testing.T) {
 	for i := 0; i < typ.NumField(); i++ {
 		f := typ.Field(i)
 		yamlTags = append(yamlTags, f.Tag.Get("yaml"))
-		jsonTags = append(jsonTags, f.Tag.Get("json"))
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		jsonTags = append(jsonTags, name)
 	}
 	keys := append([]string(nil), Keys()...)
 	sort.Strings(keys)
@@ -400,16 +403,23 @@ func TestPolicyDueAndBefore(t *testing.T) {
 	p := Default()
 	from := time.Date(2026, 1, 31, 10, 0, 0, 0, sh)
 	got := p.Due(from, p.ReplyWithin)
-	want := Due(from, p.ReplyWithin, sh, Weekends{})
+	want := Due(from, p.ReplyWithin, sh, p.Calendar())
 	if got != want {
 		t.Errorf("Policy.Due = %+v, want %+v", got, want)
 	}
 	if !got.At.Equal(time.Date(2026, 4, 30, 23, 59, 59, 0, sh)) {
 		t.Errorf("Policy.Due(P3M) = %v", got.At.In(sh))
 	}
-	if b := p.Before(time.Date(2026, 10, 5, 9, 0, 0, 0, sh), MustDuration("1wd")); !b.Equal(time.Date(2026, 10, 2, 9, 0, 0, 0, sh)) {
-		t.Errorf("Policy.Before(1wd, Monday) = %v", b.In(sh))
+	// National Day week: 1wd before Thursday 8 October is 30 September.
+	if b := p.Before(time.Date(2026, 10, 8, 9, 0, 0, 0, sh), MustDuration("1wd")); !b.Equal(time.Date(2026, 9, 30, 9, 0, 0, 0, sh)) {
+		t.Errorf("Policy.Before(1wd, 8 October) = %v", b.In(sh))
 	}
+	// A local override makes the Monday after a weekend a rest day.
+	p.CalendarOverrides = []holiday.Override{{Date: "2026-03-16", Working: false, Note: "镇人代会"}}
+	if got := p.Due(time.Date(2026, 3, 13, 10, 0, 0, 0, sh), MustDuration("1wd")); !got.At.Equal(time.Date(2026, 3, 17, 23, 59, 59, 0, sh)) {
+		t.Errorf("1wd over a local rest day = %v", got.At.In(sh))
+	}
+	p.CalendarOverrides = nil
 	// Another zone moves the end of day.
 	p.Timezone = "UTC"
 	if got := p.Due(from, MustDuration("P7D")); !got.At.Equal(time.Date(2026, 2, 7, 23, 59, 59, 0, time.UTC)) {

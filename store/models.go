@@ -180,6 +180,7 @@ func (completionRow) TableName() string { return "completions" }
 type meetingRow struct {
 	ID           string `gorm:"primaryKey;size:80"`
 	SuggestionID string `gorm:"size:64;index"`
+	UnitID       string `gorm:"size:64;index"`
 	Reason       string `gorm:"size:20"`
 	Status       string `gorm:"size:20;index"`
 	ScheduledAt  time.Time
@@ -253,5 +254,5 @@ func (counterRow) TableName() string { return "counters" }
 func allModels() []any {
 	return []any{&deputyRow{}, &unitRow{}, &suggestionRow{}, &partyRow{}, &opinionRow{}, &roundRow{},
 		&consultationRow{}, &progressReportRow{}, &extensionRow{}, &replyRow{}, &ratingRow{}, &coOpinionRow{},
-		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}}
+		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{}}
 }

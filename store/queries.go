@@ -41,6 +41,10 @@ type SuggestionFilter struct {
 	DeputyID string
 	Overdue  *bool
 	Query    string
+	// Scope limits a unit's or a deputy's lists to their own cases, on top
+	// of the filters they chose.
+	ScopeUnitID   string
+	ScopeDeputyID string
 }
 
 // Suggestions lists suggestions, newest first.
@@ -52,13 +56,17 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 	if f.Overdue != nil {
 		q = q.Where("overdue = ?", *f.Overdue)
 	}
-	if f.UnitID != "" {
-		q = q.Where("id IN (?)", s.db.Model(&partyRow{}).Select("suggestion_id").
-			Where("party_id = ? AND role IN ?", f.UnitID, []string{"lead_unit", "co_unit"}))
+	for _, unit := range []string{f.UnitID, f.ScopeUnitID} {
+		if unit != "" {
+			q = q.Where("id IN (?)", s.db.Model(&partyRow{}).Select("suggestion_id").
+				Where("party_id = ? AND role IN ?", unit, []string{"lead_unit", "co_unit"}))
+		}
 	}
-	if f.DeputyID != "" {
-		q = q.Where("id IN (?)", s.db.Model(&partyRow{}).Select("suggestion_id").
-			Where("party_id = ? AND role IN ?", f.DeputyID, []string{"lead_deputy", "co_signer"}))
+	for _, deputy := range []string{f.DeputyID, f.ScopeDeputyID} {
+		if deputy != "" {
+			q = q.Where("id IN (?)", s.db.Model(&partyRow{}).Select("suggestion_id").
+				Where("party_id = ? AND role IN ?", deputy, []string{"lead_deputy", "co_signer"}))
+		}
 	}
 	if f.Query != "" {
 		like := "%" + escapeLike(f.Query) + "%"
@@ -105,6 +113,9 @@ func (s *Store) Timeline(ctx context.Context, suggestionID string) ([]domain.Eve
 type MeetingFilter struct {
 	Status       string
 	SuggestionID string
+	UnitID       string
+	// DeputyID: meetings on suggestions the deputy leads or co-signs.
+	DeputyID string
 }
 
 // Meetings lists meetings, soonest first.
@@ -115,6 +126,13 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter, page Page) ([]dom
 	}
 	if f.SuggestionID != "" {
 		q = q.Where("suggestion_id = ?", f.SuggestionID)
+	}
+	if f.UnitID != "" {
+		q = q.Where("unit_id = ?", f.UnitID)
+	}
+	if f.DeputyID != "" {
+		q = q.Where("suggestion_id IN (?)", s.db.Model(&partyRow{}).Select("suggestion_id").
+			Where("party_id = ? AND role IN ?", f.DeputyID, []string{"lead_deputy", "co_signer"}))
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

@@ -300,6 +300,7 @@ func (s *Store) SetAdminToken(ctx context.Context, tokenHash string) error {
 
 // Account is who a token belongs to.
 type Account struct {
+	TokenID  string
 	ID       string
 	Role     string
 	Name     string
@@ -319,7 +320,7 @@ func (s *Store) AccountByTokenHash(ctx context.Context, hash string, at time.Tim
 	if err := s.db.WithContext(ctx).First(&acc, "id = ?", tok.AccountID).Error; err != nil {
 		return Account{}, fmt.Errorf("account of token: %w", translate(err))
 	}
-	return Account{ID: acc.ID, Role: acc.Role, Name: acc.Name, UnitID: acc.UnitID, DeputyID: acc.DeputyID}, nil
+	return Account{TokenID: tok.ID, ID: acc.ID, Role: acc.Role, Name: acc.Name, UnitID: acc.UnitID, DeputyID: acc.DeputyID}, nil
 }
 
 // --- suggestions ---
@@ -455,7 +456,7 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 			if err != nil {
 				return err
 			}
-			row := meetingRow{ID: m.ID, SuggestionID: m.SuggestionID, Reason: m.Reason, Status: m.Status,
+			row := meetingRow{ID: m.ID, SuggestionID: m.SuggestionID, UnitID: m.UnitID, Reason: m.Reason, Status: m.Status,
 				ScheduledAt: m.ScheduledAt, Seq: m.Seq, State: string(state), UpdatedAt: time.Now()}
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 				return err

@@ -42,8 +42,9 @@ func TestLifecycleToSatisfiedClose(t *testing.T) {
 		if s.Status != domain.StatusReplied || !s.Reply.OnTime || !s.Reply.Consulted {
 			t.Errorf("after reply: %s %+v", s.Status, s.Reply)
 		}
-		// 20 working days from Thursday 4 June.
-		eq(t, "rating due", *s.RatingDueAt, endOfDay(2026, 7, 2))
+		// 20 working days from Thursday 4 June, skipping the Dragon Boat
+		// Festival on Friday 19 June.
+		eq(t, "rating due", *s.RatingDueAt, endOfDay(2026, 7, 3))
 	})
 	h.at(87 * day)
 	h.act(UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "satisfied"}, func(s domain.Suggestion) {
@@ -66,7 +67,7 @@ func TestLifecycleToSatisfiedClose(t *testing.T) {
 		t.Fatalf("final: %s ratings %d overdue %t", final.Status, len(final.Ratings), final.Overdue)
 	}
 	// The workflow waited for the last co-signer until the rating window closed.
-	eq(t, "workflow end", h.env.Now(), endOfDay(2026, 7, 2))
+	eq(t, "workflow end", h.env.Now(), endOfDay(2026, 7, 3))
 
 	reminders := h.events("reminder")
 	want := []time.Time{endOfDay(2026, 5, 11), endOfDay(2026, 6, 3)}
@@ -331,14 +332,14 @@ func TestNoFeedbackCloses(t *testing.T) {
 	if final.Status != domain.StatusClosed || final.ClosedAs != domain.ClosedNoFeedback {
 		t.Fatalf("final: %s %s", final.Status, final.ClosedAs)
 	}
-	// Replied Friday 13 March; 20 working days end Friday 10 April; 5 more
-	// end Friday 17 April.
+	// Replied Friday 13 March; 20 working days, skipping Qingming on
+	// Monday 6 April, end Monday 13 April; 5 more end Monday 20 April.
 	rem := h.events("rating_reminder")
 	if len(rem) != 1 {
 		t.Fatalf("rating reminders: %d", len(rem))
 	}
-	eq(t, "rating reminder", rem[0].At, endOfDay(2026, 4, 10))
-	eq(t, "closed", *final.ClosedAt, endOfDay(2026, 4, 17))
+	eq(t, "rating reminder", rem[0].At, endOfDay(2026, 4, 13))
+	eq(t, "closed", *final.ClosedAt, endOfDay(2026, 4, 20))
 	if n := h.notices("rating_reminder"); len(n) != 1 || len(n[0].Recipients) != 3 {
 		t.Errorf("rating reminder should go to all three signers: %+v", n)
 	}

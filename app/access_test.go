@@ -1,0 +1,348 @@
+package app
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"suggestflow/access"
+)
+
+// world is a small township: suggestion S led by deputy lead with co-signer
+// co, handled by unit A with co-handling unit C; unit B and deputy other
+// have nothing to do with it. Every role has an account and a token.
+type world struct {
+	c                         *apiClient
+	lead, co, other           string
+	unitA, unitB, unitC       string
+	suggestion, meeting       string
+	tokens                    map[string]string
+	accountID, throwawayToken string
+}
+
+func (w *world) as(who string) *apiClient {
+	return &apiClient{t: w.c.t, base: w.c.base, token: w.tokens[who], app: w.c.app}
+}
+
+func buildWorld(t *testing.T, c *apiClient) *world {
+	w := &world{c: c, tokens: map[string]string{"admin": testToken, "none": ""}}
+	w.lead, w.co, w.unitA, w.unitC = c.setup()
+	w.other = c.must(201, "POST", "/api/v1/deputies", map[string]any{"name": "路人代表", "level": "township"})["id"].(string)
+	w.unitB = c.must(201, "POST", "/api/v1/units", map[string]any{"name": "交管站", "head": "赵站长"})["id"].(string)
+	w.suggestion = c.must(201, "POST", "/api/v1/suggestions", submission(w.lead, w.co))["id"].(string)
+	c.must(200, "POST", "/api/v1/suggestions/"+w.suggestion+"/review", map[string]any{"decision": "accept"})
+	c.must(200, "POST", "/api/v1/suggestions/"+w.suggestion+"/assignment", map[string]any{
+		"lead_unit_id": w.unitA, "co_unit_ids": []string{w.unitC}, "leader": "张镇长", "handler": "李干事"})
+	w.meeting = c.must(201, "POST", "/api/v1/meetings", map[string]any{"suggestion_id": w.suggestion,
+		"scheduled_at": time.Now().AddDate(0, 0, 10).UTC().Format(time.RFC3339)})["id"].(string)
+	accounts := map[string]map[string]any{
+		"staff":         {"role": "staff", "name": "办公室"},
+		"unitLead":      {"role": "unit", "name": "供电所经办人", "unit_id": w.unitA},
+		"unitCo":        {"role": "unit", "name": "水利站经办人", "unit_id": w.unitC},
+		"unitForeign":   {"role": "unit", "name": "交管站经办人", "unit_id": w.unitB},
+		"deputyLead":    {"role": "deputy", "name": "王西林", "deputy_id": w.lead},
+		"deputyCo":      {"role": "deputy", "name": "韩玉平", "deputy_id": w.co},
+		"deputyForeign": {"role": "deputy", "name": "路人代表", "deputy_id": w.other},
+	}
+	for who, body := range accounts {
+		id := c.must(201, "POST", "/api/v1/accounts", body)["id"].(string)
+		w.tokens[who] = c.must(201, "POST", "/api/v1/accounts/"+id+"/tokens", nil)["token"].(string)
+		w.accountID = id
+	}
+	w.throwawayToken = c.must(201, "POST", "/api/v1/accounts/"+w.accountID+"/tokens", nil)["id"].(string)
+	return w
+}
+
+// Expected outcome per principal: "ok" (allowed: anything but 401, 403,
+// 404), "403" or "404". Principals not listed for a route get 403.
+var principals = []string{"admin", "staff", "unitLead", "unitCo", "unitForeign", "deputyLead", "deputyCo", "deputyForeign"}
+
+func expect(pairs ...string) map[string]string {
+	m := map[string]string{}
+	for _, p := range principals {
+		m[p] = "403"
+	}
+	m["admin"], m["staff"] = "ok", "ok"
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[pairs[i]] = pairs[i+1]
+	}
+	return m
+}
+
+var (
+	seesCase  = []string{"unitLead", "ok", "unitCo", "ok", "unitForeign", "404", "deputyLead", "ok", "deputyCo", "ok", "deputyForeign", "404"}
+	leadActs  = []string{"unitLead", "ok", "unitCo", "403", "unitForeign", "404"}
+	everybody = []string{"unitLead", "ok", "unitCo", "ok", "unitForeign", "ok", "deputyLead", "ok", "deputyCo", "ok", "deputyForeign", "ok"}
+)
+
+var matrix = map[string]map[string]string{
+	"POST /api/v1/deputies":                           expect(),
+	"GET /api/v1/deputies":                            expect(),
+	"GET /api/v1/deputies/:id":                        expect("unitLead", "ok", "unitCo", "ok", "unitForeign", "404", "deputyLead", "ok", "deputyCo", "404", "deputyForeign", "404"),
+	"POST /api/v1/units":                              expect(),
+	"GET /api/v1/units":                               expect(everybody...),
+	"GET /api/v1/units/:id":                           expect(everybody...),
+	"POST /api/v1/suggestions":                        expect("deputyLead", "ok", "deputyCo", "ok", "deputyForeign", "ok"),
+	"GET /api/v1/suggestions":                         expect(everybody...),
+	"GET /api/v1/suggestions/:id":                     expect(seesCase...),
+	"GET /api/v1/suggestions/:id/messages":            expect(seesCase...),
+	"POST /api/v1/suggestions/:id/review":             expect(),
+	"POST /api/v1/suggestions/:id/assignment":         expect(),
+	"POST /api/v1/suggestions/:id/extension-decision": expect(),
+	"POST /api/v1/suggestions/:id/assignment-return":  expect(leadActs...),
+	"POST /api/v1/suggestions/:id/consultations":      expect(leadActs...),
+	"POST /api/v1/suggestions/:id/progress-reports":   expect(leadActs...),
+	"POST /api/v1/suggestions/:id/extension-requests": expect(leadActs...),
+	"POST /api/v1/suggestions/:id/reply":              expect(leadActs...),
+	"POST /api/v1/suggestions/:id/completion":         expect(leadActs...),
+	"POST /api/v1/suggestions/:id/co-opinions":        expect("unitLead", "403", "unitCo", "ok", "unitForeign", "404"),
+	"POST /api/v1/suggestions/:id/ratings":            expect("deputyLead", "ok", "deputyCo", "ok", "deputyForeign", "404"),
+	"GET /api/v1/meetings":                            expect(everybody...),
+	"POST /api/v1/meetings":                           expect(),
+	"GET /api/v1/meetings/:id":                        expect("unitLead", "ok", "unitCo", "404", "unitForeign", "404", "deputyLead", "ok", "deputyCo", "ok", "deputyForeign", "404"),
+	"GET /api/v1/meetings/:id/notice.ics":             expect("unitLead", "ok", "unitCo", "404", "unitForeign", "404", "deputyLead", "ok", "deputyCo", "ok", "deputyForeign", "404"),
+	"POST /api/v1/meetings/:id/minutes":               expect(),
+	"GET /api/v1/calendar/due":                        expect(everybody...),
+	"POST /api/v1/accounts":                           expect("staff", "403"),
+	"GET /api/v1/accounts":                            expect("staff", "403"),
+	"POST /api/v1/accounts/:id/tokens":                expect("staff", "403"),
+	"DELETE /api/v1/tokens/:id":                       expect("staff", "403"),
+	"GET /api/v1/audit":                               expect(),
+}
+
+// TestAccessMatrix walks every route the router has, for every role, on
+// the objects of the world, and checks allow or deny. A route added
+// without a rule (here and in the access policy) fails it.
+func TestAccessMatrix(t *testing.T) {
+	c := startApp(t, "")
+	w := buildWorld(t, c)
+	ids := map[string]string{
+		"/api/v1/deputies/":    w.lead,
+		"/api/v1/units/":       w.unitA,
+		"/api/v1/suggestions/": w.suggestion,
+		"/api/v1/meetings/":    w.meeting,
+		"/api/v1/accounts/":    w.accountID,
+		"/api/v1/tokens/":      w.throwawayToken,
+	}
+	seen := 0
+	for _, r := range c.app.Routes {
+		if !strings.HasPrefix(r.Path, "/api/v1/") || strings.HasSuffix(r.Path, "*") {
+			continue
+		}
+		route := r.Method + " " + r.Path
+		seen++
+		if _, ok := access.Rules[route]; !ok {
+			t.Errorf("%s has no access rule", route)
+		}
+		want, ok := matrix[route]
+		if !ok {
+			t.Errorf("%s is not in the access matrix test", route)
+			continue
+		}
+		path := r.Path
+		for prefix, id := range ids {
+			if strings.HasPrefix(path, prefix+":id") {
+				path = strings.Replace(path, ":id", id, 1)
+			}
+		}
+		if strings.Contains(path, ":") {
+			t.Fatalf("no object for %s", route)
+		}
+		if r.Path == "/api/v1/calendar/due" {
+			path += "?duration=P7D"
+		}
+		var body any
+		if r.Method == http.MethodPost {
+			body = "{}"
+		}
+		if r.Path == "/api/v1/accounts/:id/tokens" {
+			body = nil
+		}
+		if res := w.as("none").do(r.Method, path, body); res.status != 401 {
+			t.Errorf("%s without a token: %d", route, res.status)
+		}
+		for _, who := range principals {
+			res := w.as(who).do(r.Method, path, body)
+			got := fmt.Sprint(res.status)
+			if res.status != 401 && res.status != 403 && res.status != 404 {
+				got = "ok"
+			}
+			if got != want[who] {
+				t.Errorf("%s as %s: got %s (%d %s), want %s", route, who, got, res.status, res.body, want[who])
+			}
+		}
+	}
+	if seen != len(matrix) {
+		t.Errorf("the router has %d API routes, the matrix %d", seen, len(matrix))
+	}
+}
+
+// TestForeignUnitAndDeputyAreRefused sends valid requests, the kind that
+// would succeed for the right account, and checks that nothing changes.
+func TestForeignUnitAndDeputyAreRefused(t *testing.T) {
+	c := startApp(t, "")
+	w := buildWorld(t, c)
+	sg := "/api/v1/suggestions/" + w.suggestion
+	before := c.must(200, "GET", sg, nil)
+	foreign := w.as("unitForeign")
+	now := time.Now().UTC().Format(time.RFC3339)
+	for _, a := range []struct {
+		path string
+		body any
+	}{
+		{sg + "/consultations", map[string]any{"held_at": now, "method": "phone"}},
+		{sg + "/progress-reports", map[string]any{"content": "x"}},
+		{sg + "/extension-requests", map[string]any{"reason": "r", "measures": "m", "new_due_at": time.Now().AddDate(0, 4, 0).UTC().Format(time.RFC3339)}},
+		{sg + "/reply", map[string]any{"result_class": "A", "content": "x"}},
+		{sg + "/completion", map[string]any{"content": "x"}},
+		{sg + "/assignment-return", map[string]any{"reason": "x"}},
+		{sg + "/co-opinions", map[string]any{"unit_id": w.unitB, "content": "x"}},
+	} {
+		if r := foreign.do("POST", a.path, a.body); r.status != 404 {
+			t.Errorf("foreign unit %s: %d %s", a.path, r.status, r.body)
+		}
+	}
+	if r := foreign.do("GET", sg, nil); r.status != 404 {
+		t.Errorf("foreign unit read: %d", r.status)
+	}
+	if list := foreign.must(200, "GET", "/api/v1/suggestions", nil); list["total"].(float64) != 0 {
+		t.Errorf("foreign unit lists %v suggestions", list["total"])
+	}
+	if list := foreign.must(200, "GET", "/api/v1/suggestions?unit_id="+w.unitA, nil); list["total"].(float64) != 0 {
+		t.Errorf("foreign unit lists another unit's suggestions by filter: %v", list["total"])
+	}
+	if list := w.as("unitLead").must(200, "GET", "/api/v1/suggestions", nil); list["total"].(float64) != 1 {
+		t.Errorf("lead unit lists %v suggestions", list["total"])
+	}
+	// A co-handling unit may file its opinion, but only in its own name.
+	if r := w.as("unitCo").do("POST", sg+"/co-opinions", map[string]any{"unit_id": w.unitA, "content": "x"}); r.status != 403 {
+		t.Errorf("co unit filing as another unit: %d", r.status)
+	}
+	w.as("unitCo").must(200, "POST", sg+"/co-opinions", map[string]any{"unit_id": w.unitC, "content": "同意"})
+
+	// Take the case to a reply, then let deputies rate.
+	lead := w.as("unitLead")
+	lead.must(200, "POST", sg+"/consultations", map[string]any{"held_at": now, "method": "in_person"})
+	lead.must(200, "POST", sg+"/reply", map[string]any{"result_class": "A", "content": "已解决"})
+	rating := func(deputy string) map[string]any {
+		return map[string]any{"deputy_id": deputy, "attitude": "satisfied", "result": "satisfied"}
+	}
+	if r := w.as("deputyForeign").do("POST", sg+"/ratings", rating(w.other)); r.status != 404 {
+		t.Errorf("a deputy rating a suggestion they did not sign: %d %s", r.status, r.body)
+	}
+	if r := w.as("deputyCo").do("POST", sg+"/ratings", rating(w.lead)); r.status != 403 {
+		t.Errorf("a co-signer rating in the lead deputy's name: %d %s", r.status, r.body)
+	}
+	if r := w.as("deputyForeign").do("POST", "/api/v1/suggestions", submission(w.lead)); r.status != 403 {
+		t.Errorf("a deputy submitting in another's name: %d", r.status)
+	}
+	after := c.must(200, "GET", sg, nil)
+	if after["status"] != "replied" || len(after["ratings"].([]any)) != 0 || len(after["timeline"].([]any)) <= len(before["timeline"].([]any)) {
+		t.Errorf("state after refusals: %v, %d ratings", after["status"], len(after["ratings"].([]any)))
+	}
+	w.as("deputyLead").must(200, "POST", sg+"/ratings", rating(w.lead))
+
+	// The timeline names the account and role of each action, and the
+	// audit log has every write, refused ones included.
+	var byUnit bool
+	for _, e := range c.must(200, "GET", sg, nil)["timeline"].([]any) {
+		actor := e.(map[string]any)["actor"].(map[string]any)
+		if e.(map[string]any)["type"] == "replied" && actor["role"] == "unit" {
+			byUnit = true
+		}
+	}
+	if !byUnit {
+		t.Error("the reply is not recorded with the unit's account")
+	}
+	audit := c.must(200, "GET", "/api/v1/audit?page_size=100", nil)
+	var refused, replied bool
+	for _, e := range audit["items"].([]any) {
+		e := e.(map[string]any)
+		if e["route"] == "/api/v1/suggestions/:id/reply" && e["status"].(float64) == 404 && e["role"] == "unit" {
+			refused = true
+		}
+		if e["route"] == "/api/v1/suggestions/:id/reply" && e["status"].(float64) == 200 {
+			replied = true
+		}
+	}
+	if !refused || !replied {
+		t.Errorf("audit lacks the refused or the accepted reply (refused %t, replied %t)", refused, replied)
+	}
+	// Revoked and expired tokens stop working.
+	acc := c.must(201, "POST", "/api/v1/accounts", map[string]any{"role": "staff", "name": "临时"})["id"].(string)
+	tok := c.must(201, "POST", "/api/v1/accounts/"+acc+"/tokens", map[string]any{"expires_at": time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339Nano)})
+	temp := &apiClient{t: t, base: c.base, token: tok["token"].(string)}
+	temp.must(200, "GET", "/api/v1/suggestions", nil)
+	time.Sleep(2100 * time.Millisecond)
+	if r := temp.do("GET", "/api/v1/suggestions", nil); r.status != 401 {
+		t.Errorf("expired token: %d", r.status)
+	}
+	tok2 := c.must(201, "POST", "/api/v1/accounts/"+acc+"/tokens", nil)
+	c.must(0, "DELETE", "/api/v1/tokens/"+tok2["id"].(string), nil)
+}
+
+func TestWriteRateLimit(t *testing.T) {
+	cfg := testConfig(t, t.TempDir(), "")
+	cfg.WriteRate = "1"
+	c := startWith(t, cfg)
+	limited := 0
+	for i := 0; i < 30; i++ {
+		r := c.do("POST", "/api/v1/units", map[string]any{"name": fmt.Sprintf("单位%d", i), "head": "x"})
+		if r.status == 429 {
+			limited++
+			if r.header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+		}
+	}
+	if limited == 0 {
+		t.Fatal("30 rapid writes were not limited")
+	}
+	c.must(200, "GET", "/api/v1/units", nil)
+}
+
+// TestPayloadsAreEncrypted runs a case with SUGGESTFLOW_PAYLOAD_KEY set and
+// reads its history without the key: the title must not be there in clear.
+func TestPayloadsAreEncrypted(t *testing.T) {
+	cfg := testConfig(t, t.TempDir(), "")
+	cfg.PayloadKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+	c := startWith(t, cfg)
+	lead, _, unit, _ := c.setup()
+	id := c.must(201, "POST", "/api/v1/suggestions", submission(lead))["id"].(string)
+	c.must(200, "POST", "/api/v1/suggestions/"+id+"/review", map[string]any{"decision": "accept"})
+	s := c.must(200, "POST", "/api/v1/suggestions/"+id+"/assignment", map[string]any{"lead_unit_id": unit, "leader": "l", "handler": "h"})
+	if s["status"] != "handling" {
+		t.Fatalf("the case does not run with encrypted payloads: %v", s["status"])
+	}
+	raw, err := dial(context.Background(), cfg.TemporalListen, "default", nil, slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	it := raw.GetWorkflowHistory(context.Background(), id, "", false, 0)
+	var events int
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events++
+		b, _ := protojson.Marshal(e)
+		if strings.Contains(string(b), "农村电网") || strings.Contains(string(b), base64.StdEncoding.EncodeToString([]byte(`"title":"关于农村电网增容的建议"`))[:20]) {
+			t.Fatalf("history event %d holds the title in clear", events)
+		}
+		if strings.Contains(string(b), "json/plain") || strings.Contains(string(b), "anNvbi9wbGFpbg==") {
+			t.Fatalf("history event %d holds an unencrypted payload: %s", events, b)
+		}
+	}
+	if events < 5 {
+		t.Fatalf("only %d events", events)
+	}
+}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// AccountRecord is an account as listed.
+type AccountRecord struct {
+	ID        string    `json:"id"`
+	Role      string    `json:"role"`
+	Name      string    `json:"name"`
+	UnitID    string    `json:"unit_id,omitempty"`
+	DeputyID  string    `json:"deputy_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (r accountRow) record() AccountRecord {
+	return AccountRecord{ID: r.ID, Role: r.Role, Name: r.Name, UnitID: r.UnitID, DeputyID: r.DeputyID, CreatedAt: r.CreatedAt}
+}
+
+// CreateAccount stores a new account.
+func (s *Store) CreateAccount(ctx context.Context, a AccountRecord) (AccountRecord, error) {
+	row := accountRow{ID: a.ID, Role: a.Role, Name: a.Name, UnitID: a.UnitID, DeputyID: a.DeputyID}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return AccountRecord{}, fmt.Errorf("create account: %w", translate(err))
+	}
+	return row.record(), nil
+}
+
+// Accounts lists accounts.
+func (s *Store) Accounts(ctx context.Context, page Page) ([]AccountRecord, int64, error) {
+	var rows []accountRow
+	var total int64
+	q := s.db.WithContext(ctx).Model(&accountRow{})
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count accounts: %w", err)
+	}
+	if err := q.Order("created_at, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("list accounts: %w", err)
+	}
+	out := make([]AccountRecord, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.record())
+	}
+	return out, total, nil
+}
+
+// AccountByID finds one account.
+func (s *Store) AccountByID(ctx context.Context, id string) (AccountRecord, error) {
+	var row accountRow
+	if err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error; err != nil {
+		return AccountRecord{}, fmt.Errorf("account %s: %w", id, translate(err))
+	}
+	return row.record(), nil
+}
+
+// CreateToken stores a token's hash for an account.
+func (s *Store) CreateToken(ctx context.Context, id, accountID, hash string, expires *time.Time) error {
+	row := tokenRow{ID: id, AccountID: accountID, Hash: hash, ExpiresAt: expires}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("create token: %w", translate(err))
+	}
+	return nil
+}
+
+// RevokeToken revokes a token; revoking twice is not an error.
+func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error {
+	res := s.db.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", id).Update("revoked_at", gorm.Expr("COALESCE(revoked_at, ?)", at))
+	if res.Error != nil {
+		return fmt.Errorf("revoke token %s: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		var n int64
+		if err := s.db.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", id).Count(&n).Error; err != nil {
+			return fmt.Errorf("revoke token %s: %w", id, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("token %s: %w", id, ErrNotFound)
+		}
+	}
+	return nil
+}
+
+// AuditEntry is one action taken through the API.
+type AuditEntry struct {
+	ID       string    `json:"id"`
+	At       time.Time `json:"at"`
+	ActorID  string    `json:"actor_id"`
+	Role     string    `json:"role"`
+	Method   string    `json:"method"`
+	Route    string    `json:"route"`
+	ObjectID string    `json:"object_id,omitempty"`
+	Status   int       `json:"status"`
+}
+
+type auditRow struct {
+	ID       string    `gorm:"primaryKey;size:40"`
+	At       time.Time `gorm:"index"`
+	ActorID  string    `gorm:"size:64;index"`
+	Role     string    `gorm:"size:20"`
+	Method   string    `gorm:"size:10"`
+	Route    string    `gorm:"size:200"`
+	ObjectID string    `gorm:"size:100"`
+	Status   int
+}
+
+func (auditRow) TableName() string { return "audit_log" }
+
+// Audit records an action.
+func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	row := auditRow(e)
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+// AuditFilter narrows the audit log.
+type AuditFilter struct {
+	From, To *time.Time
+	ActorID  string
+}
+
+// AuditLog lists actions, newest first.
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter, page Page) ([]AuditEntry, int64, error) {
+	q := s.db.WithContext(ctx).Model(&auditRow{})
+	if f.From != nil {
+		q = q.Where("at >= ?", *f.From)
+	}
+	if f.To != nil {
+		q = q.Where("at < ?", *f.To)
+	}
+	if f.ActorID != "" {
+		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count audit: %w", err)
+	}
+	var rows []auditRow
+	if err := q.Order("at DESC, id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("list audit: %w", err)
+	}
+	out := make([]AuditEntry, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, AuditEntry(r))
+	}
+	return out, total, nil
+}
+
+// DeputyOnUnitSuggestion reports whether a deputy leads or co-signs a
+// suggestion that the unit handles: a unit may then read the deputy's
+// contact details, which it needs to consult them.
+func (s *Store) DeputyOnUnitSuggestion(ctx context.Context, deputyID, unitID string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&partyRow{}).
+		Where("party_id = ? AND role IN ? AND suggestion_id IN (?)", deputyID, []string{"lead_deputy", "co_signer"},
+			s.db.Model(&partyRow{}).Select("suggestion_id").Where("party_id = ? AND role IN ?", unitID, []string{"lead_unit", "co_unit"})).
+		Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("deputy on unit suggestion: %w", err)
+	}
+	return n > 0, nil
+}
