@@ -61,6 +61,7 @@ const (
 	MeetingObject    = "meeting"
 	DeputyObject     = "deputy"
 	UnitObject       = "unit"
+	OpinionObject    = "opinion"
 )
 
 // Rule is the policy of one route.
@@ -116,6 +117,13 @@ func signer(p Principal, o Object) bool {
 	return p.Role == RoleDeputy && onCase(p, o)
 }
 
+// Public routes need no account: they show the five publics and nothing
+// personal.
+var Public = map[string]bool{
+	"GET /api/v1/public/board": true,
+	"GET /board":               true,
+}
+
 // Rules maps "METHOD /path" as the router holds it to its rule.
 var Rules = map[string]Rule{
 	"POST /api/v1/deputies":                {Roles: presidium},
@@ -153,6 +161,26 @@ var Rules = map[string]Rule{
 	"POST /api/v1/accounts/:id/tokens":    {Roles: admin},
 	"DELETE /api/v1/tokens/:id":           {Roles: admin},
 	"GET /api/v1/audit":                   {Roles: presidium},
+
+	"GET /api/v1/stats":                {Roles: everyone},
+	"POST /api/v1/complaints":          {Roles: presidium},
+	"GET /api/v1/complaints":           {Roles: presidium},
+	"POST /api/v1/questionnaires":      {Roles: presidium},
+	"GET /api/v1/evaluations":          {Roles: everyone},
+	"POST /api/v1/evaluations":         {Roles: presidium},
+	"GET /api/v1/rankings":             {Roles: everyone},
+	"POST /api/v1/deputies/:id/visits": {Object: DeputyObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: selfDeputy},
+	"GET /api/v1/deputies/:id/record":  {Object: DeputyObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: selfDeputy},
+	"PUT /api/v1/opinions/:id":         {Object: OpinionObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: selfDeputy},
+	"GET /api/v1/calendar/days":        {Roles: everyone},
+	"PUT /api/v1/calendar/days/:date":  {Roles: presidium},
+	"GET /api/v1/reports":              {Roles: presidium},
+	"GET /api/v1/reports/:id":          {Roles: presidium},
+}
+
+// selfDeputy: the deputy the record (or the opinion's collector) is.
+func selfDeputy(p Principal, o Object) bool {
+	return p.Role == RoleDeputy && p.DeputyID != "" && o.DeputyID == p.DeputyID
 }
 
 // onMeeting: the caller's unit is summoned, or the caller's deputy is.

@@ -5,9 +5,13 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
 
 	"suggestflow/domain"
 	"suggestflow/notices"
@@ -19,6 +23,13 @@ import (
 type Activities struct {
 	Store  *store.Store
 	Policy policy.Policy
+	// Client reaches other workflows (the calendar broadcast).
+	Client client.Client
+}
+
+func isNotFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
 }
 
 // CreateSuggestion inserts a submitted suggestion and returns its number.

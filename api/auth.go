@@ -114,6 +114,12 @@ func (s *Server) loadObject(c echo.Context, kind, id string) (access.Object, err
 		return obj, nil
 	case access.UnitObject:
 		return access.Object{UnitID: id}, nil
+	case access.OpinionObject:
+		deputy, err := s.store.OpinionDeputy(ctx, id)
+		if err != nil {
+			return access.Object{}, storeError(err, "opinion")
+		}
+		return access.Object{DeputyID: deputy}, nil
 	}
 	return access.Object{}, errors.New("unknown object kind " + kind)
 }

@@ -191,6 +191,10 @@ func (s *Server) submit(c echo.Context) error {
 		return storeError(err, "suggestion")
 	}
 	in.Opinions = nil
+	pol, err := s.currentPolicy(ctx)
+	if err != nil {
+		return err
+	}
 	uctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
 	op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
@@ -198,7 +202,7 @@ func (s *Server) submit(c echo.Context) error {
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.SuggestionWorkflowName, workflows.SuggestionInput{ID: id, Policy: s.policy})
+	}, workflows.SuggestionWorkflowName, workflows.SuggestionInput{ID: id, Policy: pol})
 	handle, err := s.temporal.UpdateWithStartWorkflow(uctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
 		UpdateOptions: client.UpdateWorkflowOptions{

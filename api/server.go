@@ -120,6 +120,9 @@ func (s *Server) routes() {
 	if s.codec != nil {
 		s.e.Any("/codec/*", echo.WrapHandler(http.StripPrefix("/codec", s.codec)), s.loopbackOnly)
 	}
+	// The public board needs no token: it holds the five publics only.
+	s.e.GET("/api/v1/public/board", s.publicBoard)
+	s.e.GET("/board", s.boardPage)
 	g := s.e.Group("/api/v1", s.authenticate, s.audit, s.authorize, s.limitWrites)
 	g.POST("/deputies", s.createDeputy)
 	g.GET("/deputies", s.listDeputies)
@@ -157,6 +160,21 @@ func (s *Server) routes() {
 	g.POST("/accounts/:id/tokens", s.createToken)
 	g.DELETE("/tokens/:id", s.revokeToken)
 	g.GET("/audit", s.auditLog)
+
+	g.GET("/stats", s.stats)
+	g.POST("/complaints", s.createComplaint)
+	g.GET("/complaints", s.listComplaints)
+	g.POST("/questionnaires", s.setQuestionnaire)
+	g.GET("/evaluations", s.listEvaluations)
+	g.POST("/evaluations", s.evaluate)
+	g.GET("/rankings", s.ranking)
+	g.POST("/deputies/:id/visits", s.createVisit)
+	g.GET("/deputies/:id/record", s.deputyRecord)
+	g.PUT("/opinions/:id", s.linkOpinion)
+	g.GET("/calendar/days", s.calendarDays)
+	g.PUT("/calendar/days/:date", s.setCalendarDay)
+	g.GET("/reports", s.listReports)
+	g.GET("/reports/:id", s.getReport)
 }
 
 func (s *Server) readyz(c echo.Context) error {

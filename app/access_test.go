@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"suggestflow/access"
+	"suggestflow/workflows"
 )
 
 // world is a small township: suggestion S led by deputy lead with co-signer
@@ -25,6 +27,7 @@ type world struct {
 	suggestion, meeting       string
 	tokens                    map[string]string
 	accountID, throwawayToken string
+	opinion, report           string
 }
 
 func (w *world) as(who string) *apiClient {
@@ -57,6 +60,19 @@ func buildWorld(t *testing.T, c *apiClient) *world {
 		w.accountID = id
 	}
 	w.throwawayToken = c.must(201, "POST", "/api/v1/accounts/"+w.accountID+"/tokens", nil)["id"].(string)
+	v := c.must(201, "POST", "/api/v1/deputies/"+w.lead+"/visits", map[string]any{"visited_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339),
+		"opinions": []map[string]any{{"constituent": "李四", "content": "路灯坏了"}}})
+	w.opinion = v["opinions"].([]any)[0].(map[string]any)["id"].(string)
+	run, err := c.app.Temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "world-report", TaskQueue: workflows.TaskQueue},
+		workflows.CadenceWorkflowName, workflows.CadenceInput{Kind: workflows.CadenceVisitCheck})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res workflows.CadenceResult
+	if err := run.Get(context.Background(), &res); err != nil {
+		t.Fatal(err)
+	}
+	w.report = res.ReportID
 	return w
 }
 
@@ -115,6 +131,20 @@ var matrix = map[string]map[string]string{
 	"POST /api/v1/accounts/:id/tokens":                expect("staff", "403"),
 	"DELETE /api/v1/tokens/:id":                       expect("staff", "403"),
 	"GET /api/v1/audit":                               expect(),
+	"GET /api/v1/stats":                               expect(everybody...),
+	"POST /api/v1/complaints":                         expect(),
+	"GET /api/v1/complaints":                          expect(),
+	"POST /api/v1/questionnaires":                     expect(),
+	"GET /api/v1/evaluations":                         expect(everybody...),
+	"POST /api/v1/evaluations":                        expect(),
+	"GET /api/v1/rankings":                            expect(everybody...),
+	"POST /api/v1/deputies/:id/visits":                expect("deputyLead", "ok", "deputyCo", "404", "deputyForeign", "404"),
+	"GET /api/v1/deputies/:id/record":                 expect("deputyLead", "ok", "deputyCo", "404", "deputyForeign", "404"),
+	"PUT /api/v1/opinions/:id":                        expect("deputyLead", "ok", "deputyCo", "404", "deputyForeign", "404"),
+	"GET /api/v1/calendar/days":                       expect(everybody...),
+	"PUT /api/v1/calendar/days/:date":                 expect(),
+	"GET /api/v1/reports":                             expect(),
+	"GET /api/v1/reports/:id":                         expect(),
 }
 
 // TestAccessMatrix walks every route the router has, for every role, on
@@ -130,6 +160,8 @@ func TestAccessMatrix(t *testing.T) {
 		"/api/v1/meetings/":    w.meeting,
 		"/api/v1/accounts/":    w.accountID,
 		"/api/v1/tokens/":      w.throwawayToken,
+		"/api/v1/opinions/":    w.opinion,
+		"/api/v1/reports/":     w.report,
 	}
 	seen := 0
 	for _, r := range c.app.Routes {
@@ -137,6 +169,12 @@ func TestAccessMatrix(t *testing.T) {
 			continue
 		}
 		route := r.Method + " " + r.Path
+		if access.Public[route] {
+			if res := w.as("none").do(r.Method, r.Path, nil); res.status != 200 {
+				t.Errorf("public %s without a token: %d", route, res.status)
+			}
+			continue
+		}
 		seen++
 		if _, ok := access.Rules[route]; !ok {
 			t.Errorf("%s has no access rule", route)
@@ -152,6 +190,7 @@ func TestAccessMatrix(t *testing.T) {
 				path = strings.Replace(path, ":id", id, 1)
 			}
 		}
+		path = strings.Replace(path, ":date", "2026-12-01", 1)
 		if strings.Contains(path, ":") {
 			t.Fatalf("no object for %s", route)
 		}
@@ -159,7 +198,7 @@ func TestAccessMatrix(t *testing.T) {
 			path += "?duration=P7D"
 		}
 		var body any
-		if r.Method == http.MethodPost {
+		if r.Method == http.MethodPost || r.Method == http.MethodPut {
 			body = "{}"
 		}
 		if r.Path == "/api/v1/accounts/:id/tokens" {

@@ -106,11 +106,14 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	a.stops = append(a.stops, c.Close)
 
 	if role == RoleAll || role == RoleWorker {
-		w := worker.New(c, &activities.Activities{Store: st, Policy: pol})
+		w := worker.New(c, &activities.Activities{Store: st, Policy: pol, Client: c})
 		if err := w.Start(); err != nil {
 			return nil, fmt.Errorf("start worker: %w", err)
 		}
 		a.stops = append(a.stops, w.Stop)
+		if err := worker.EnsureSchedules(ctx, c, pol.Crons(), pol.Timezone); err != nil {
+			return nil, err
+		}
 	}
 	if role == RoleAll || role == RoleAPI {
 		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {

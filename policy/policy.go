@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
+	"suggestflow/evaluation"
 	"suggestflow/holiday"
 )
 
@@ -39,6 +41,31 @@ type Policy struct {
 	// CalendarOverrides are the township's own working and rest days on top
 	// of the national holiday calendar.
 	CalendarOverrides []holiday.Override `json:"calendar_overrides,omitempty" yaml:"calendar_overrides"`
+
+	// Evaluation is the unit evaluation rule set (综合评议).
+	Evaluation evaluation.Rules `json:"evaluation" yaml:"evaluation"`
+
+	// The presidium's cadence, as cron expressions in the township's zone.
+	ProgressHearingCron string `json:"progress_hearing_cron" yaml:"progress_hearing_cron"`
+	SiteInspectionCron  string `json:"site_inspection_cron" yaml:"site_inspection_cron"`
+	GroupMeetingCron    string `json:"group_meeting_cron" yaml:"group_meeting_cron"`
+	EvaluationCron      string `json:"evaluation_cron" yaml:"evaluation_cron"`
+	BoardCron           string `json:"board_cron" yaml:"board_cron"`
+	RankingCron         string `json:"ranking_cron" yaml:"ranking_cron"`
+	VisitCheckCron      string `json:"visit_check_cron" yaml:"visit_check_cron"`
+}
+
+// Crons maps each cadence kind to its cron expression.
+func (p Policy) Crons() map[string]string {
+	return map[string]string{
+		"progress_hearing": p.ProgressHearingCron,
+		"site_inspection":  p.SiteInspectionCron,
+		"group_meetings":   p.GroupMeetingCron,
+		"unit_evaluation":  p.EvaluationCron,
+		"public_board":     p.BoardCron,
+		"yearly_ranking":   p.RankingCron,
+		"visit_check":      p.VisitCheckCron,
+	}
 }
 
 // Default is the built-in policy, from DOMAIN.md.
@@ -63,6 +90,18 @@ func Default() Policy {
 		MeetingRemindBefore:      MustDuration("P1D"),
 		MeetingPlace:             "人大主席团会议室",
 		QuietHours:               "21:00-08:00",
+		Evaluation:               evaluation.DefaultRules(),
+		// Every two months, on the 1st; quarterly inspections mid-quarter;
+		// group meetings late in each quarter; scores on the first day of
+		// a quarter; the board on 1 January and 1 July; the ranking early
+		// in January; the visit check on the 1st of each month.
+		ProgressHearingCron: "0 9 1 */2 *",
+		SiteInspectionCron:  "0 9 15 2,5,8,11 *",
+		GroupMeetingCron:    "0 9 20 3,6,9,12 *",
+		EvaluationCron:      "0 8 1 1,4,7,10 *",
+		BoardCron:           "0 8 1 1,7 *",
+		RankingCron:         "0 8 5 1 *",
+		VisitCheckCron:      "0 9 1 * *",
 	}
 }
 
@@ -102,6 +141,16 @@ func (p Policy) Validate() error {
 	}
 	if p.QuietHours != "" && !quietPattern.MatchString(p.QuietHours) {
 		return fmt.Errorf("quiet_hours: %q is not HH:MM-HH:MM", p.QuietHours)
+	}
+	if err := p.Evaluation.Validate(); err != nil {
+		return fmt.Errorf("evaluation: %w", err)
+	}
+	for key, expr := range map[string]string{"progress_hearing_cron": p.ProgressHearingCron, "site_inspection_cron": p.SiteInspectionCron,
+		"group_meeting_cron": p.GroupMeetingCron, "evaluation_cron": p.EvaluationCron, "board_cron": p.BoardCron,
+		"ranking_cron": p.RankingCron, "visit_check_cron": p.VisitCheckCron} {
+		if _, err := cron.ParseStandard(expr); err != nil {
+			return fmt.Errorf("%s: %q is not a cron expression (minute hour day month weekday): %v", key, expr, err)
+		}
 	}
 	if _, err := holiday.New(p.CalendarOverrides); err != nil {
 		return fmt.Errorf("calendar_overrides: %w", err)
@@ -219,7 +268,9 @@ func Keys() []string {
 		"reply_within", "reply_within_complex", "remind_before_due", "progress_report_every",
 		"progress_report_grace", "extension_max", "evaluation_within", "evaluation_grace",
 		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",
-		"meeting_remind_before", "meeting_place", "quiet_hours", "calendar_overrides"}
+		"meeting_remind_before", "meeting_place", "quiet_hours", "calendar_overrides", "evaluation",
+		"progress_hearing_cron", "site_inspection_cron", "group_meeting_cron", "evaluation_cron", "board_cron",
+		"ranking_cron", "visit_check_cron"}
 }
 
 // After is d after t, exactly, under this policy.

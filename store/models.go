@@ -66,9 +66,14 @@ type partyRow struct {
 
 func (partyRow) TableName() string { return "suggestion_parties" }
 
+// opinionRow is a constituent's opinion: submitted with a suggestion, or
+// collected on a deputy's visit and later linked to a suggestion.
 type opinionRow struct {
 	ID           string `gorm:"primaryKey;size:80"`
 	SuggestionID string `gorm:"size:64;index"`
+	DeputyID     string `gorm:"size:64;index"`
+	VisitID      string `gorm:"size:40;index"`
+	Constituent  string `gorm:"size:100"`
 	Content      string `gorm:"type:text"`
 	CreatedAt    time.Time
 }
@@ -252,7 +257,7 @@ type counterRow struct {
 func (counterRow) TableName() string { return "counters" }
 
 func allModels() []any {
-	return []any{&deputyRow{}, &unitRow{}, &suggestionRow{}, &partyRow{}, &opinionRow{}, &roundRow{},
+	return append(cadenceModels(), &deputyRow{}, &unitRow{}, &suggestionRow{}, &partyRow{}, &opinionRow{}, &roundRow{},
 		&consultationRow{}, &progressReportRow{}, &extensionRow{}, &replyRow{}, &ratingRow{}, &coOpinionRow{},
-		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{}}
+		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{})
 }

@@ -274,3 +274,50 @@ func TestTokens(t *testing.T) {
 		}
 	})
 }
+
+func TestCadenceQueries(t *testing.T) {
+	each(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		at := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+		if err := s.CreateUnit(ctx, domain.Unit{ID: "un_1", Name: "供电所", Head: "李"}); err != nil {
+			t.Fatal(err)
+		}
+		sg := suggestion("sg_r", "dp_1", at)
+		n, err := s.CreateSuggestion(ctx, sg, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sg.Number, sg.Seq, sg.Status = n, 5, domain.StatusClosed
+		sg.Assignment = &domain.Assignment{LeadUnitID: "un_1"}
+		reply := domain.Reply{ID: "sg_r-y1", Round: 1, ResultClass: "A", RepliedAt: at.Add(time.Hour), DueAt: at.Add(48 * time.Hour), OnTime: true, Consulted: true}
+		rating := domain.Rating{ID: "sg_r-g1", Round: 1, DeputyID: "dp_1", Lead: true, Attitude: "satisfied", Result: "unsatisfied", At: at.Add(2 * time.Hour)}
+		sg.Reply, sg.Ratings = &reply, []domain.Rating{rating}
+		if err := s.Record(ctx, domain.Step{Suggestion: &sg, Reply: &reply, Rating: &rating,
+			Round: &domain.Round{Number: 1, StartedAt: at, DueAt: at.Add(48 * time.Hour), Overdue: true}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		p := Period{From: at.Add(-time.Hour), To: at.Add(72 * time.Hour)}
+		replies, ratings, err := s.RateFacts(ctx, p, "un_1")
+		if err != nil || len(replies) != 1 || len(ratings) != 1 {
+			t.Fatalf("rate facts: %d %d %v", len(replies), len(ratings), err)
+		}
+		if r := replies[0]; !r.Consulted || !r.OnTime || !r.Final || r.UnitID != "un_1" || r.SuggestionID != "sg_r" || r.Class != "A" {
+			t.Errorf("reply fact: %+v", r)
+		}
+		if g := ratings[0]; g.Result != "unsatisfied" || !g.Lead || g.UnitID != "un_1" {
+			t.Errorf("rating fact: %+v", g)
+		}
+		facts, err := s.QuarterFacts(ctx, "2026-Q1", p)
+		if err != nil || len(facts) != 1 || facts[0].OverdueReplies != 1 || facts[0].UnsatisfiedRatings != 1 {
+			t.Errorf("quarter facts: %+v %v", facts, err)
+		}
+		board, err := s.Board(ctx, p)
+		if err != nil || len(board) != 1 || board[0].Unit != "供电所" || board[0].Satisfaction != "unsatisfied" {
+			t.Errorf("board: %+v %v", board, err)
+		}
+		byStatus, err := s.CountByStatus(ctx, p, "")
+		if err != nil || byStatus["closed"] != 1 {
+			t.Errorf("by status: %v %v", byStatus, err)
+		}
+	})
+}

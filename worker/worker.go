@@ -2,8 +2,15 @@
 package worker
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -27,8 +34,65 @@ func Register(r interface {
 }, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.SuggestionWorkflow, workflow.RegisterOptions{Name: workflows.SuggestionWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.MeetingWorkflow, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.CadenceWorkflow, workflow.RegisterOptions{Name: workflows.CadenceWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.RecomputeDeadlinesWorkflow, workflow.RegisterOptions{Name: workflows.RecomputeWorkflowName})
 	if acts != nil {
 		r.RegisterActivityWithOptions(acts.CreateSuggestion, activity.RegisterOptions{Name: workflows.ActivityCreateSuggestion})
 		r.RegisterActivityWithOptions(acts.Record, activity.RegisterOptions{Name: workflows.ActivityRecord})
+		r.RegisterActivityWithOptions(acts.RunCadence, activity.RegisterOptions{Name: workflows.ActivityRunCadence})
+		r.RegisterActivityWithOptions(acts.SignalOpenCases, activity.RegisterOptions{Name: workflows.ActivitySignalOpenCases})
 	}
 }
+
+// EnsureSchedules creates the presidium's recurring schedules, or brings
+// existing ones up to the policy's cron and time zone. It is safe to run
+// from every worker at every start.
+func EnsureSchedules(ctx context.Context, c client.Client, crons map[string]string, timezone string) error {
+	kinds := make([]string, 0, len(crons))
+	for k := range crons {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, kind := range kinds {
+		spec := client.ScheduleSpec{CronExpressions: []string{crons[kind]}, TimeZoneName: timezone}
+		// The server keeps a cron as calendar entries; the note keeps the
+		// expression, so a start can tell whether the policy changed it.
+		note := scheduleNote(crons[kind], timezone)
+		id := ScheduleID(kind)
+		_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+			ID:   id,
+			Spec: spec,
+			Note: note,
+			Action: &client.ScheduleWorkflowAction{
+				ID: "cadence-" + kind, Workflow: workflows.CadenceWorkflowName, TaskQueue: workflows.TaskQueue,
+				Args: []interface{}{workflows.CadenceInput{Kind: kind}},
+			},
+			// A run missed while everything was down still happens once.
+			CatchupWindow: 7 * 24 * time.Hour,
+		})
+		if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+			h := c.ScheduleClient().GetHandle(ctx, id)
+			err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+				sched := in.Description.Schedule
+				if sched.State != nil && sched.State.Note == note {
+					return nil, temporal.ErrSkipScheduleUpdate
+				}
+				sched.Spec = &spec
+				if sched.State == nil {
+					sched.State = &client.ScheduleState{}
+				}
+				sched.State.Note = note
+				return &client.ScheduleUpdate{Schedule: &sched}, nil
+			}})
+		}
+		if err != nil {
+			return fmt.Errorf("schedule %s: %w", kind, err)
+		}
+	}
+	return nil
+}
+
+func scheduleNote(cron, timezone string) string { return "cron " + cron + " in " + timezone }
+
+// ScheduleID is the id of a cadence's schedule.
+func ScheduleID(kind string) string { return "suggestflow-" + kind }

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -78,6 +79,7 @@ func (w *suggestion) register(ctx workflow.Context) error {
 		}
 	}
 	w.listenMeetings(ctx)
+	w.listenCalendar(ctx)
 	return nil
 }
 
@@ -523,6 +525,63 @@ func (w *suggestion) listenMeetings(ctx workflow.Context) {
 			step := &domain.Step{}
 			w.event(ctx, step, domain.System, "meeting_held", fmt.Sprintf("meeting %s held: %s", held.MeetingID, held.Outcome))
 			_ = w.persist(ctx, step)
+			w.mu.Unlock()
+		}
+	})
+}
+
+// listenCalendar recomputes the working-day deadlines when the township's
+// calendar changes: the review due time, the reply due time of a round not
+// yet extended, and the rating due time.
+func (w *suggestion) listenCalendar(ctx workflow.Context) {
+	ch := workflow.GetSignalChannel(ctx, SignalCalendar)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		ctx = activityOptions(ctx)
+		for {
+			var in RecomputeInput
+			ch.Receive(ctx, &in)
+			if err := w.mu.Lock(ctx); err != nil {
+				return
+			}
+			w.pol.CalendarOverrides = in.Overrides
+			var changed []string
+			s := &w.st
+			if s.Status == domain.StatusSubmitted {
+				if at := w.pol.Due(s.SubmittedAt, w.pol.ReviewWithin).At; !at.Equal(s.ReviewDueAt) {
+					s.ReviewDueAt = at
+					changed = append(changed, "review due "+rfc(at))
+				}
+			}
+			if (s.Status == domain.StatusHandling || s.Status == domain.StatusRehandling) && s.DueAt != nil && s.FirstDueAt != nil &&
+				s.DueAt.Equal(*s.FirstDueAt) {
+				within := w.pol.RehandleWithin
+				if s.Round == 1 && s.Assignment != nil {
+					within = w.pol.ReplyWithin
+					if s.Assignment.Complex {
+						within = w.pol.ReplyWithinComplex
+					}
+				}
+				if within.WorkingDays > 0 {
+					due := w.pol.Due(s.RoundStartedAt, within)
+					if !due.At.Equal(*s.DueAt) {
+						s.DueAt, s.FirstDueAt, s.DueExplanation = &due.At, &due.At, due.Explanation
+						changed = append(changed, "reply due "+rfc(due.At))
+					}
+				}
+			}
+			if s.Status == domain.StatusReplied && s.Reply != nil && s.RatingDueAt != nil {
+				if at := w.pol.Due(s.Reply.RepliedAt, w.pol.EvaluationWithin).At; !at.Equal(*s.RatingDueAt) {
+					s.RatingDueAt = &at
+					changed = append(changed, "rating due "+rfc(at))
+				}
+			}
+			if len(changed) > 0 {
+				step := &domain.Step{}
+				w.event(ctx, step, domain.System, "deadlines_recomputed", "the working-day calendar changed: "+strings.Join(changed, "; "))
+				_ = w.persist(ctx, step)
+			} else {
+				w.version++
+			}
 			w.mu.Unlock()
 		}
 	})

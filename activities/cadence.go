@@ -1,0 +1,332 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"suggestflow/domain"
+	"suggestflow/evaluation"
+	"suggestflow/holiday"
+	"suggestflow/notices"
+	"suggestflow/period"
+	"suggestflow/store"
+	"suggestflow/supervision"
+	"suggestflow/workflows"
+)
+
+// minVisitsPerMonth is the six-step method's floor: each deputy visits at
+// least two constituents a month.
+const minVisitsPerMonth = 2
+
+// unitHearing is one unit's part of a progress hearing.
+type unitHearing struct {
+	UnitID   string   `json:"unit_id"`
+	Unit     string   `json:"unit"`
+	Open     []string `json:"open"`
+	Overdue  []string `json:"overdue"`
+	Reported []string `json:"reported"`
+	Missing  []string `json:"missing"`
+}
+
+// RunCadence does one round of the presidium's recurring work at the time
+// its schedule fired. Its report id is kind and period, so a retry or a
+// second run replaces the report and queues no notice twice.
+func (a *Activities) RunCadence(ctx context.Context, kind string, at time.Time) (workflows.CadenceResult, error) {
+	loc := a.Policy.Location()
+	var (
+		p    period.Range
+		body any
+		msgs []noticeSpec
+		err  error
+	)
+	switch kind {
+	case workflows.CadenceProgressHearing:
+		p = period.Range{Label: period.Month(at, loc).Label, From: at.AddDate(0, -2, 0), To: at}
+		body, msgs, err = a.progressHearing(ctx, p, at)
+	case workflows.CadenceSiteInspection:
+		p = period.Previous(period.Quarter, at, loc)
+		body, msgs, err = a.siteInspection(ctx, p, at)
+	case workflows.CadenceGroupMeetings:
+		p = period.Quarter(at, loc)
+		body, msgs, err = a.groupMeetings(ctx, p, at)
+	case workflows.CadenceUnitEvaluation:
+		p = period.Previous(period.Quarter, at, loc)
+		body, msgs, err = a.unitEvaluation(ctx, p, at)
+	case workflows.CadencePublicBoard:
+		p = period.Previous(period.Half, at, loc)
+		body, msgs, err = a.publicBoard(ctx, p)
+	case workflows.CadenceYearlyRanking:
+		p = period.Previous(period.Year, at, loc)
+		body, msgs, err = a.yearlyRanking(ctx, p)
+	case workflows.CadenceVisitCheck:
+		p = period.Previous(period.Month, at, loc)
+		body, msgs, err = a.visitCheck(ctx, p)
+	default:
+		return workflows.CadenceResult{}, fmt.Errorf("unknown cadence %q", kind)
+	}
+	if err != nil {
+		return workflows.CadenceResult{}, fmt.Errorf("%s %s: %w", kind, p.Label, err)
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return workflows.CadenceResult{}, fmt.Errorf("%s report: %w", kind, err)
+	}
+	id := kind + "-" + p.Label
+	var messages []domain.Message
+	for i, n := range msgs {
+		subject, text, err := notices.Render(n.kind, n.data, loc)
+		if err != nil {
+			return workflows.CadenceResult{}, err
+		}
+		messages = append(messages, domain.Message{ID: fmt.Sprintf("%s-n%d:%s", id, i+1, n.to), NoticeID: fmt.Sprintf("%s-n%d", id, i+1),
+			Kind: n.kind, Recipient: n.to, Channel: "inbox", Subject: subject, Body: text, Status: "queued", CreatedAt: at})
+	}
+	if err := a.Store.SaveReport(ctx, store.Report{ID: id, Kind: kind, Period: p.Label, Body: raw, CreatedAt: at}, messages); err != nil {
+		return workflows.CadenceResult{}, err
+	}
+	return workflows.CadenceResult{Kind: kind, Period: p.Label, ReportID: id, Notices: len(messages)}, nil
+}
+
+type noticeSpec struct {
+	kind string
+	to   string
+	data map[string]string
+}
+
+// meetingTime is when a cadence meeting is held: a week after the run, at
+// nine in the morning.
+func (a *Activities) meetingTime(at time.Time) string {
+	loc := a.Policy.Location()
+	d := at.In(loc).AddDate(0, 0, 7)
+	return time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, loc).UTC().Format(time.RFC3339)
+}
+
+func (a *Activities) progressHearing(ctx context.Context, p period.Range, at time.Time) (any, []noticeSpec, error) {
+	cases, err := a.Store.OpenCases(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	reports, err := a.Store.ProgressReportCounts(ctx, store.Period(p))
+	if err != nil {
+		return nil, nil, err
+	}
+	units, err := a.Store.AllUnits(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	byUnit := map[string]*unitHearing{}
+	var order []string
+	for _, u := range units {
+		byUnit[u.ID] = &unitHearing{UnitID: u.ID, Unit: u.Name, Open: []string{}, Overdue: []string{}, Reported: []string{}, Missing: []string{}}
+		order = append(order, u.ID)
+	}
+	for _, sg := range cases {
+		h := byUnit[sg.LeadUnitID()]
+		if h == nil {
+			continue
+		}
+		h.Open = append(h.Open, sg.Number)
+		if sg.Overdue {
+			h.Overdue = append(h.Overdue, sg.Number)
+		}
+		if sg.Status == domain.StatusReplied {
+			continue
+		}
+		if reports[sg.ID] > 0 {
+			h.Reported = append(h.Reported, sg.Number)
+		} else {
+			h.Missing = append(h.Missing, sg.Number)
+		}
+	}
+	var out []unitHearing
+	var msgs []noticeSpec
+	when := a.meetingTime(at)
+	for _, id := range order {
+		h := byUnit[id]
+		if len(h.Open) == 0 {
+			continue
+		}
+		out = append(out, *h)
+		msgs = append(msgs, noticeSpec{kind: "progress_hearing", to: domain.RecipientUnitHead(id), data: map[string]string{
+			"period": p.Label, "scheduled_at": when, "place": a.Policy.MeetingPlace,
+			"open": strconv.Itoa(len(h.Open)), "overdue": strconv.Itoa(len(h.Overdue)), "missing": strconv.Itoa(len(h.Missing))}})
+	}
+	if out == nil {
+		out = []unitHearing{}
+	}
+	return map[string]any{"scheduled_at": when, "units": out}, msgs, nil
+}
+
+func (a *Activities) siteInspection(ctx context.Context, p period.Range, at time.Time) (any, []noticeSpec, error) {
+	cases, err := a.Store.OpenCases(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	type pick struct {
+		Number string `json:"number"`
+		Title  string `json:"title"`
+		UnitID string `json:"unit_id"`
+		Why    string `json:"why"`
+	}
+	var picks []pick
+	recipients := map[string]bool{domain.RecipientPresidium: true, "government": true}
+	for _, sg := range cases {
+		why := ""
+		switch {
+		case sg.Overdue:
+			why = "overdue"
+		case sg.Unsatisfied > 0:
+			why = "unsatisfied"
+		case sg.Status == domain.StatusFollowingUp:
+			why = "promise"
+		}
+		if why == "" {
+			continue
+		}
+		picks = append(picks, pick{Number: sg.Number, Title: sg.Title, UnitID: sg.LeadUnitID(), Why: why})
+		recipients[domain.RecipientUnitHead(sg.LeadUnitID())] = true
+		for _, d := range append([]string{sg.LeadDeputyID}, sg.CoSignerIDs...) {
+			recipients[domain.RecipientDeputy(d)] = true
+		}
+	}
+	if len(picks) == 0 {
+		return map[string]any{"cases": []pick{}}, nil, nil
+	}
+	var items []string
+	for _, pk := range picks {
+		items = append(items, pk.Number+"《"+pk.Title+"》")
+	}
+	when := a.meetingTime(at)
+	var msgs []noticeSpec
+	for _, to := range sortedKeys(recipients) {
+		msgs = append(msgs, noticeSpec{kind: "site_inspection", to: to, data: map[string]string{"period": p.Label,
+			"scheduled_at": when, "cases": strconv.Itoa(len(picks)), "items": strings.Join(items, "、")}})
+	}
+	return map[string]any{"scheduled_at": when, "cases": picks}, msgs, nil
+}
+
+func (a *Activities) groupMeetings(ctx context.Context, p period.Range, at time.Time) (any, []noticeSpec, error) {
+	_, deputies, err := a.Store.VisitCounts(ctx, store.Period(p))
+	if err != nil {
+		return nil, nil, err
+	}
+	groups := map[string][]string{}
+	when := a.meetingTime(at)
+	var msgs []noticeSpec
+	for _, d := range deputies {
+		groups[d.Group] = append(groups[d.Group], d.ID)
+		msgs = append(msgs, noticeSpec{kind: "group_meeting", to: domain.RecipientDeputy(d.ID), data: map[string]string{"period": p.Label, "scheduled_at": when}})
+	}
+	return map[string]any{"scheduled_at": when, "groups": groups}, msgs, nil
+}
+
+func (a *Activities) unitEvaluation(ctx context.Context, p period.Range, at time.Time) (any, []noticeSpec, error) {
+	scores, err := supervision.EvaluateQuarter(ctx, a.Store, a.Policy.Evaluation, p, at)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(scores) == 0 {
+		return map[string]any{"scores": []evaluation.Score{}}, nil, nil
+	}
+	best, worst := scores[0].Total, scores[0].Total
+	for _, s := range scores {
+		best, worst = max(best, s.Total), min(worst, s.Total)
+	}
+	return map[string]any{"scores": scores}, []noticeSpec{{kind: "evaluation_published", to: domain.RecipientPresidium, data: map[string]string{
+		"period": p.Label, "units": strconv.Itoa(len(scores)), "best": fmt.Sprint(best), "worst": fmt.Sprint(worst)}}}, nil
+}
+
+func (a *Activities) publicBoard(ctx context.Context, p period.Range) (any, []noticeSpec, error) {
+	entries, err := a.Store.Board(ctx, store.Period(p))
+	if err != nil {
+		return nil, nil, err
+	}
+	return map[string]any{"period": p.Label, "items": entries}, []noticeSpec{{kind: "board_published", to: domain.RecipientPresidium,
+		data: map[string]string{"period": p.Label, "items": strconv.Itoa(len(entries)), "link": "/board?period=" + p.Label}}}, nil
+}
+
+func (a *Activities) yearlyRanking(ctx context.Context, y period.Range) (any, []noticeSpec, error) {
+	ranking, err := supervision.RankYear(ctx, a.Store, a.Policy.Evaluation, y)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := func(list []evaluation.Ranked) string {
+		var out []string
+		for _, r := range list {
+			out = append(out, r.Head)
+		}
+		return strings.Join(out, "、")
+	}
+	units, err := a.Store.AllUnits(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var msgs []noticeSpec
+	data := map[string]string{"period": y.Label, "best": names(ranking.Best), "worst": names(ranking.Worst)}
+	msgs = append(msgs, noticeSpec{kind: "ranking_published", to: domain.RecipientPresidium, data: data})
+	for _, u := range units {
+		msgs = append(msgs, noticeSpec{kind: "ranking_published", to: domain.RecipientUnitHead(u.ID), data: data})
+	}
+	return ranking, msgs, nil
+}
+
+func (a *Activities) visitCheck(ctx context.Context, m period.Range) (any, []noticeSpec, error) {
+	counts, deputies, err := a.Store.VisitCounts(ctx, store.Period(m))
+	if err != nil {
+		return nil, nil, err
+	}
+	type below struct {
+		DeputyID string `json:"deputy_id"`
+		Visits   int    `json:"visits"`
+	}
+	out := []below{}
+	var msgs []noticeSpec
+	for _, d := range deputies {
+		if n := counts[d.ID]; n < minVisitsPerMonth {
+			out = append(out, below{DeputyID: d.ID, Visits: n})
+			msgs = append(msgs, noticeSpec{kind: "visit_reminder", to: domain.RecipientDeputy(d.ID), data: map[string]string{
+				"period": m.Label, "visits": strconv.Itoa(n), "minimum": strconv.Itoa(minVisitsPerMonth)}})
+		}
+	}
+	return map[string]any{"below_minimum": out}, msgs, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SignalOpenCases tells every open case the calendar changed.
+func (a *Activities) SignalOpenCases(ctx context.Context, overrides []holiday.Override) (int, error) {
+	n := 0
+	after := ""
+	for {
+		ids, err := a.Store.OpenSuggestionIDs(ctx, after, 200)
+		if err != nil {
+			return n, err
+		}
+		if len(ids) == 0 {
+			return n, nil
+		}
+		for _, id := range ids {
+			err := a.Client.SignalWorkflow(ctx, id, "", workflows.SignalCalendar, workflows.RecomputeInput{Overrides: overrides})
+			if err != nil && !isNotFound(err) {
+				return n, fmt.Errorf("signal %s: %w", id, err)
+			}
+			n++
+			activity.RecordHeartbeat(ctx, id)
+		}
+		after = ids[len(ids)-1]
+	}
+}

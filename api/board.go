@@ -1,0 +1,98 @@
+package api
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+var statusNames = map[string]string{
+	"submitted": "待审查", "accepted": "已立案", "handling": "办理中", "replied": "已答复",
+	"rehandling": "重新办理", "following_up": "跟踪落实", "closed": "已办结", "returned": "不予立案",
+}
+
+var classNames = map[string]string{"A": "A 已解决或采纳", "B": "B 正在解决", "C": "C 列入计划", "D": "D 留作参考"}
+
+var satisfactionNames = map[string]string{"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
+
+var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
+	"status": func(s string) string { return statusNames[s] },
+	"class":  func(s string) string { return classNames[s] },
+	"satisfaction": func(s string) string {
+		if s == "" {
+			return "未评价"
+		}
+		return satisfactionNames[s]
+	},
+}).Parse(`<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>代表建议办理情况公开栏 {{.Period}}</title>
+<style>
+  @page { size: A4 landscape; margin: 15mm; }
+  body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimSun", sans-serif; color: #111; margin: 1.5em; }
+  h1 { font-size: 22pt; text-align: center; margin: 0 0 .2em; }
+  p.sub { text-align: center; margin: 0 0 1em; color: #444; }
+  table { width: 100%; border-collapse: collapse; font-size: 11pt; }
+  th, td { border: 1px solid #333; padding: 4px 6px; vertical-align: top; }
+  th { background: #eee; }
+  td.n { white-space: nowrap; }
+  footer { margin-top: 1em; font-size: 10pt; color: #444; }
+  @media print { body { margin: 0; } a { color: inherit; text-decoration: none; } }
+</style>
+</head>
+<body>
+<h1>代表建议办理情况“五公开”</h1>
+<p class="sub">{{.Label}}（{{.From}} 至 {{.To}}）· Public notice of deputies' suggestions, {{.Period}}</p>
+<table>
+<thead><tr><th>编号<br><small>No.</small></th><th>建议事项<br><small>Item</small></th><th>承办单位<br><small>Unit</small></th><th>办理期限<br><small>Due</small></th><th>办理结果<br><small>Result</small></th><th>代表满意度<br><small>Satisfaction</small></th></tr></thead>
+<tbody>
+{{range .Items}}<tr><td class="n">{{.Number}}</td><td>{{.Title}}</td><td>{{if .Unit}}{{.Unit}}{{else}}待交办{{end}}</td><td class="n">{{.Due}}</td><td>{{if .ResultClass}}{{class .ResultClass}}<br>{{end}}{{status .Status}}</td><td>{{satisfaction .Satisfaction}}</td></tr>
+{{else}}<tr><td colspan="6">本期无代表建议。No suggestions in this period.</td></tr>
+{{end}}</tbody>
+</table>
+<footer>人大主席团 · 共 {{len .Items}} 件 · 生成于 {{.Generated}}</footer>
+</body>
+</html>
+`))
+
+type boardRow struct {
+	Number, Title, Unit, Due, Status, ResultClass, Satisfaction string
+}
+
+// boardPage is the public board as a printable A4 page, in Chinese.
+func (s *Server) boardPage(c echo.Context) error {
+	b, err := s.boardData(c)
+	if err != nil {
+		return err
+	}
+	loc := s.policy.Location()
+	rows := make([]boardRow, 0, len(b.Items))
+	for _, it := range b.Items {
+		due := "—"
+		if it.DueAt != nil {
+			due = it.DueAt.In(loc).Format("2006年1月2日")
+		}
+		rows = append(rows, boardRow{Number: it.Number, Title: it.Title, Unit: it.Unit, Due: due, Status: it.Status,
+			ResultClass: it.ResultClass, Satisfaction: it.Satisfaction})
+	}
+	label := b.Period
+	if len(label) == 7 && label[5] == 'H' {
+		label = label[:4] + "年" + map[byte]string{'1': "上半年", '2': "下半年"}[label[6]]
+	}
+	var buf bytes.Buffer
+	err = boardTemplate.Execute(&buf, map[string]any{
+		"Period": b.Period, "Label": label, "Items": rows,
+		"From": b.From.In(loc).Format("2006年1月2日"), "To": b.To.In(loc).Add(-time.Second).Format("2006年1月2日"),
+		"Generated": s.now().In(loc).Format("2006年1月2日 15:04"),
+	})
+	if err != nil {
+		return err
+	}
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}

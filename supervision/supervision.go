@@ -1,0 +1,57 @@
+// Package supervision turns stored records into the presidium's periodic
+// judgements: a quarter's unit scores and a year's ranking. The cadence
+// activities and the API share it.
+package supervision
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"suggestflow/evaluation"
+	"suggestflow/period"
+	"suggestflow/store"
+)
+
+// EvaluateQuarter scores every unit for a quarter and stores the scores.
+func EvaluateQuarter(ctx context.Context, st *store.Store, rules evaluation.Rules, q period.Range, at time.Time) ([]evaluation.Score, error) {
+	facts, err := st.QuarterFacts(ctx, q.Label, q)
+	if err != nil {
+		return nil, err
+	}
+	scores := make([]evaluation.Score, 0, len(facts))
+	for _, f := range facts {
+		scores = append(scores, evaluation.ScoreQuarter(rules, f))
+	}
+	if err := st.SaveScores(ctx, q.Label, scores, at); err != nil {
+		return nil, err
+	}
+	return scores, nil
+}
+
+// RankYear ranks the units on a year's stored quarter scores. Ranked.Head
+// carries the unit's name and head, as the bulletin names them.
+func RankYear(ctx context.Context, st *store.Store, rules evaluation.Rules, y period.Range) (evaluation.Ranking, error) {
+	var quarters []string
+	for q := 1; q <= 4; q++ {
+		quarters = append(quarters, fmt.Sprintf("%s-Q%d", y.Label, q))
+	}
+	_, byUnit, err := st.Scores(ctx, quarters)
+	if err != nil {
+		return evaluation.Ranking{}, err
+	}
+	unsatisfied, err := st.UnsatisfiedSuggestions(ctx, y)
+	if err != nil {
+		return evaluation.Ranking{}, err
+	}
+	units, err := st.AllUnits(ctx)
+	if err != nil {
+		return evaluation.Ranking{}, err
+	}
+	facts := make([]evaluation.YearFacts, 0, len(units))
+	for _, u := range units {
+		facts = append(facts, evaluation.YearFacts{UnitID: u.ID, Head: u.Name + " " + u.Head, Quarters: byUnit[u.ID],
+			UnsatisfiedEndingsWithoutReason: unsatisfied[u.ID]})
+	}
+	return evaluation.RankYear(rules, facts), nil
+}
