@@ -176,6 +176,8 @@ var Rules = map[string]Rule{
 	"PUT /api/v1/calendar/days/:date":  {Roles: presidium},
 	"GET /api/v1/reports":              {Roles: presidium},
 	"GET /api/v1/reports/:id":          {Roles: presidium},
+	"GET /api/v1/messages":             {Roles: presidium},
+	"GET /api/v1/inbox":                {Roles: everyone},
 }
 
 // selfDeputy: the deputy the record (or the opinion's collector) is.

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"suggestflow/delivery"
 	"suggestflow/domain"
 	"suggestflow/notices"
 	"suggestflow/policy"
@@ -25,6 +27,12 @@ type Activities struct {
 	Policy policy.Policy
 	// Client reaches other workflows (the calendar broadcast).
 	Client client.Client
+	// Channels deliver the outbox; none configured leaves messages in the
+	// accounts' inboxes.
+	Channels []delivery.Channel
+	// PresidiumEmail is where the presidium's own notices are mailed.
+	PresidiumEmail string
+	Now            func() time.Time
 }
 
 func isNotFound(err error) bool {
@@ -96,10 +104,14 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 			if err != nil {
 				return nil, err
 			}
+			hold := n.At
+			if !notices.Urgent(n.Kind) {
+				hold = a.Policy.QuietUntil(n.At)
+			}
 			out = append(out, domain.Message{
 				ID: n.ID + ":" + r, NoticeID: n.ID, SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, Kind: n.Kind,
 				Recipient: r, Channel: "inbox", Subject: subject, Body: salutation(r, units, deputies) + body,
-				Status: "queued", CreatedAt: n.At,
+				Status: domain.MessageQueued, CreatedAt: n.At, HoldUntil: hold,
 			})
 		}
 	}

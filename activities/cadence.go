@@ -86,7 +86,8 @@ func (a *Activities) RunCadence(ctx context.Context, kind string, at time.Time) 
 			return workflows.CadenceResult{}, err
 		}
 		messages = append(messages, domain.Message{ID: fmt.Sprintf("%s-n%d:%s", id, i+1, n.to), NoticeID: fmt.Sprintf("%s-n%d", id, i+1),
-			Kind: n.kind, Recipient: n.to, Channel: "inbox", Subject: subject, Body: text, Status: "queued", CreatedAt: at})
+			Kind: n.kind, Recipient: n.to, Channel: "inbox", Subject: subject, Body: text, Status: domain.MessageQueued, CreatedAt: at,
+			HoldUntil: a.Policy.QuietUntil(at)})
 	}
 	if err := a.Store.SaveReport(ctx, store.Report{ID: id, Kind: kind, Period: p.Label, Body: raw, CreatedAt: at}, messages); err != nil {
 		return workflows.CadenceResult{}, err

@@ -573,7 +573,7 @@ func (s *Server) complete(c echo.Context) error {
 func (s *Server) messages(c echo.Context) error {
 	ctx := c.Request().Context()
 	id := c.Param("id")
-	msgs, err := s.store.Messages(ctx, id)
+	msgs, _, err := s.store.MessageList(ctx, store.MessageFilter{SuggestionID: id}, store.Page{Number: 1, Size: 1000})
 	if err != nil {
 		return storeError(err, "message")
 	}

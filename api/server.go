@@ -175,6 +175,8 @@ func (s *Server) routes() {
 	g.PUT("/calendar/days/:date", s.setCalendarDay)
 	g.GET("/reports", s.listReports)
 	g.GET("/reports/:id", s.getReport)
+	g.GET("/messages", s.listMessages)
+	g.GET("/inbox", s.inbox)
 }
 
 func (s *Server) readyz(c echo.Context) error {

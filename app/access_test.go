@@ -145,6 +145,8 @@ var matrix = map[string]map[string]string{
 	"PUT /api/v1/calendar/days/:date":                 expect(),
 	"GET /api/v1/reports":                             expect(),
 	"GET /api/v1/reports/:id":                         expect(),
+	"GET /api/v1/messages":                            expect(),
+	"GET /api/v1/inbox":                               expect(everybody...),
 }
 
 // TestAccessMatrix walks every route the router has, for every role, on

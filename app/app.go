@@ -20,6 +20,7 @@ import (
 	"suggestflow/api"
 	"suggestflow/codec"
 	"suggestflow/config"
+	"suggestflow/delivery"
 	"suggestflow/embedded"
 	"suggestflow/policy"
 	"suggestflow/store"
@@ -106,12 +107,23 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	a.stops = append(a.stops, c.Close)
 
 	if role == RoleAll || role == RoleWorker {
-		w := worker.New(c, &activities.Activities{Store: st, Policy: pol, Client: c})
+		dcfg, err := delivery.FromEnv(cfg.Env)
+		if err != nil {
+			return nil, err
+		}
+		channels, err := delivery.Channels(dcfg)
+		if err != nil {
+			return nil, err
+		}
+		w := worker.New(c, &activities.Activities{Store: st, Policy: pol, Client: c, Channels: channels, PresidiumEmail: cfg.PresidiumEmail})
 		if err := w.Start(); err != nil {
 			return nil, fmt.Errorf("start worker: %w", err)
 		}
 		a.stops = append(a.stops, w.Stop)
 		if err := worker.EnsureSchedules(ctx, c, pol.Crons(), pol.Timezone); err != nil {
+			return nil, err
+		}
+		if err := worker.EnsureDispatcher(ctx, c); err != nil {
 			return nil, err
 		}
 	}

@@ -25,6 +25,17 @@ type Config struct {
 	LogFormat         string
 	PayloadKey        string
 	WriteRate         string
+
+	// Delivery channels; each empty one is off.
+	SMTPURL         string
+	WebhookURL      string
+	WebhookSecret   string
+	WeComWebhook    string
+	DingTalkWebhook string
+	DingTalkSecret  string
+	SMSURL          string
+	SMSTemplate     string
+	PresidiumEmail  string
 }
 
 type setting struct {
@@ -46,6 +57,15 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
 		{"SUGGESTFLOW_PAYLOAD_KEY", "payload-key", "", "32-byte key (base64 or hex) to encrypt Temporal payloads with AES-GCM; empty: no encryption", &c.PayloadKey},
 		{"SUGGESTFLOW_WRITE_RATE", "write-rate", "10", "writes per second allowed per token (bursts of 20); 0 for no limit", &c.WriteRate},
+		{"SUGGESTFLOW_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:port?from=addr&starttls=required|opportunistic|none; empty: no email", &c.SMTPURL},
+		{"SUGGESTFLOW_WEBHOOK_URL", "webhook-url", "", "generic webhook receiving every notice", &c.WebhookURL},
+		{"SUGGESTFLOW_WEBHOOK_SECRET", "webhook-secret", "", "HMAC-SHA256 key for X-SuggestFlow-Signature", &c.WebhookSecret},
+		{"SUGGESTFLOW_WECOM_WEBHOOK", "wecom-webhook", "", "WeCom group robot webhook", &c.WeComWebhook},
+		{"SUGGESTFLOW_DINGTALK_WEBHOOK", "dingtalk-webhook", "", "DingTalk group robot webhook", &c.DingTalkWebhook},
+		{"SUGGESTFLOW_DINGTALK_SECRET", "dingtalk-secret", "", "DingTalk robot signing secret", &c.DingTalkSecret},
+		{"SUGGESTFLOW_SMS_URL", "sms-url", "", "HTTP SMS gateway", &c.SMSURL},
+		{"SUGGESTFLOW_SMS_TEMPLATE", "sms-template", "", "request body template of the SMS gateway", &c.SMSTemplate},
+		{"SUGGESTFLOW_PRESIDIUM_EMAIL", "presidium-email", "", "address of the presidium's office for its notices", &c.PresidiumEmail},
 	}
 }
 
@@ -98,4 +118,15 @@ func Variables() []string {
 func (c Config) WriteRateValue() float64 {
 	r, _ := strconv.ParseFloat(c.WriteRate, 64)
 	return r
+}
+
+// Env returns a setting by its environment variable name, for libraries
+// that read their own variables.
+func (c Config) Env(name string) string {
+	for _, s := range c.settings() {
+		if s.env == name {
+			return *s.dst
+		}
+	}
+	return ""
 }

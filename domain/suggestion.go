@@ -298,4 +298,26 @@ type Message struct {
 	Body         string    `json:"body"`
 	Status       string    `json:"status"`
 	CreatedAt    time.Time `json:"created_at"`
+	// HoldUntil is when the message may go out (after the quiet hours).
+	HoldUntil  time.Time  `json:"hold_until"`
+	Attempts   int        `json:"attempts"`
+	LastError  string     `json:"last_error,omitempty"`
+	SentAt     *time.Time `json:"sent_at,omitempty"`
+	Deliveries []Delivery `json:"deliveries,omitempty"`
 }
+
+// Delivery is one channel's delivery of a message.
+type Delivery struct {
+	Channel   string     `json:"channel"`
+	Status    string     `json:"status"`
+	Attempts  int        `json:"attempts"`
+	LastError string     `json:"last_error,omitempty"`
+	SentAt    *time.Time `json:"sent_at,omitempty"`
+}
+
+// Message statuses in the outbox.
+const (
+	MessageQueued = "queued"
+	MessageSent   = "sent"
+	MessageFailed = "failed"
+)

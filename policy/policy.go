@@ -277,3 +277,34 @@ func Keys() []string {
 func (p Policy) After(t time.Time, d Duration) time.Time {
 	return After(t, d, p.Location(), p.Calendar())
 }
+
+// QuietUntil is when a non-urgent message written at t may go out: t itself
+// outside the quiet hours, else the end of the quiet hours in the
+// township's zone.
+func (p Policy) QuietUntil(t time.Time) time.Time {
+	if p.QuietHours == "" {
+		return t
+	}
+	var sh, sm, eh, em int
+	if _, err := fmt.Sscanf(p.QuietHours, "%d:%d-%d:%d", &sh, &sm, &eh, &em); err != nil {
+		return t
+	}
+	loc := p.Location()
+	l := t.In(loc)
+	day := func(d time.Time, h, m int) time.Time { return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, loc) }
+	start, end := day(l, sh, sm), day(l, eh, em)
+	if !end.After(start) {
+		// The window crosses midnight: 21:00 today to 08:00 tomorrow.
+		if l.Before(end) {
+			return end.UTC()
+		}
+		if !l.Before(start) {
+			return end.AddDate(0, 0, 1).UTC()
+		}
+		return t
+	}
+	if !l.Before(start) && l.Before(end) {
+		return end.UTC()
+	}
+	return t
+}

@@ -491,3 +491,32 @@ func TestLoad(t *testing.T) {
 		}
 	})
 }
+
+func TestQuietUntil(t *testing.T) {
+	sh := shanghai(t)
+	p := Default()
+	cases := []struct {
+		at, want time.Time
+	}{
+		{time.Date(2026, 3, 10, 12, 0, 0, 0, sh), time.Date(2026, 3, 10, 12, 0, 0, 0, sh)},
+		{time.Date(2026, 3, 10, 21, 0, 0, 0, sh), time.Date(2026, 3, 11, 8, 0, 0, 0, sh)},
+		{time.Date(2026, 3, 10, 23, 59, 59, 0, sh), time.Date(2026, 3, 11, 8, 0, 0, 0, sh)},
+		{time.Date(2026, 3, 11, 3, 0, 0, 0, sh), time.Date(2026, 3, 11, 8, 0, 0, 0, sh)},
+		{time.Date(2026, 3, 11, 8, 0, 0, 0, sh), time.Date(2026, 3, 11, 8, 0, 0, 0, sh)},
+		{time.Date(2026, 3, 10, 20, 59, 0, 0, sh), time.Date(2026, 3, 10, 20, 59, 0, 0, sh)},
+	}
+	for _, c := range cases {
+		if got := p.QuietUntil(c.at); !got.Equal(c.want) {
+			t.Errorf("QuietUntil(%s) = %s, want %s", c.at, got.In(sh), c.want)
+		}
+	}
+	p.QuietHours = "12:00-13:30"
+	if got := p.QuietUntil(time.Date(2026, 3, 10, 12, 15, 0, 0, sh)); !got.Equal(time.Date(2026, 3, 10, 13, 30, 0, 0, sh)) {
+		t.Errorf("same-day window: %s", got.In(sh))
+	}
+	p.QuietHours = ""
+	at := time.Date(2026, 3, 10, 23, 0, 0, 0, sh)
+	if got := p.QuietUntil(at); !got.Equal(at) {
+		t.Errorf("no quiet hours: %s", got)
+	}
+}

@@ -588,8 +588,7 @@ func (s *Store) SaveReport(ctx context.Context, r Report, messages []domain.Mess
 			return fmt.Errorf("save report: %w", err)
 		}
 		for _, m := range messages {
-			o := outboxRow{ID: m.ID, NoticeID: m.NoticeID, SuggestionID: m.SuggestionID, MeetingID: m.MeetingID, Kind: m.Kind,
-				Recipient: m.Recipient, Channel: m.Channel, Subject: m.Subject, Body: m.Body, Status: m.Status, CreatedAt: m.CreatedAt}
+			o := outboxRowOf(m)
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&o).Error; err != nil {
 				return fmt.Errorf("queue report notice: %w", err)
 			}

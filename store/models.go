@@ -223,9 +223,30 @@ type outboxRow struct {
 	Body         string `gorm:"type:text"`
 	Status       string `gorm:"size:20;index"`
 	CreatedAt    time.Time
+	// HoldUntil keeps a non-urgent message out of the quiet hours;
+	// NextAttemptAt backs off after a failed attempt.
+	HoldUntil     time.Time `gorm:"index"`
+	NextAttemptAt time.Time
+	Attempts      int
+	LastError     string `gorm:"size:400"`
+	SentAt        *time.Time
 }
 
 func (outboxRow) TableName() string { return "outbox" }
+
+// deliveryRow is one channel's delivery of a message (or, for group
+// robots, of a notice): sent once, whatever retries follow.
+type deliveryRow struct {
+	Key       string `gorm:"primaryKey;size:200"`
+	Channel   string `gorm:"primaryKey;size:20"`
+	MessageID string `gorm:"size:200;index"`
+	Status    string `gorm:"size:20"`
+	Attempts  int
+	LastError string `gorm:"size:400"`
+	SentAt    *time.Time
+}
+
+func (deliveryRow) TableName() string { return "deliveries" }
 
 type accountRow struct {
 	ID        string `gorm:"primaryKey;size:64"`
@@ -259,5 +280,5 @@ func (counterRow) TableName() string { return "counters" }
 func allModels() []any {
 	return append(cadenceModels(), &deputyRow{}, &unitRow{}, &suggestionRow{}, &partyRow{}, &opinionRow{}, &roundRow{},
 		&consultationRow{}, &progressReportRow{}, &extensionRow{}, &replyRow{}, &ratingRow{}, &coOpinionRow{},
-		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{})
+		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{}, &deliveryRow{})
 }

@@ -178,9 +178,7 @@ func (s *Store) Messages(ctx context.Context, suggestionID string) ([]domain.Mes
 	}
 	out := make([]domain.Message, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, domain.Message{ID: r.ID, NoticeID: r.NoticeID, SuggestionID: r.SuggestionID, MeetingID: r.MeetingID,
-			Kind: r.Kind, Recipient: r.Recipient, Channel: r.Channel, Subject: r.Subject, Body: r.Body, Status: r.Status,
-			CreatedAt: r.CreatedAt})
+		out = append(out, r.domain())
 	}
 	return out, nil
 }

@@ -69,6 +69,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	db, err := gorm.Open(dial, &gorm.Config{
 		TranslateError: true,
+		// SQLite compares times as text, so every time is kept in UTC.
+		NowFunc: func() time.Time { return time.Now().UTC() },
 		Logger: logger.New(slogWriter{}, logger.Config{SlowThreshold: time.Second, LogLevel: logger.Warn,
 			IgnoreRecordNotFoundError: true}),
 	})
@@ -547,9 +549,7 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 		if len(messages) > 0 {
 			rows := make([]outboxRow, 0, len(messages))
 			for _, m := range messages {
-				rows = append(rows, outboxRow{ID: m.ID, NoticeID: m.NoticeID, SuggestionID: m.SuggestionID, MeetingID: m.MeetingID,
-					Kind: m.Kind, Recipient: m.Recipient, Channel: m.Channel, Subject: m.Subject, Body: m.Body,
-					Status: m.Status, CreatedAt: m.CreatedAt})
+				rows = append(rows, outboxRowOf(m))
 			}
 			if err := ignore().Create(&rows).Error; err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -36,11 +37,13 @@ func Register(r interface {
 	r.RegisterWorkflowWithOptions(workflows.MeetingWorkflow, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.CadenceWorkflow, workflow.RegisterOptions{Name: workflows.CadenceWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.RecomputeDeadlinesWorkflow, workflow.RegisterOptions{Name: workflows.RecomputeWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.OutboxWorkflow, workflow.RegisterOptions{Name: workflows.OutboxWorkflowName})
 	if acts != nil {
 		r.RegisterActivityWithOptions(acts.CreateSuggestion, activity.RegisterOptions{Name: workflows.ActivityCreateSuggestion})
 		r.RegisterActivityWithOptions(acts.Record, activity.RegisterOptions{Name: workflows.ActivityRecord})
 		r.RegisterActivityWithOptions(acts.RunCadence, activity.RegisterOptions{Name: workflows.ActivityRunCadence})
 		r.RegisterActivityWithOptions(acts.SignalOpenCases, activity.RegisterOptions{Name: workflows.ActivitySignalOpenCases})
+		r.RegisterActivityWithOptions(acts.RunDispatcher, activity.RegisterOptions{Name: workflows.ActivityDispatcher})
 	}
 }
 
@@ -96,3 +99,15 @@ func scheduleNote(cron, timezone string) string { return "cron " + cron + " in "
 
 // ScheduleID is the id of a cadence's schedule.
 func ScheduleID(kind string) string { return "suggestflow-" + kind }
+
+// EnsureDispatcher starts the outbox dispatcher unless it runs already.
+func EnsureDispatcher(ctx context.Context, c client.Client) error {
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.OutboxWorkflowID, TaskQueue: workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.OutboxWorkflowName)
+	if err != nil {
+		return fmt.Errorf("start the outbox dispatcher: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,195 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"suggestflow/delivery"
+	"suggestflow/domain"
+	"suggestflow/notices"
+	"suggestflow/workflows"
+)
+
+const (
+	dispatchBatch    = 50
+	dispatchPoll     = 500 * time.Millisecond
+	maxAttempts      = 8
+	maxBackoff       = 10 * time.Minute
+	robotChannelsKey = "notice"
+)
+
+func (a *Activities) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// RunDispatcher delivers the outbox for a while: it polls for messages
+// that are due, sends each on the configured channels, and heartbeats, so
+// that another worker takes over if this one dies.
+func (a *Activities) RunDispatcher(ctx context.Context, d time.Duration) (workflows.DispatchResult, error) {
+	var total workflows.DispatchResult
+	end := time.Now().Add(d)
+	for time.Now().Before(end) {
+		res, err := a.DispatchOnce(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return total, nil
+			}
+			return total, err
+		}
+		total.Sent += res.Sent
+		total.Failed += res.Failed
+		total.Retrying += res.Retrying
+		activity.RecordHeartbeat(ctx, total)
+		if res.Sent+res.Failed+res.Retrying >= dispatchBatch {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return total, nil
+		case <-time.After(dispatchPoll):
+		}
+	}
+	return total, nil
+}
+
+// DispatchOnce delivers the messages due now. A message already sent on a
+// channel is never sent there again: the delivery record is checked first
+// and written right after the send.
+func (a *Activities) DispatchOnce(ctx context.Context) (workflows.DispatchResult, error) {
+	var res workflows.DispatchResult
+	now := a.now().UTC()
+	msgs, err := a.Store.DueMessages(ctx, now, dispatchBatch)
+	if err != nil {
+		return res, err
+	}
+	for _, m := range msgs {
+		switch status, err := a.deliver(ctx, m, now); {
+		case err != nil:
+			return res, err
+		case status == domain.MessageSent:
+			res.Sent++
+		case status == domain.MessageFailed:
+			res.Failed++
+		default:
+			res.Retrying++
+		}
+	}
+	return res, nil
+}
+
+func isRobot(channel string) bool {
+	return channel == "webhook" || channel == "wecom" || channel == "dingtalk"
+}
+
+func (a *Activities) deliver(ctx context.Context, m domain.Message, now time.Time) (string, error) {
+	addr, err := a.address(ctx, m.Recipient)
+	if err != nil {
+		return "", err
+	}
+	env := delivery.Envelope{Message: m, To: addr, Link: "/suggestions/" + m.SuggestionID}
+	if m.MeetingID != "" && (m.Kind == "meeting_notice" || m.Kind == "meeting_reminder") {
+		if mt, err := a.Store.Meeting(ctx, m.MeetingID); err == nil {
+			env.ICS = notices.MeetingICS(mt)
+		}
+	}
+	attempt := m.Attempts + 1
+	var transient, permanent []string
+	for _, ch := range a.Channels {
+		name := ch.Name()
+		// A group robot hears each notice once, not once per recipient;
+		// an address that gets one notice twice (a unit as handler and
+		// as leader) gets one email.
+		key := m.ID
+		switch {
+		case isRobot(name):
+			key = robotChannelsKey + ":" + m.NoticeID
+		case name == "email" && addr.Email != "":
+			key = m.NoticeID + "|" + strings.ToLower(addr.Email)
+		case name == "sms" && addr.Phone != "":
+			key = m.NoticeID + "|" + addr.Phone
+		}
+		done, err := a.Store.Delivered(ctx, key, name)
+		if err != nil {
+			return "", err
+		}
+		if done {
+			continue
+		}
+		sendErr := ch.Send(ctx, env)
+		if errors.Is(sendErr, delivery.ErrNoAddress) {
+			continue
+		}
+		status, detail := domain.MessageSent, fmt.Sprintf("%s %s to %s: sent", m.Kind, name, m.Recipient)
+		switch {
+		case sendErr == nil:
+		case delivery.IsPermanent(sendErr):
+			status, detail = domain.MessageFailed, fmt.Sprintf("%s %s to %s: failed: %v", m.Kind, name, m.Recipient, sendErr)
+			permanent = append(permanent, name)
+		default:
+			status, detail = "retrying", fmt.Sprintf("%s %s to %s: attempt %d failed, will retry: %v", m.Kind, name, m.Recipient, attempt, sendErr)
+			transient = append(transient, name+": "+sendErr.Error())
+		}
+		var ev *domain.Event
+		if m.SuggestionID != "" {
+			ev = &domain.Event{ID: fmt.Sprintf("%s-d-%s-%d", m.ID, name, attempt), SuggestionID: m.SuggestionID, MeetingID: m.MeetingID,
+				At: now, Actor: domain.System, Type: "delivery", Detail: detail}
+		}
+		if err := a.Store.RecordDelivery(ctx, key, m.ID, name, status, errText(sendErr), now, ev); err != nil {
+			return "", err
+		}
+	}
+	switch {
+	case len(transient) > 0 && attempt < maxAttempts:
+		backoff := time.Duration(1<<min(attempt, 20)) * time.Second
+		backoff = min(backoff, maxBackoff)
+		return "retrying", a.Store.FinishMessage(ctx, m.ID, domain.MessageQueued, strings.Join(transient, "; "), now.Add(backoff), now)
+	case len(transient) > 0:
+		return domain.MessageFailed, a.Store.FinishMessage(ctx, m.ID, domain.MessageFailed, "gave up: "+strings.Join(transient, "; "), now, now)
+	case len(permanent) > 0:
+		return domain.MessageFailed, a.Store.FinishMessage(ctx, m.ID, domain.MessageFailed, "failed on "+strings.Join(permanent, ", "), now, now)
+	}
+	return domain.MessageSent, a.Store.FinishMessage(ctx, m.ID, domain.MessageSent, "", now, now)
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// address resolves a recipient key to a name and contact details.
+func (a *Activities) address(ctx context.Context, recipient string) (delivery.Address, error) {
+	kind, id, _ := strings.Cut(recipient, ":")
+	switch kind {
+	case "presidium":
+		return delivery.Address{Name: "人大主席团", Email: a.PresidiumEmail}, nil
+	case "unit", "unit_leader", "unit_head":
+		units, _, err := a.Store.Names(ctx, []string{id}, nil)
+		if err != nil {
+			return delivery.Address{}, err
+		}
+		u := units[id]
+		name := u.Name
+		if kind == "unit_head" && u.Head != "" {
+			name = u.Name + " " + u.Head
+		}
+		return delivery.Address{Name: name, Email: u.Email, Phone: u.Phone}, nil
+	case "deputy":
+		_, deputies, err := a.Store.Names(ctx, nil, []string{id})
+		if err != nil {
+			return delivery.Address{}, err
+		}
+		d := deputies[id]
+		return delivery.Address{Name: d.Name, Email: d.Email, Phone: d.Phone}, nil
+	}
+	return delivery.Address{Name: recipient}, nil
+}

@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"suggestflow/domain"
+)
+
+func outboxRowOf(m domain.Message) outboxRow {
+	// Times are kept in UTC: SQLite compares them as text.
+	hold := m.HoldUntil.UTC()
+	if hold.IsZero() {
+		hold = m.CreatedAt.UTC()
+	}
+	return outboxRow{ID: m.ID, NoticeID: m.NoticeID, SuggestionID: m.SuggestionID, MeetingID: m.MeetingID, Kind: m.Kind,
+		Recipient: m.Recipient, Channel: m.Channel, Subject: m.Subject, Body: m.Body, Status: m.Status, CreatedAt: m.CreatedAt.UTC(),
+		HoldUntil: hold, NextAttemptAt: hold, Attempts: m.Attempts, LastError: m.LastError, SentAt: m.SentAt}
+}
+
+func (r outboxRow) domain() domain.Message {
+	return domain.Message{ID: r.ID, NoticeID: r.NoticeID, SuggestionID: r.SuggestionID, MeetingID: r.MeetingID, Kind: r.Kind,
+		Recipient: r.Recipient, Channel: r.Channel, Subject: r.Subject, Body: r.Body, Status: r.Status, CreatedAt: r.CreatedAt,
+		HoldUntil: r.HoldUntil, Attempts: r.Attempts, LastError: r.LastError, SentAt: r.SentAt}
+}
+
+// DueMessages are queued messages whose hold and backoff have passed.
+func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]domain.Message, error) {
+	var rows []outboxRow
+	now = now.UTC()
+	err := s.db.WithContext(ctx).Where("status = ? AND hold_until <= ? AND next_attempt_at <= ?", domain.MessageQueued, now, now).
+		Order("hold_until, id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("due messages: %w", err)
+	}
+	out := make([]domain.Message, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.domain())
+	}
+	return out, nil
+}
+
+// NextHeld is when the earliest queued message comes due, if any.
+func (s *Store) NextHeld(ctx context.Context) (*time.Time, error) {
+	var row outboxRow
+	err := s.db.WithContext(ctx).Select("hold_until, next_attempt_at").Where("status = ?", domain.MessageQueued).
+		Order("next_attempt_at").Limit(1).Find(&row).Error
+	if err != nil {
+		return nil, fmt.Errorf("next held message: %w", err)
+	}
+	if row.NextAttemptAt.IsZero() {
+		return nil, nil
+	}
+	t := row.NextAttemptAt
+	if row.HoldUntil.After(t) {
+		t = row.HoldUntil
+	}
+	return &t, nil
+}
+
+// Delivered reports whether a key was already sent on a channel.
+func (s *Store) Delivered(ctx context.Context, key, channel string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&deliveryRow{}).Where("`key` = ? AND channel = ? AND status = ?", key, channel, domain.MessageSent).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("delivered: %w", err)
+	}
+	return n > 0, nil
+}
+
+// RecordDelivery stores one attempt's outcome on a channel, with its
+// timeline event.
+func (s *Store) RecordDelivery(ctx context.Context, key, messageID, channel, status, lastErr string, at time.Time, event *domain.Event) error {
+	row := deliveryRow{Key: key, Channel: channel, MessageID: messageID, Status: status, Attempts: 1, LastError: trim(lastErr, 400)}
+	if status == domain.MessageSent {
+		row.SentAt = &at
+	}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "key"}, {Name: "channel"}},
+		DoUpdates: clause.Assignments(map[string]any{"status": row.Status, "last_error": row.LastError, "sent_at": row.SentAt,
+			"attempts": clause.Expr{SQL: "deliveries.attempts + 1"}}),
+	}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("record delivery: %w", err)
+	}
+	if event != nil {
+		e := *event
+		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&eventRow{ID: e.ID, SuggestionID: e.SuggestionID,
+			MeetingID: e.MeetingID, At: e.At, ActorID: e.Actor.ID, ActorRole: e.Actor.Role, Type: e.Type, Detail: e.Detail}).Error; err != nil {
+			return fmt.Errorf("record delivery event: %w", err)
+		}
+	}
+	return nil
+}
+
+// FinishMessage sets a message's outcome: sent, failed, or queued again
+// for a later attempt.
+func (s *Store) FinishMessage(ctx context.Context, id, status, lastErr string, next, at time.Time) error {
+	updates := map[string]any{"status": status, "last_error": trim(lastErr, 400), "attempts": clause.Expr{SQL: "attempts + 1"}, "next_attempt_at": next.UTC()}
+	if status == domain.MessageSent {
+		updates["sent_at"] = at
+	}
+	if err := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ?", id).Updates(updates).Error; err != nil {
+		return fmt.Errorf("finish message %s: %w", id, err)
+	}
+	return nil
+}
+
+func trim(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// MessageFilter narrows the outbox.
+type MessageFilter struct {
+	SuggestionID string
+	Status       string
+	Recipients   []string
+}
+
+// MessageList lists outbox messages with their deliveries, newest first.
+func (s *Store) MessageList(ctx context.Context, f MessageFilter, page Page) ([]domain.Message, int64, error) {
+	q := s.db.WithContext(ctx).Model(&outboxRow{})
+	if f.SuggestionID != "" {
+		q = q.Where("suggestion_id = ?", f.SuggestionID)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Recipients != nil {
+		q = q.Where("recipient IN ?", f.Recipients)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count messages: %w", err)
+	}
+	var rows []outboxRow
+	if err := q.Order("created_at DESC, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("list messages: %w", err)
+	}
+	out := make([]domain.Message, 0, len(rows))
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.domain())
+		ids = append(ids, r.ID)
+	}
+	if len(ids) > 0 {
+		var ds []deliveryRow
+		if err := s.db.WithContext(ctx).Where("message_id IN ?", ids).Order("channel").Find(&ds).Error; err != nil {
+			return nil, 0, fmt.Errorf("deliveries: %w", err)
+		}
+		byMsg := map[string][]domain.Delivery{}
+		for _, d := range ds {
+			byMsg[d.MessageID] = append(byMsg[d.MessageID], domain.Delivery{Channel: d.Channel, Status: d.Status, Attempts: d.Attempts,
+				LastError: d.LastError, SentAt: d.SentAt})
+		}
+		for i := range out {
+			out[i].Deliveries = byMsg[out[i].ID]
+		}
+	}
+	return out, total, nil
+}
