@@ -139,17 +139,7 @@ func (s *Server) audit(next echo.HandlerFunc) echo.HandlerFunc {
 		if c.Request().Method == http.MethodGet {
 			return err
 		}
-		status := c.Response().Status
-		var p *Problem
-		var he *echo.HTTPError
-		switch {
-		case errors.As(err, &p):
-			status = p.Status
-		case errors.As(err, &he):
-			status = he.Code
-		case err != nil:
-			status = http.StatusInternalServerError
-		}
+		status := statusOf(c, err)
 		pr := principalOf(c)
 		entry := store.AuditEntry{ID: newID("au_"), At: s.now().UTC(), ActorID: pr.AccountID, Role: pr.Role,
 			Method: c.Request().Method, Route: c.Path(), ObjectID: c.Param("id"), Status: status}

@@ -440,4 +440,3 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
-

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"suggestflow/domain"
+	"suggestflow/evaluation"
+	"suggestflow/holiday"
 	"suggestflow/policy"
 	"suggestflow/store"
 )
@@ -84,6 +87,9 @@ func operations(t *testing.T, doc map[string]any) []operation {
 	return out
 }
 
+// publicV1 is the part of /api/v1 that is served without a token.
+const publicV1 = "/api/v1/public/"
+
 var echoParam = regexp.MustCompile(`:([A-Za-z0-9_]+)`)
 
 // routerRoutes lists what the router serves, as "METHOD /path/{param}".
@@ -149,7 +155,8 @@ func TestOpenAPIDocument(t *testing.T) {
 			ids[id] = o.String()
 		}
 
-		// Security: bearer under /api/v1, none elsewhere.
+		// Security: bearer under /api/v1 except its public part, none
+		// elsewhere.
 		sec, hasSec := o.op["security"]
 		if !hasSec {
 			sec = doc["security"]
@@ -160,7 +167,7 @@ func TestOpenAPIDocument(t *testing.T) {
 				usesBearer = true
 			}
 		}
-		v1 := strings.HasPrefix(o.path, "/api/v1/")
+		v1 := strings.HasPrefix(o.path, "/api/v1/") && !strings.HasPrefix(o.path, publicV1)
 		if v1 && !usesBearer {
 			t.Errorf("%s is under /api/v1 but does not require bearerAuth", o)
 		}
@@ -211,7 +218,7 @@ func TestOpenAPIDocument(t *testing.T) {
 			}
 		}
 		if body, ok := o.op["requestBody"]; ok {
-			if _, ok := responses["422"]; !ok && o.method == http.MethodPost {
+			if _, ok := responses["422"]; !ok && (o.method == http.MethodPost || o.method == http.MethodPut) {
 				t.Errorf("%s takes a body but has no 422 response", o)
 			}
 			rb := resolve(doc, asMap(body))
@@ -316,6 +323,14 @@ func TestOpenAPIServed(t *testing.T) {
 	if rec.Code != http.StatusUnauthorized || rec.Header().Get("Content-Type") != "application/problem+json" {
 		t.Errorf("GET /api/v1/deputies without a token: %d %q", rec.Code, rec.Header().Get("Content-Type"))
 	}
+	// The public board needs no token: a bad period is a 422, not a 401.
+	for _, path := range []string{publicV1 + "board?period=someday", "/board?period=someday"} {
+		rec = httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("GET %s without a token: %d, want 422", path, rec.Code)
+		}
+	}
 }
 
 // Component schemas and the Go types they describe. Request bodies are
@@ -341,6 +356,13 @@ var (
 		"MinutesInput":           domain.MinutesInput{},
 		"AccountInput":           accountInput{},
 		"TokenInput":             tokenInput{},
+		"ComplaintInput":         complaintInput{},
+		"QuestionnaireInput":     questionnaireInput{},
+		"EvaluateInput":          evaluateInput{},
+		"VisitInput":             visitInput{},
+		"OpinionInput":           opinionInput{},
+		"LinkInput":              linkInput{},
+		"DayInput":               dayInput{},
 	}
 	outputSchemas = map[string]any{
 		"Problem":          Problem{},
@@ -361,17 +383,63 @@ var (
 		"Meeting":          domain.MeetingView{},
 		"MeetingList":      list[domain.MeetingView]{},
 		"Message":          domain.Message{},
+		"Delivery":         domain.Delivery{},
+		"MessagePage":      list[domain.Message]{},
 		"Deadline":         policy.Deadline{},
 		"Account":          store.AccountRecord{},
 		"AccountList":      list[store.AccountRecord]{},
 		"TokenCreated":     tokenCreated{},
 		"AuditEntry":       store.AuditEntry{},
 		"AuditList":        list[store.AuditEntry]{},
+		"Stats":            statsView{},
+		"Rates":            evaluation.Rates{},
+		"Rate":             evaluation.Rate{},
+		"Board":            boardView{},
+		"BoardEntry":       store.BoardEntry{},
+		"Complaint":        store.Complaint{},
+		"ComplaintList":    list[store.Complaint]{},
+		"Evaluations":      evaluationsView{},
+		"Score":            evaluation.Score{},
+		"ScorePart":        evaluation.Part{},
+		"Ranked":           evaluation.Ranked{},
+		"Visit":            store.Visit{},
+		"Opinion":          store.Opinion{},
+		"DeputyRecord":     store.DeputyRecord{},
+		"Day":              holiday.Day{},
+		"CalendarOverride": holiday.Override{},
+		"Report":           store.Report{},
+		"ReportList":       list[store.Report]{},
 	}
 	// serverSet are fields of the domain inputs that the server fills in.
 	serverSet = map[string]bool{"actor": true, "request_hash": true}
 	timeType  = reflect.TypeOf(time.Time{})
+	// rawJSONType is JSON passed through as it is: any value.
+	rawJSONType = reflect.TypeOf(json.RawMessage(nil))
 )
+
+// openapiType is the schema type, and format, of a Go type as
+// encoding/json writes it; "" for json.RawMessage, which may be anything.
+func openapiType(ft reflect.Type) (typ, format string) {
+	switch {
+	case ft == timeType:
+		return "string", "date-time"
+	case ft == rawJSONType:
+		return "", ""
+	case ft.Kind() == reflect.String:
+		return "string", ""
+	case ft.Kind() == reflect.Bool:
+		return "boolean", ""
+	case ft.Kind() >= reflect.Int && ft.Kind() <= reflect.Uint64:
+		return "integer", ""
+	case ft.Kind() == reflect.Float32 || ft.Kind() == reflect.Float64:
+		return "number", ""
+	case ft.Kind() == reflect.Slice:
+		return "array", ""
+	case ft.Kind() == reflect.Struct || ft.Kind() == reflect.Map:
+		return "object", ""
+	}
+	return "", ""
+}
 
 // schemaOf resolves a property to its schema, through a $ref or a one-item
 // allOf, and says which component it is, if any.
@@ -389,8 +457,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	doc := openapiDoc(t)
 	schemas := asMap(asMap(doc["components"])["schemas"])
 	names := map[reflect.Type]string{}
-	for name, v := range outputSchemas {
-		names[reflect.TypeOf(v)] = name
+	for _, m := range []map[string]any{inputSchemas, outputSchemas} {
+		for name, v := range m {
+			names[reflect.TypeOf(v)] = name
+		}
 	}
 	check := func(name string, v any, input bool) {
 		schema := asMap(schemas[name])
@@ -453,22 +523,32 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 			if ft.Kind() == reflect.Pointer {
 				ft, nullable = ft.Elem(), true
 			}
-			var wantType, wantFormat string
+			wantType, wantFormat := openapiType(ft)
 			switch {
-			case ft == timeType:
-				wantType, wantFormat = "string", "date-time"
-			case ft.Kind() == reflect.String:
-				wantType = "string"
-			case ft.Kind() == reflect.Bool:
-				wantType = "boolean"
-			case ft.Kind() >= reflect.Int && ft.Kind() <= reflect.Uint64:
-				wantType = "integer"
-			case ft.Kind() == reflect.Slice:
-				wantType = "array"
-			case ft.Kind() == reflect.Struct:
-				wantType = "object"
+			case ft == rawJSONType:
+				// Any JSON: no type at all, or an object open to any property.
+				got, _ := prop["type"].(string)
+				if got != "" && (got != "object" || prop["additionalProperties"] != true) {
+					t.Errorf("%s: Go %s holds any JSON; leave the type out or make it an object with additionalProperties: true", where, f.Type)
+				}
+				wantType = got
+			case ft.Kind() == reflect.Struct && ft != timeType:
 				if n, ok := names[ft]; !ok || n != ref {
 					t.Errorf("%s: refers to %q, want the schema of Go %s (%q)", where, ref, ft, n)
+				}
+			case ft.Kind() == reflect.Map:
+				// A map is an object whose values are the map's elements.
+				vals, valRef := schemaOf(doc, asMap(prop["additionalProperties"]))
+				el := ft.Elem()
+				wantVal, _ := openapiType(el)
+				if ft.Key().Kind() != reflect.String {
+					t.Errorf("%s: Go %s has keys that are not strings", where, f.Type)
+				}
+				if got, _ := vals["type"].(string); vals == nil || got != wantVal {
+					t.Errorf("%s: additionalProperties must be a schema of type %q (Go %s)", where, wantVal, el)
+				}
+				if el.Kind() == reflect.Struct && el != timeType && names[el] != valRef {
+					t.Errorf("%s: values refer to %q, want %q (Go %s)", where, valRef, names[el], el)
 				}
 			}
 			if got, _ := prop["type"].(string); got != wantType {
@@ -479,6 +559,9 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 			}
 			if input && nullable && !wantReq && raw["nullable"] != true {
 				t.Errorf("%s: an optional Go pointer field accepts null; mark it nullable", where)
+			}
+			if !input && nullable && wantReq && raw["nullable"] != true {
+				t.Errorf("%s: a Go pointer without omitempty is written as null; mark it nullable", where)
 			}
 			if ft.Kind() == reflect.Slice {
 				el := ft.Elem()
@@ -553,6 +636,25 @@ func checkRules(t *testing.T, where string, s map[string]any, rules []string, st
 	if s["enum"] != nil {
 		t.Errorf("%s: enum in the document but no oneof in Go", where)
 	}
+	if s["type"] == "number" || s["type"] == "integer" {
+		// On a number, min and max bound the value.
+		for _, b := range []struct{ rule, key string }{{"min", "minimum"}, {"max", "maximum"}} {
+			want, has := "", false
+			for _, r := range rules {
+				if key, val, _ := strings.Cut(r, "="); key == b.rule {
+					want, has = val, true
+				}
+			}
+			got, ok := s[b.key]
+			if has != ok || (has && !sameNumber(got, want)) {
+				t.Errorf("%s: %s %v, want %q from the validate rule %s", where, b.key, got, want, b.rule)
+			}
+		}
+		if s["maxLength"] != nil || s["minLength"] != nil {
+			t.Errorf("%s: a number has no length", where)
+		}
+		return
+	}
 	if got := num(maxKey); got != wantMax {
 		t.Errorf("%s: %s %d, want %d", where, maxKey, got, wantMax)
 	}
@@ -562,4 +664,17 @@ func checkRules(t *testing.T, where string, s map[string]any, rules []string, st
 	if wantEmail != (s["format"] == "email") {
 		t.Errorf("%s: format %v, email validation in Go: %t", where, s["format"], wantEmail)
 	}
+}
+
+// sameNumber says whether a number of the document equals a number of a
+// validate rule.
+func sameNumber(doc any, rule string) bool {
+	var a, b float64
+	if _, err := fmt.Sscan(fmt.Sprint(doc), &a); err != nil {
+		return false
+	}
+	if _, err := fmt.Sscan(rule, &b); err != nil {
+		return false
+	}
+	return a == b
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -16,9 +17,11 @@ import (
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/time/rate"
 
+	"suggestflow/metrics"
 	"suggestflow/policy"
 	"suggestflow/store"
 )
@@ -48,6 +51,8 @@ type Deps struct {
 	WriteBurst int
 	// Codec, when set, is served at /codec for the Temporal Web UI.
 	Codec http.Handler
+	// Metrics, when set, is served at /metrics and times every request.
+	Metrics *metrics.Registry
 }
 
 // Server is the HTTP API.
@@ -65,6 +70,7 @@ type Server struct {
 	limMu      sync.Mutex
 	limiters   map[string]*rate.Limiter
 	codec      http.Handler
+	metrics    *metrics.Registry
 }
 
 // New builds the API with every route.
@@ -87,10 +93,13 @@ func New(d Deps) *Server {
 		d.WriteBurst = 20
 	}
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, validate: v,
-		writeRate: d.WriteRate, writeBurst: d.WriteBurst, limiters: map[string]*rate.Limiter{}, codec: d.Codec}
+		writeRate: d.WriteRate, writeBurst: d.WriteBurst, limiters: map[string]*rate.Limiter{}, codec: d.Codec, metrics: d.Metrics}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
 	s.e.Use(middleware.Recover())
+	if s.metrics != nil {
+		s.e.Use(s.timeRequests)
+	}
 	s.e.Use(middleware.BodyLimit(strconv.Itoa(maxBodyBytes/1024) + "K"))
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
@@ -115,6 +124,9 @@ func (s *Server) Routes() []Route {
 func (s *Server) routes() {
 	s.e.GET("/livez", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	s.e.GET("/readyz", s.readyz)
+	if s.metrics != nil {
+		s.e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{})))
+	}
 	s.e.GET("/api/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", openapiYAML) })
 
 	if s.codec != nil {
@@ -233,4 +245,35 @@ type list[T any] struct {
 	Total    int64 `json:"total"`
 	Page     int   `json:"page"`
 	PageSize int   `json:"page_size"`
+}
+
+// timeRequests records each request's duration by route and status.
+func (s *Server) timeRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		status := statusOf(c, err)
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		s.metrics.HTTPDuration.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+		return err
+	}
+}
+
+// statusOf is the status a request ends with, whether its handler wrote
+// the answer or returned an error for the error handler to write.
+func statusOf(c echo.Context, err error) int {
+	var p *Problem
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &p):
+		return p.Status
+	case errors.As(err, &he):
+		return he.Code
+	case err != nil:
+		return http.StatusInternalServerError
+	}
+	return c.Response().Status
 }

@@ -362,7 +362,7 @@ func TestPayloadsAreEncrypted(t *testing.T) {
 	if s["status"] != "handling" {
 		t.Fatalf("the case does not run with encrypted payloads: %v", s["status"])
 	}
-	raw, err := dial(context.Background(), cfg.TemporalListen, "default", nil, slog.Default())
+	raw, err := dial(context.Background(), cfg.TemporalListen, "default", nil, nil, slog.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

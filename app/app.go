@@ -22,6 +22,7 @@ import (
 	"suggestflow/config"
 	"suggestflow/delivery"
 	"suggestflow/embedded"
+	"suggestflow/metrics"
 	"suggestflow/policy"
 	"suggestflow/store"
 	"suggestflow/worker"
@@ -51,10 +52,12 @@ type App struct {
 }
 
 // Start brings a role up and returns once it is ready.
-func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger) (a *App, err error) {
-	a = &App{}
+func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger) (*App, error) {
+	a := &App{}
+	started := false
+	// Whatever started before a failure is stopped again.
 	defer func() {
-		if err != nil {
+		if !started {
 			a.Stop()
 		}
 	}()
@@ -86,6 +89,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		a.stops = append(a.stops, srv.Stop)
 		temporalAddr, a.UIURL = srv.Address, srv.UIURL
 		if role == RoleTemporal {
+			started = true
 			return a, nil
 		}
 	}
@@ -99,7 +103,19 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	a.Store = st
 	a.stops = append(a.stops, func() { _ = st.Close() })
 
-	c, err := dial(ctx, temporalAddr, cfg.TemporalNamespace, payloads, log)
+	reg := metrics.New()
+	a.stops = append(a.stops, func() { _ = reg.Close() })
+	reg.WatchState(storeState{st}, log)
+	tlsCfg, err := cfg.TemporalTLS()
+	if err != nil {
+		return nil, err
+	}
+	c, err := dial(ctx, temporalAddr, cfg.TemporalNamespace, payloads, reg.SDK(), log, func(o *client.Options) {
+		o.ConnectionOptions.TLS = tlsCfg
+		if cfg.TemporalAPIKey != "" {
+			o.Credentials = client.NewAPIKeyStaticCredentials(cfg.TemporalAPIKey)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +147,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {
 			return nil, err
 		}
-		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRateValue()}
+		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRateValue(), Metrics: reg}
 		if payloads != nil {
 			deps.Codec = converter.NewPayloadCodecHTTPHandler(payloads)
 		}
@@ -155,6 +171,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 			_ = hs.Shutdown(sctx)
 		})
 	}
+	started = true
 	return a, nil
 }
 
@@ -167,13 +184,16 @@ func (a *App) Stop() {
 	a.stops = nil
 }
 
-func dial(ctx context.Context, addr, namespace string, payloads *codec.AESGCM, log *slog.Logger) (client.Client, error) {
+func dial(ctx context.Context, addr, namespace string, payloads *codec.AESGCM, mh client.MetricsHandler, log *slog.Logger, more ...func(*client.Options)) (client.Client, error) {
 	// The SDK logs every timer at debug level; a quiet logger keeps the
 	// start rate up.
 	quiet := slog.New(minLevel{Handler: log.Handler(), min: slog.LevelWarn}).With("component", "temporal-sdk")
-	opts := client.Options{HostPort: addr, Namespace: namespace, Logger: sdklog.NewStructuredLogger(quiet)}
+	opts := client.Options{HostPort: addr, Namespace: namespace, Logger: sdklog.NewStructuredLogger(quiet), MetricsHandler: mh}
 	if payloads != nil {
 		opts.DataConverter = payloads.DataConverter()
+	}
+	for _, f := range more {
+		f(&opts)
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -243,4 +263,12 @@ type minLevel struct {
 
 func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+// storeState adapts the store's counts to the metrics' gauges.
+type storeState struct{ st *store.Store }
+
+func (s storeState) StateCounts(ctx context.Context) (metrics.StateCounts, error) {
+	c, err := s.st.StateCounts(ctx)
+	return metrics.StateCounts(c), err
 }

@@ -3,6 +3,8 @@
 package config
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"os"
@@ -36,6 +38,14 @@ type Config struct {
 	SMSURL          string
 	SMSTemplate     string
 	PresidiumEmail  string
+
+	// Connection to a Temporal cluster: TLS (mTLS with a client
+	// certificate), or an API key over TLS.
+	TemporalTLSCert   string
+	TemporalTLSKey    string
+	TemporalTLSCA     string
+	TemporalTLSServer string
+	TemporalAPIKey    string
 }
 
 type setting struct {
@@ -65,6 +75,11 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_DINGTALK_SECRET", "dingtalk-secret", "", "DingTalk robot signing secret", &c.DingTalkSecret},
 		{"SUGGESTFLOW_SMS_URL", "sms-url", "", "HTTP SMS gateway", &c.SMSURL},
 		{"SUGGESTFLOW_SMS_TEMPLATE", "sms-template", "", "request body template of the SMS gateway", &c.SMSTemplate},
+		{"SUGGESTFLOW_TEMPORAL_TLS_CERT", "temporal-tls-cert", "", "client certificate file for mTLS to Temporal", &c.TemporalTLSCert},
+		{"SUGGESTFLOW_TEMPORAL_TLS_KEY", "temporal-tls-key", "", "client key file for mTLS to Temporal", &c.TemporalTLSKey},
+		{"SUGGESTFLOW_TEMPORAL_TLS_CA", "temporal-tls-ca", "", "CA file to verify the Temporal frontend; empty: the system's", &c.TemporalTLSCA},
+		{"SUGGESTFLOW_TEMPORAL_TLS_SERVER_NAME", "temporal-tls-server-name", "", "server name to verify on the Temporal frontend's certificate", &c.TemporalTLSServer},
+		{"SUGGESTFLOW_TEMPORAL_API_KEY", "temporal-api-key", "", "API key for Temporal (implies TLS)", &c.TemporalAPIKey},
 		{"SUGGESTFLOW_PRESIDIUM_EMAIL", "presidium-email", "", "address of the presidium's office for its notices", &c.PresidiumEmail},
 	}
 }
@@ -94,6 +109,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	if r, err := strconv.ParseFloat(c.WriteRate, 64); err != nil || r < 0 {
 		return c, fmt.Errorf("SUGGESTFLOW_WRITE_RATE must be a number of writes per second, not %q", c.WriteRate)
+	}
+	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
+		return c, fmt.Errorf("SUGGESTFLOW_TEMPORAL_TLS_CERT and SUGGESTFLOW_TEMPORAL_TLS_KEY go together")
 	}
 	if !strings.HasPrefix(c.DBDSN, "mysql://") && !strings.HasPrefix(c.DBDSN, "sqlite://") {
 		return c, fmt.Errorf("SUGGESTFLOW_DB_DSN must start with mysql:// or sqlite://")
@@ -129,4 +147,32 @@ func (c Config) Env(name string) string {
 		}
 	}
 	return ""
+}
+
+// TemporalTLS builds the TLS settings for a Temporal cluster, or nil for a
+// plain connection (the embedded server, a cluster on a private network).
+func (c Config) TemporalTLS() (*tls.Config, error) {
+	if c.TemporalTLSCert == "" && c.TemporalTLSCA == "" && c.TemporalTLSServer == "" && c.TemporalAPIKey == "" {
+		return nil, nil
+	}
+	t := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.TemporalTLSServer}
+	if c.TemporalTLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.TemporalTLSCert, c.TemporalTLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("temporal client certificate: %w", err)
+		}
+		t.Certificates = []tls.Certificate{cert}
+	}
+	if c.TemporalTLSCA != "" {
+		pem, err := os.ReadFile(c.TemporalTLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("temporal CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("temporal CA %s holds no certificate", c.TemporalTLSCA)
+		}
+		t.RootCAs = pool
+	}
+	return t, nil
 }

@@ -103,10 +103,24 @@ func sep(s string) string {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	if err := s.db.WithContext(ctx).AutoMigrate(allModels()...); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+	db := s.db.WithContext(ctx)
+	if s.dialect == "mysql" {
+		// Chinese text needs utf8mb4 whatever the database's default is.
+		db = db.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")
 	}
-	return nil
+	var err error
+	// Processes starting together on an empty database race to create the
+	// tables; the loser finds them made and carries on.
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = db.AutoMigrate(allModels()...); err == nil {
+			return nil
+		}
+		if !strings.Contains(err.Error(), "already exists") {
+			break
+		}
+		time.Sleep(time.Duration(200*(attempt+1)) * time.Millisecond)
+	}
+	return fmt.Errorf("migrate: %w", err)
 }
 
 // Close releases the connections.

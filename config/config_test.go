@@ -1,0 +1,59 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadDefaultsEnvAndFlags(t *testing.T) {
+	c, err := Load(nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != "127.0.0.1:8080" || c.DBDSN != "sqlite://data/suggestflow.db" || c.TemporalUIAddr != "127.0.0.1:8233" {
+		t.Errorf("defaults: %+v", c)
+	}
+	c, err = Load([]string{"-http-addr", "0.0.0.0:9000"}, env(map[string]string{"SUGGESTFLOW_HTTP_ADDR": "127.0.0.1:7000", "SUGGESTFLOW_DATA_DIR": "/srv/sf"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != "0.0.0.0:9000" || c.DBDSN != "sqlite:///srv/sf/suggestflow.db" {
+		t.Errorf("flag over env: %+v", c)
+	}
+	if c.Env("SUGGESTFLOW_DATA_DIR") != "/srv/sf" || c.Env("NOPE") != "" {
+		t.Error("Env lookup")
+	}
+}
+
+func TestLoadRefusesBadValues(t *testing.T) {
+	for name, vars := range map[string]map[string]string{
+		"SUGGESTFLOW_LOG_FORMAT":        {"SUGGESTFLOW_LOG_FORMAT": "xml"},
+		"SUGGESTFLOW_DB_DSN":            {"SUGGESTFLOW_DB_DSN": "postgres://x"},
+		"SUGGESTFLOW_WRITE_RATE":        {"SUGGESTFLOW_WRITE_RATE": "fast"},
+		"SUGGESTFLOW_TEMPORAL_TLS_CERT": {"SUGGESTFLOW_TEMPORAL_TLS_CERT": "c.pem"},
+	} {
+		if _, err := Load(nil, env(vars)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := Load([]string{"extra"}, env(nil)); err == nil {
+		t.Error("a stray argument was accepted")
+	}
+}
+
+func TestTemporalTLS(t *testing.T) {
+	c, _ := Load(nil, env(nil))
+	if tc, err := c.TemporalTLS(); tc != nil || err != nil {
+		t.Errorf("plain by default: %v %v", tc, err)
+	}
+	c.TemporalAPIKey = "k"
+	if tc, err := c.TemporalTLS(); tc == nil || err != nil {
+		t.Errorf("an API key implies TLS: %v %v", tc, err)
+	}
+	c.TemporalTLSCA = "/nonexistent/ca.pem"
+	if _, err := c.TemporalTLS(); err == nil {
+		t.Error("a missing CA file was accepted")
+	}
+}
