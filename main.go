@@ -27,10 +27,10 @@ func run(args []string) error {
 	role := app.RoleAll
 	if len(args) > 0 {
 		switch args[0] {
-		case app.RoleAPI, app.RoleWorker, app.RoleTemporal:
+		case app.RoleAPI, app.RoleWorker, app.RoleTemporal, app.RoleDemo:
 			role, args = args[0], args[1:]
 		case "help", "-h", "--help":
-			fmt.Println("usage: suggestflow [api|worker|temporal] [flags]; every flag is also an environment variable (see README)")
+			fmt.Println("usage: suggestflow [api|worker|temporal|demo] [flags]; every flag is also an environment variable (see README)")
 			_, err := config.FromEnv([]string{"-h"})
 			if err != nil {
 				return nil
@@ -38,7 +38,17 @@ func run(args []string) error {
 			return nil
 		}
 	}
-	cfg, err := config.FromEnv(args)
+	getenv := os.Getenv
+	if role == app.RoleDemo {
+		// The demo keeps its own data unless told otherwise.
+		getenv = func(k string) string {
+			if v := os.Getenv(k); v != "" || k != "SUGGESTFLOW_DATA_DIR" {
+				return v
+			}
+			return "./data-demo"
+		}
+	}
+	cfg, err := config.Load(args, getenv)
 	if err != nil {
 		return err
 	}
@@ -50,5 +60,8 @@ func run(args []string) error {
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if role == app.RoleDemo {
+		return app.RunDemo(ctx, cfg, log, os.Stdout)
+	}
 	return app.Run(ctx, cfg, role, log, os.Stdout)
 }

@@ -272,3 +272,11 @@ func (s storeState) StateCounts(ctx context.Context) (metrics.StateCounts, error
 	c, err := s.st.StateCounts(ctx)
 	return metrics.StateCounts(c), err
 }
+
+func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{Handler: h.Handler.WithAttrs(attrs), min: h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{Handler: h.Handler.WithGroup(name), min: h.min}
+}
