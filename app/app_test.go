@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -32,7 +33,13 @@ func TestMain(m *testing.M) {
 			os.Exit(2)
 		}
 		log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		if err := Run(context.Background(), cfg, RoleAll, log, os.Stdout); err != nil {
+		role := os.Getenv("SUGGESTFLOW_TEST_ROLE")
+		if role == "" {
+			role = RoleAll
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+		defer stop()
+		if err := Run(ctx, cfg, role, log, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
