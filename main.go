@@ -14,6 +14,7 @@ import (
 
 	"suggestflow/app"
 	"suggestflow/config"
+	"suggestflow/tracing"
 )
 
 func main() {
@@ -56,7 +57,7 @@ func run(args []string) error {
 	if cfg.LogFormat == "json" {
 		handler = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
 	}
-	log := slog.New(handler)
+	log := slog.New(tracing.LogHandler{Handler: handler})
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -63,7 +63,8 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		}
 		p = problem(he.Code, detail)
 	default:
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "error", err)
+		s.log.ErrorContext(c.Request().Context(), "request failed", "method", c.Request().Method, "path", c.Path(),
+			"object_id", c.Param("id"), "error", err)
 		p = problem(http.StatusInternalServerError, "an internal error occurred; it has been logged")
 	}
 	if p.Status == http.StatusServiceUnavailable {

@@ -18,12 +18,18 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/time/rate"
 
 	"suggestflow/metrics"
 	"suggestflow/policy"
 	"suggestflow/store"
+	"suggestflow/tracing"
 )
 
 //go:embed openapi.yaml
@@ -53,6 +59,8 @@ type Deps struct {
 	Codec http.Handler
 	// Metrics, when set, is served at /metrics and times every request.
 	Metrics *metrics.Registry
+	// Tracing starts a span for every request, continuing the caller's.
+	Tracing bool
 }
 
 // Server is the HTTP API.
@@ -71,6 +79,7 @@ type Server struct {
 	limiters   map[string]*rate.Limiter
 	codec      http.Handler
 	metrics    *metrics.Registry
+	tracing    bool
 }
 
 // New builds the API with every route.
@@ -93,10 +102,13 @@ func New(d Deps) *Server {
 		d.WriteBurst = 20
 	}
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, validate: v,
-		writeRate: d.WriteRate, writeBurst: d.WriteBurst, limiters: map[string]*rate.Limiter{}, codec: d.Codec, metrics: d.Metrics}
+		writeRate: d.WriteRate, writeBurst: d.WriteBurst, limiters: map[string]*rate.Limiter{}, codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
 	s.e.Use(middleware.Recover())
+	if s.tracing {
+		s.e.Use(s.traceRequests)
+	}
 	if s.metrics != nil {
 		s.e.Use(s.timeRequests)
 	}
@@ -276,4 +288,27 @@ func statusOf(c echo.Context, err error) int {
 		return http.StatusInternalServerError
 	}
 	return c.Response().Status
+}
+
+// traceRequests starts a server span for each request, continuing the
+// caller's trace; Temporal calls made with the request's context carry it
+// into the workflows and activities.
+func (s *Server) traceRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		ctx := otel.GetTextMapPropagator().Extract(req.Context(), propagation.HeaderCarrier(req.Header))
+		ctx, span := tracing.Tracer().Start(ctx, req.Method+" "+c.Path(), trace.WithSpanKind(trace.SpanKindServer))
+		defer span.End()
+		c.SetRequest(req.WithContext(ctx))
+		err := next(c)
+		status := statusOf(c, err)
+		span.SetAttributes(attribute.String("http.route", c.Path()), attribute.Int("http.response.status_code", status))
+		if id := c.Param("id"); id != "" {
+			span.SetAttributes(attribute.String("suggestflow.object_id", id))
+		}
+		if status >= 500 {
+			span.SetStatus(codes.Error, http.StatusText(status))
+		}
+		return err
+	}
 }

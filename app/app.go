@@ -14,6 +14,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/interceptor"
 	sdklog "go.temporal.io/sdk/log"
 
 	"suggestflow/activities"
@@ -25,6 +26,7 @@ import (
 	"suggestflow/metrics"
 	"suggestflow/policy"
 	"suggestflow/store"
+	"suggestflow/tracing"
 	"suggestflow/worker"
 )
 
@@ -103,6 +105,15 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	a.Store = st
 	a.stops = append(a.stops, func() { _ = st.Close() })
 
+	shutdownTracing, err := tracing.Setup(ctx, cfg.OTLPEndpoint, "suggestflow-"+role)
+	if err != nil {
+		return nil, err
+	}
+	a.stops = append(a.stops, func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = shutdownTracing(sctx)
+	})
 	reg := metrics.New()
 	a.stops = append(a.stops, func() { _ = reg.Close() })
 	reg.WatchState(storeState{st}, log)
@@ -110,7 +121,16 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
+	var interceptors []interceptor.ClientInterceptor
+	if cfg.OTLPEndpoint != "" {
+		ti, err := tracing.TemporalInterceptor()
+		if err != nil {
+			return nil, err
+		}
+		interceptors = append(interceptors, ti)
+	}
 	c, err := dial(ctx, temporalAddr, cfg.TemporalNamespace, payloads, reg.SDK(), log, func(o *client.Options) {
+		o.Interceptors = interceptors
 		o.ConnectionOptions.TLS = tlsCfg
 		if cfg.TemporalAPIKey != "" {
 			o.Credentials = client.NewAPIKeyStaticCredentials(cfg.TemporalAPIKey)
@@ -147,7 +167,8 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {
 			return nil, err
 		}
-		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRateValue(), Metrics: reg}
+		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRateValue(), Metrics: reg,
+			Tracing: cfg.OTLPEndpoint != ""}
 		if payloads != nil {
 			deps.Codec = converter.NewPayloadCodecHTTPHandler(payloads)
 		}

@@ -46,6 +46,9 @@ type Config struct {
 	TemporalTLSCA     string
 	TemporalTLSServer string
 	TemporalAPIKey    string
+
+	// OTLPEndpoint receives traces; empty leaves tracing off.
+	OTLPEndpoint string
 }
 
 type setting struct {
@@ -80,6 +83,7 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_TEMPORAL_TLS_CA", "temporal-tls-ca", "", "CA file to verify the Temporal frontend; empty: the system's", &c.TemporalTLSCA},
 		{"SUGGESTFLOW_TEMPORAL_TLS_SERVER_NAME", "temporal-tls-server-name", "", "server name to verify on the Temporal frontend's certificate", &c.TemporalTLSServer},
 		{"SUGGESTFLOW_TEMPORAL_API_KEY", "temporal-api-key", "", "API key for Temporal (implies TLS)", &c.TemporalAPIKey},
+		{"SUGGESTFLOW_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/gRPC collector for traces (host:4317, http:// or https://); empty: no tracing", &c.OTLPEndpoint},
 		{"SUGGESTFLOW_PRESIDIUM_EMAIL", "presidium-email", "", "address of the presidium's office for its notices", &c.PresidiumEmail},
 	}
 }
