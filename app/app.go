@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -50,7 +51,8 @@ type App struct {
 	Store    *store.Store
 	Temporal client.Client
 
-	stops []func()
+	stops    []func()
+	stopOnce sync.Once
 }
 
 // Start brings a role up and returns once it is ready.
@@ -199,10 +201,11 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 // Stop stops everything in the reverse order of starting: the API stops
 // taking requests first, the embedded server stops last.
 func (a *App) Stop() {
-	for i := len(a.stops) - 1; i >= 0; i-- {
-		a.stops[i]()
-	}
-	a.stops = nil
+	a.stopOnce.Do(func() {
+		for i := len(a.stops) - 1; i >= 0; i-- {
+			a.stops[i]()
+		}
+	})
 }
 
 func dial(ctx context.Context, addr, namespace string, payloads *codec.AESGCM, mh client.MetricsHandler, log *slog.Logger, more ...func(*client.Options)) (client.Client, error) {
