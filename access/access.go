@@ -178,6 +178,22 @@ var Rules = map[string]Rule{
 	"GET /api/v1/reports/:id":          {Roles: presidium},
 	"GET /api/v1/messages":             {Roles: presidium},
 	"GET /api/v1/inbox":                {Roles: everyone},
+	"GET /api/v1/preferences":          {Roles: everyone},
+	"PUT /api/v1/preferences":          {Roles: everyone},
+}
+
+// OwnRecipient: the presidium manages everyone's notice preferences; a
+// unit its own (as handler, leader in charge and head), a deputy theirs.
+func OwnRecipient(p Principal, recipient string) bool {
+	switch p.Role {
+	case RoleAdmin, RoleStaff:
+		return true
+	case RoleUnit:
+		return p.UnitID != "" && (recipient == "unit:"+p.UnitID || recipient == "unit_leader:"+p.UnitID || recipient == "unit_head:"+p.UnitID)
+	case RoleDeputy:
+		return p.DeputyID != "" && recipient == "deputy:"+p.DeputyID
+	}
+	return false
 }
 
 // selfDeputy: the deputy the record (or the opinion's collector) is.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,10 +101,19 @@ func (a *Activities) deliver(ctx context.Context, m domain.Message, now time.Tim
 			env.ICS = notices.MeetingICS(mt)
 		}
 	}
+	pref, err := a.Store.PreferenceOf(ctx, m.Recipient)
+	if err != nil {
+		return "", err
+	}
 	attempt := m.Attempts + 1
 	var transient, permanent []string
 	for _, ch := range a.Channels {
 		name := ch.Name()
+		// A recipient who chose personal channels gets only those; the
+		// group robots post every notice whatever anyone chose.
+		if pref.Set && !isRobot(name) && !slices.Contains(pref.Channels, name) {
+			continue
+		}
 		// A group robot hears each notice once, not once per recipient;
 		// an address that gets one notice twice (a unit as handler and
 		// as leader) gets one email.

@@ -127,3 +127,28 @@ func TestDeliveryFailures(t *testing.T) {
 		t.Fatalf("timeline: %+v", timeline)
 	}
 }
+
+// A recipient who chose SMS only gets no email.
+func TestPreferencesChooseChannels(t *testing.T) {
+	a, srv, st := setup(t)
+	ctx := context.Background()
+	if err := st.SetPreference(ctx, "deputy:dp_1", []string{"sms"}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().UTC().Add(-time.Minute)
+	m := domain.Message{ID: "n5:deputy:dp_1", NoticeID: "n5", Kind: "rating_request", Recipient: "deputy:dp_1", Channel: "inbox",
+		Subject: "s", Body: "b", Status: domain.MessageQueued, CreatedAt: at, HoldUntil: at}
+	if err := st.Record(ctx, domain.Step{}, []domain.Message{m}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := a.DispatchOnce(ctx); err != nil || res.Sent != 1 {
+		t.Fatalf("dispatch: %+v %v", res, err)
+	}
+	if n := len(srv.Received()); n != 0 {
+		t.Fatalf("%d emails to a recipient who chose SMS only", n)
+	}
+	p, err := st.PreferenceOf(ctx, "deputy:dp_1")
+	if err != nil || !p.Set || len(p.Channels) != 1 {
+		t.Fatalf("preference: %+v %v", p, err)
+	}
+}

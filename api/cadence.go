@@ -182,6 +182,19 @@ func (s *Server) setQuestionnaire(c echo.Context) error {
 	return c.JSON(http.StatusOK, in)
 }
 
+// year reads the year query parameter, this year when absent.
+func (s *Server) year(c echo.Context) (period.Range, error) {
+	label := c.QueryParam("year")
+	if label == "" {
+		label = strconv.Itoa(s.now().In(s.policy.Location()).Year())
+	}
+	y, err := s.parsePeriod("year", label)
+	if err == nil && len(label) != 4 {
+		return y, invalidFields(FieldError{Field: "year", Message: "must be a year such as 2026"})
+	}
+	return y, err
+}
+
 func (s *Server) quarter(field, label string) (period.Range, error) {
 	p, err := s.parsePeriod(field, label)
 	if err == nil && (len(label) != 7 || label[5] != 'Q') {
@@ -237,16 +250,9 @@ func (s *Server) evaluate(c echo.Context) error {
 }
 
 func (s *Server) ranking(c echo.Context) error {
-	label := c.QueryParam("year")
-	if label == "" {
-		label = strconv.Itoa(s.now().In(s.policy.Location()).Year())
-	}
-	y, err := s.parsePeriod("year", label)
+	y, err := s.year(c)
 	if err != nil {
 		return err
-	}
-	if len(label) != 4 {
-		return invalidFields(FieldError{Field: "year", Message: "must be a year such as 2026"})
 	}
 	r, err := supervision.RankYear(c.Request().Context(), s.store, s.policy.Evaluation, y)
 	if err != nil {
@@ -314,21 +320,14 @@ func (s *Server) linkOpinion(c echo.Context) error {
 
 func (s *Server) deputyRecord(c echo.Context) error {
 	ctx := c.Request().Context()
-	label := c.QueryParam("year")
-	if label == "" {
-		label = strconv.Itoa(s.now().In(s.policy.Location()).Year())
-	}
-	y, err := s.parsePeriod("year", label)
+	y, err := s.year(c)
 	if err != nil {
 		return err
-	}
-	if len(label) != 4 {
-		return invalidFields(FieldError{Field: "year", Message: "must be a year such as 2026"})
 	}
 	if _, err := s.store.Deputy(ctx, c.Param("id")); err != nil {
 		return storeError(err, "deputy")
 	}
-	year, _ := strconv.Atoi(label)
+	year, _ := strconv.Atoi(y.Label)
 	r, err := s.store.DeputyYear(ctx, c.Param("id"), year, y)
 	if err != nil {
 		return storeError(err, "deputy")

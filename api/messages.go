@@ -49,3 +49,46 @@ func (s *Server) inbox(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, list[domain.Message]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
+
+type preferenceInput struct {
+	Recipient string   `json:"recipient" validate:"required,max=100"`
+	Channels  []string `json:"channels" validate:"max=5,dive,oneof=email sms"`
+}
+
+// getPreference shows which personal channels a recipient chose.
+func (s *Server) getPreference(c echo.Context) error {
+	r := c.QueryParam("recipient")
+	if r == "" || len(r) > 100 {
+		return invalidFields(FieldError{Field: "recipient", Message: "is required, e.g. deputy:<id> or unit:<id>"})
+	}
+	if !access.OwnRecipient(principalOf(c), r) {
+		return problem(http.StatusForbidden, "an account reads and sets only its own preferences")
+	}
+	p, err := s.store.PreferenceOf(c.Request().Context(), r)
+	if err != nil {
+		return storeError(err, "preference")
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// setPreference chooses a recipient's personal channels (email, sms); an
+// empty list means the inbox only.
+func (s *Server) setPreference(c echo.Context) error {
+	var in preferenceInput
+	if err := s.bind(c, &in); err != nil {
+		return err
+	}
+	if !access.OwnRecipient(principalOf(c), in.Recipient) {
+		return problem(http.StatusForbidden, "an account reads and sets only its own preferences")
+	}
+	channels := []string{}
+	for _, ch := range in.Channels {
+		if !contains(channels, ch) {
+			channels = append(channels, ch)
+		}
+	}
+	if err := s.store.SetPreference(c.Request().Context(), in.Recipient, channels); err != nil {
+		return storeError(err, "preference")
+	}
+	return c.JSON(http.StatusOK, store.Preference{Recipient: in.Recipient, Channels: channels, Set: true})
+}

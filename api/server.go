@@ -61,6 +61,9 @@ type Deps struct {
 	Metrics *metrics.Registry
 	// Tracing starts a span for every request, continuing the caller's.
 	Tracing bool
+	// TemporalUIURL, when set, links each case's page in the web UI to its
+	// workflow in the Temporal Web UI.
+	TemporalUIURL string
 }
 
 // Server is the HTTP API.
@@ -201,6 +204,8 @@ func (s *Server) routes() {
 	g.GET("/reports/:id", s.getReport)
 	g.GET("/messages", s.listMessages)
 	g.GET("/inbox", s.inbox)
+	g.GET("/preferences", s.getPreference)
+	g.PUT("/preferences", s.setPreference)
 }
 
 func (s *Server) readyz(c echo.Context) error {

@@ -147,6 +147,8 @@ var matrix = map[string]map[string]string{
 	"GET /api/v1/reports/:id":                         expect(),
 	"GET /api/v1/messages":                            expect(),
 	"GET /api/v1/inbox":                               expect(everybody...),
+	"GET /api/v1/preferences":                         expect(everybody...),
+	"PUT /api/v1/preferences":                         expect(everybody...),
 }
 
 // TestAccessMatrix walks every route the router has, for every role, on

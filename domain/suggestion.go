@@ -214,31 +214,16 @@ func RecipientUnitLeader(id string) string { return "unit_leader:" + id }
 func RecipientUnitHead(id string) string   { return "unit_head:" + id }
 func RecipientDeputy(id string) string     { return "deputy:" + id }
 
-// Meeting is an escalation meeting (约见).
+// Meeting is an escalation meeting (约见): what people see of it, and the
+// workflow's bookkeeping.
 type Meeting struct {
-	ID           string     `json:"id"`
-	SuggestionID string     `json:"suggestion_id"`
-	Number       string     `json:"number"`
-	Title        string     `json:"title"`
-	Reason       string     `json:"reason"`
-	CalledAt     time.Time  `json:"called_at"`
-	ScheduledAt  time.Time  `json:"scheduled_at"`
-	Place        string     `json:"place"`
-	Agenda       string     `json:"agenda"`
-	UnitID       string     `json:"unit_id"`
-	DeputyIDs    []string   `json:"deputy_ids"`
-	Attendees    []string   `json:"attendees"`
-	Status       string     `json:"status"`
-	NoticeSentAt *time.Time `json:"notice_sent_at,omitempty"`
-	Minutes      string     `json:"minutes,omitempty"`
-	Outcome      string     `json:"outcome,omitempty"`
-	HeldAt       *time.Time `json:"held_at,omitempty"`
+	MeetingView
 	// Seq and Done are the workflow's bookkeeping, as on Suggestion.
 	Seq  int      `json:"seq"`
 	Done []string `json:"done,omitempty"`
 }
 
-// MeetingView is a meeting as people see it, without the bookkeeping.
+// MeetingView is a meeting as people see it.
 type MeetingView struct {
 	ID           string     `json:"id"`
 	SuggestionID string     `json:"suggestion_id"`
@@ -260,12 +245,7 @@ type MeetingView struct {
 }
 
 // View drops the bookkeeping.
-func (m Meeting) View() MeetingView {
-	return MeetingView{ID: m.ID, SuggestionID: m.SuggestionID, Number: m.Number, Title: m.Title, Reason: m.Reason,
-		CalledAt: m.CalledAt, ScheduledAt: m.ScheduledAt, Place: m.Place, Agenda: m.Agenda, UnitID: m.UnitID,
-		DeputyIDs: m.DeputyIDs, Attendees: m.Attendees, Status: m.Status, NoticeSentAt: m.NoticeSentAt,
-		Minutes: m.Minutes, Outcome: m.Outcome, HeldAt: m.HeldAt}
-}
+func (m Meeting) View() MeetingView { return m.MeetingView }
 
 // Step is what one action or timed step of a workflow writes, in one
 // transaction: the new state, its timeline events, the records it created

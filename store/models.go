@@ -280,5 +280,5 @@ func (counterRow) TableName() string { return "counters" }
 func allModels() []any {
 	return append(cadenceModels(), &deputyRow{}, &unitRow{}, &suggestionRow{}, &partyRow{}, &opinionRow{}, &roundRow{},
 		&consultationRow{}, &progressReportRow{}, &extensionRow{}, &replyRow{}, &ratingRow{}, &coOpinionRow{},
-		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{}, &deliveryRow{})
+		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{}, &deliveryRow{}, &preferenceRow{})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -202,4 +203,48 @@ func (s *Store) StateCounts(ctx context.Context) (StateCounts, error) {
 		return out, fmt.Errorf("state counts: %w", err)
 	}
 	return out, nil
+}
+
+// preferenceRow is a recipient's choice of personal channels.
+type preferenceRow struct {
+	Recipient string `gorm:"primaryKey;size:100"`
+	Channels  string `gorm:"size:200"`
+	UpdatedAt time.Time
+}
+
+func (preferenceRow) TableName() string { return "channel_preferences" }
+
+// Preference is a recipient's personal channels; Set is false when the
+// recipient has not chosen, and then every channel with an address is used.
+type Preference struct {
+	Recipient string   `json:"recipient"`
+	Channels  []string `json:"channels"`
+	Set       bool     `json:"set"`
+}
+
+// SetPreference stores a recipient's channels.
+func (s *Store) SetPreference(ctx context.Context, recipient string, channels []string) error {
+	row := preferenceRow{Recipient: recipient, Channels: strings.Join(channels, ",")}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "recipient"}},
+		DoUpdates: clause.AssignmentColumns([]string{"channels", "updated_at"})}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("set preference: %w", err)
+	}
+	return nil
+}
+
+// PreferenceOf reads a recipient's channels.
+func (s *Store) PreferenceOf(ctx context.Context, recipient string) (Preference, error) {
+	var rows []preferenceRow
+	if err := s.db.WithContext(ctx).Where("recipient = ?", recipient).Limit(1).Find(&rows).Error; err != nil {
+		return Preference{}, fmt.Errorf("preference: %w", err)
+	}
+	p := Preference{Recipient: recipient, Channels: []string{}}
+	if len(rows) == 1 {
+		p.Set = true
+		if rows[0].Channels != "" {
+			p.Channels = strings.Split(rows[0].Channels, ",")
+		}
+	}
+	return p, nil
 }

@@ -220,11 +220,11 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 	if agenda == "" {
 		agenda = defaultAgenda(reason)
 	}
-	m := domain.Meeting{
+	m := domain.Meeting{MeetingView: domain.MeetingView{
 		ID: fmt.Sprintf("%s-m%d", w.st.ID, len(w.st.Meetings)+1), SuggestionID: w.st.ID,
 		Number: w.st.Number, Title: w.st.Title, Reason: reason, CalledAt: t, ScheduledAt: at,
 		Place: place, Agenda: agenda, UnitID: w.st.LeadUnitID(), DeputyIDs: w.signers(), Status: domain.MeetingScheduled,
-	}
+	}}
 	m.Attendees = append([]string{domain.RecipientPresidium}, w.deputyRecipients()...)
 	if m.UnitID != "" {
 		m.Attendees = append(m.Attendees, domain.RecipientUnitHead(m.UnitID))
