@@ -32,7 +32,9 @@ type Activities struct {
 	Channels []delivery.Channel
 	// PresidiumEmail is where the presidium's own notices are mailed.
 	PresidiumEmail string
-	Now            func() time.Time
+	// PublicURL is the pages' address, for the link in each notice.
+	PublicURL string
+	Now       func() time.Time
 }
 
 func isNotFound(err error) bool {
@@ -108,6 +110,9 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 			if !notices.Urgent(n.Kind) {
 				hold = a.Policy.QuietUntil(n.At)
 			}
+			if link := a.link(n.SuggestionID); link != "" {
+				body += "\n查看详情 / Details: " + link
+			}
 			out = append(out, domain.Message{
 				ID: n.ID + ":" + r, NoticeID: n.ID, SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, Kind: n.Kind,
 				Recipient: r, Channel: "inbox", Subject: subject, Body: salutation(r, units, deputies) + body,
@@ -142,4 +147,12 @@ func salutation(r string, units map[string]domain.Unit, deputies map[string]doma
 		}
 	}
 	return ""
+}
+
+// link is the address of a case's page, or empty.
+func (a *Activities) link(suggestionID string) string {
+	if suggestionID == "" || a.PublicURL == "" {
+		return ""
+	}
+	return a.PublicURL + "/ui/suggestions/" + suggestionID
 }

@@ -153,7 +153,8 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		if err != nil {
 			return nil, err
 		}
-		w := worker.New(c, &activities.Activities{Store: st, Policy: pol, Client: c, Channels: channels, PresidiumEmail: cfg.PresidiumEmail})
+		w := worker.New(c, &activities.Activities{Store: st, Policy: pol, Client: c, Channels: channels, PresidiumEmail: cfg.PresidiumEmail,
+			PublicURL: cfg.PublicURL})
 		if err := w.Start(); err != nil {
 			return nil, fmt.Errorf("start worker: %w", err)
 		}

@@ -55,7 +55,7 @@ func testConfig(t *testing.T, dataDir, policyYAML string) config.Config {
 	if err := os.WriteFile(pol, []byte(policyYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return config.Config{
+	cfg := config.Config{
 		HTTPAddr:          fmt.Sprintf("127.0.0.1:%d", embedded.FreePort("127.0.0.1")),
 		DataDir:           dataDir,
 		TemporalNamespace: "default",
@@ -67,6 +67,8 @@ func testConfig(t *testing.T, dataDir, policyYAML string) config.Config {
 		LogFormat:         "text",
 		WriteRate:         "0",
 	}
+	cfg.PublicURL = "http://" + cfg.HTTPAddr
+	return cfg
 }
 
 // startApp runs the whole system in this process.
@@ -263,7 +265,8 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	for _, m := range msgs {
 		m := m.(map[string]any)
 		if m["kind"] == "assigned" && m["recipient"] == "unit:"+unit {
-			assigned = strings.Contains(m["body"].(string), "供电所") && strings.Contains(m["body"].(string), "面商")
+			assigned = strings.Contains(m["body"].(string), "供电所") && strings.Contains(m["body"].(string), "面商") &&
+				strings.Contains(m["body"].(string), c.base+"/ui/suggestions/"+id)
 		}
 		if strings.Contains(m["body"].(string), "张三") {
 			t.Error("a constituent's opinion leaked into a notice")

@@ -49,6 +49,8 @@ type Config struct {
 
 	// OTLPEndpoint receives traces; empty leaves tracing off.
 	OTLPEndpoint string
+	// PublicURL is where people reach the pages, for links in notices.
+	PublicURL string
 }
 
 type setting struct {
@@ -84,6 +86,7 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_TEMPORAL_TLS_SERVER_NAME", "temporal-tls-server-name", "", "server name to verify on the Temporal frontend's certificate", &c.TemporalTLSServer},
 		{"SUGGESTFLOW_TEMPORAL_API_KEY", "temporal-api-key", "", "API key for Temporal (implies TLS)", &c.TemporalAPIKey},
 		{"SUGGESTFLOW_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/gRPC collector for traces (host:4317, http:// or https://); empty: no tracing", &c.OTLPEndpoint},
+		{"SUGGESTFLOW_PUBLIC_URL", "public-url", "", "address people use to reach the pages, for links in notices; empty: http://<SUGGESTFLOW_HTTP_ADDR>", &c.PublicURL},
 		{"SUGGESTFLOW_PRESIDIUM_EMAIL", "presidium-email", "", "address of the presidium's office for its notices", &c.PresidiumEmail},
 	}
 }
@@ -108,6 +111,10 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if c.DBDSN == "" {
 		c.DBDSN = "sqlite://" + filepath.Join(c.DataDir, "suggestflow.db")
 	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.HTTPAddr
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("SUGGESTFLOW_LOG_FORMAT must be text or json, not %q", c.LogFormat)
 	}
