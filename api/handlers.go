@@ -140,18 +140,38 @@ func (s *Server) getUnit(c echo.Context) error {
 // --- suggestions ---
 
 func (s *Server) submit(c echo.Context) error {
-	ctx := c.Request().Context()
 	var in domain.SubmitInput
 	if err := s.bind(c, &in); err != nil {
 		return err
 	}
-	if !access.SubmitAs(principalOf(c), in.LeadDeputyID) {
-		return problem(http.StatusForbidden, "a deputy submits suggestions only as their lead deputy")
+	key := c.Request().Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
 	}
-	if err := s.checkSigners(ctx, in); err != nil {
+	sg, replayed, err := s.startSuggestion(c.Request().Context(), principalOf(c), in, key)
+	if err != nil {
 		return err
 	}
-	in.Actor = actorOf(c)
+	if replayed {
+		c.Response().Header().Set("Idempotent-Replayed", "true")
+		return s.respond(c, http.StatusOK, sg)
+	}
+	return s.respond(c, http.StatusCreated, sg)
+}
+
+// startSuggestion starts a case for a validated submission, for the API
+// and the pages alike. The same key with the same body returns the stored
+// case (replayed); without a key an open case with the same title from the
+// same deputy is refused.
+func (s *Server) startSuggestion(ctx context.Context, p access.Principal, in domain.SubmitInput, key string) (domain.Suggestion, bool, error) {
+	var none domain.Suggestion
+	if !access.SubmitAs(p, in.LeadDeputyID) {
+		return none, false, problem(http.StatusForbidden, "a deputy submits suggestions only as their lead deputy")
+	}
+	if err := s.checkSigners(ctx, in); err != nil {
+		return none, false, err
+	}
+	in.Actor = domain.Actor{ID: p.AccountID, Role: p.Role}
 	in.RequestHash = ""
 	canonical, _ := json.Marshal(struct {
 		domain.SubmitInput
@@ -160,40 +180,35 @@ func (s *Server) submit(c echo.Context) error {
 	sum := sha256.Sum256(canonical)
 	in.RequestHash = idEncoding.EncodeToString(sum[:])
 
-	key := c.Request().Header.Get("Idempotency-Key")
 	var id string
 	if key != "" {
-		if len(key) > 200 {
-			return invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
-		}
 		k := sha256.Sum256([]byte(key))
 		id = "sg_" + idEncoding.EncodeToString(k[:])[:20]
 		if existing, err := s.store.Suggestion(ctx, id); err == nil && existing.Number != "" {
 			if existing.RequestHash != in.RequestHash {
-				return problem(http.StatusConflict, "this Idempotency-Key was already used for a different request")
+				return none, false, problem(http.StatusConflict, "this Idempotency-Key was already used for a different request")
 			}
-			c.Response().Header().Set("Idempotent-Replayed", "true")
-			return s.respond(c, http.StatusOK, existing)
+			return existing, true, nil
 		}
 	} else {
 		dup, err := s.store.OpenDuplicate(ctx, in.LeadDeputyID, in.Title)
 		if err != nil {
-			return storeError(err, "suggestion")
+			return none, false, storeError(err, "suggestion")
 		}
 		if dup != "" {
-			return problem(http.StatusConflict, fmt.Sprintf("an open suggestion with this title from this deputy already exists: %s", dup))
+			return none, false, problem(http.StatusConflict, fmt.Sprintf("an open suggestion with this title from this deputy already exists: %s", dup))
 		}
 		id = newID("sg_")
 	}
 	// Constituents' opinions are personal data: they go to the database
 	// only, never into a workflow's history.
 	if err := s.store.SaveOpinions(ctx, id, in.Opinions); err != nil {
-		return storeError(err, "suggestion")
+		return none, false, storeError(err, "suggestion")
 	}
 	in.Opinions = nil
 	pol, err := s.currentPolicy(ctx)
 	if err != nil {
-		return err
+		return none, false, err
 	}
 	uctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
@@ -210,13 +225,13 @@ func (s *Server) submit(c echo.Context) error {
 		},
 	})
 	if err != nil {
-		return s.temporalError(err)
+		return none, false, s.temporalError(err)
 	}
 	var sg domain.Suggestion
 	if err := handle.Get(uctx, &sg); err != nil {
-		return s.temporalError(err)
+		return none, false, s.temporalError(err)
 	}
-	return s.respond(c, http.StatusCreated, sg)
+	return sg, false, nil
 }
 
 func (s *Server) checkSigners(ctx context.Context, in domain.SubmitInput) error {

@@ -118,6 +118,7 @@ func New(d Deps) *Server {
 	s.e.Use(middleware.BodyLimit(strconv.Itoa(maxBodyBytes/1024) + "K"))
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
+	s.webRoutes(WebConfig{TemporalUIURL: d.TemporalUIURL})
 	return s
 }
 

@@ -171,7 +171,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 			return nil, err
 		}
 		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRateValue(), Metrics: reg,
-			Tracing: cfg.OTLPEndpoint != ""}
+			Tracing: cfg.OTLPEndpoint != "", TemporalUIURL: a.UIURL}
 		if payloads != nil {
 			deps.Codec = converter.NewPayloadCodecHTTPHandler(payloads)
 		}

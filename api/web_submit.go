@@ -1,0 +1,129 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"suggestflow/access"
+	"suggestflow/domain"
+	"suggestflow/store"
+)
+
+func (w *web) newSuggestionPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
+	if may(wc.p, routeSubmit, nil) != access.Allow {
+		w.webError(rw, r, wc, problem(http.StatusForbidden, "this account may not submit suggestions"))
+		return
+	}
+	w.showNew(rw, r, wc, http.StatusOK, nil)
+}
+
+func (w *web) showNew(rw http.ResponseWriter, r *http.Request, wc *webCtx, status int, f *formState) {
+	ctx := r.Context()
+	// Each form carries its own idempotency key: submitting it twice (a
+	// double click, a reload) makes one suggestion, as with the API's
+	// Idempotency-Key. A refused form keeps its key.
+	key := randomToken()
+	if f == nil {
+		f = &formState{Name: "new", Defaults: map[string]string{"kind": "suggestion", "submitted_in": "recess"}}
+	} else if k := f.V("idempotency_key"); k != "" {
+		key = k
+	}
+	d := map[string]any{"Form": f, "Key": key, "Kinds": domain.Kinds, "SubmittedIn": domain.SubmittedIn}
+	// Only the presidium may list deputies (GET /api/v1/deputies); a
+	// deputy submits as the lead deputy and sees only their own name.
+	if may(wc.p, routeDeputies, nil) == access.Allow {
+		deputies, err := w.allDeputies(ctx)
+		if err != nil {
+			w.webError(rw, r, wc, err)
+			return
+		}
+		d["Deputies"] = deputies
+	} else if dep, err := w.s.store.Deputy(ctx, wc.p.DeputyID); err == nil {
+		d["Self"] = dep.Name
+	} else {
+		d["Self"] = wc.name
+	}
+	w.render(rw, r, wc, status, "new", "new.title", d)
+}
+
+// allDeputies pages through the deputies (a township has a few hundred).
+func (w *web) allDeputies(ctx context.Context) ([]domain.Deputy, error) {
+	var out []domain.Deputy
+	for n := 1; n <= 100; n++ {
+		items, total, err := w.s.store.Deputies(ctx, store.Page{Number: n, Size: maxPageSize})
+		if err != nil {
+			return nil, storeError(err, "deputy")
+		}
+		out = append(out, items...)
+		if int64(len(out)) >= total || len(items) == 0 {
+			break
+		}
+	}
+	return out, nil
+}
+
+func (w *web) submitSuggestion(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
+	err := w.allowWrite(wc, routeSubmit, nil)
+	var sg domain.Suggestion
+	if err == nil {
+		sg, err = w.submit(r.Context(), wc, r.PostForm)
+	}
+	w.audit(r, wc, "/ui/suggestions", sg.ID, err)
+	lang := langOf(r)
+	if err != nil {
+		p, ok := asProblem(err)
+		if !ok {
+			w.webError(rw, r, wc, err)
+			return
+		}
+		values := r.PostForm
+		values.Del("csrf")
+		w.showNew(rw, r, wc, p.Status, refused("new", p, values, lang, w.s.policy.Location()))
+		return
+	}
+	w.sessions.setFlash(wc.sess, fmt.Sprintf(tr(lang, "msg.submitted"), sg.Number))
+	http.Redirect(rw, r, "/ui/suggestions/"+url.PathEscape(sg.ID), http.StatusSeeOther)
+}
+
+// submit starts a case from the form, with the checks and the
+// idempotency of POST /api/v1/suggestions.
+func (w *web) submit(ctx context.Context, wc *webCtx, f url.Values) (domain.Suggestion, error) {
+	s := w.s
+	in := domain.SubmitInput{Title: strings.TrimSpace(f.Get("title")), Content: f.Get("content"), Kind: f.Get("kind"),
+		Category: strings.TrimSpace(f.Get("category")), LeadDeputyID: f.Get("lead_deputy_id"), CoSignerIDs: nonEmpty(f["co_signer_ids"]),
+		SubmittedIn: f.Get("submitted_in"), Opinions: opinionLines(f.Get("opinions"))}
+	if wc.p.Role == access.RoleDeputy {
+		in.LeadDeputyID, in.CoSignerIDs = wc.p.DeputyID, []string{}
+	}
+	if len(in.Opinions) == 0 {
+		in.Opinions = nil
+	}
+	if err := s.check(&in); err != nil {
+		return domain.Suggestion{}, err
+	}
+	key := f.Get("idempotency_key")
+	if key != "" {
+		if len(key) > 200 {
+			key = ""
+		} else {
+			// The pages' keys live apart from API clients' keys.
+			key = "web:" + key
+		}
+	}
+	sg, _, err := s.startSuggestion(ctx, wc.p, in, key)
+	return sg, err
+}
+
+// opinionLines reads constituents' opinions, one per line.
+func opinionLines(v string) []string {
+	var out []string
+	for _, line := range strings.Split(v, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
