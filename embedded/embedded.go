@@ -62,6 +62,9 @@ func Start(o Options) (*Server, error) {
 			"system.forceSearchAttributesCacheRefreshOnRead": true,
 			"frontend.persistenceMaxQPS":                     10000,
 			"history.persistenceMaxQPS":                      45000,
+			// A township's open cases fit in a smaller cache than a
+			// cluster's; an evicted case is read back from the database.
+			"history.hostLevelCacheMaxSize": 2048,
 		},
 	}
 	s := &Server{Address: net.JoinHostPort(host, strconv.Itoa(port))}

@@ -174,7 +174,7 @@ func (w *meeting) persist(ctx workflow.Context, step *domain.Step) error {
 	w.version++
 	m := w.m
 	step.Meeting = &m
-	if err := workflow.ExecuteActivity(activityOptions(ctx), ActivityRecord, step).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(persistOptions(ctx), ActivityRecord, *step).Get(ctx, nil); err != nil {
 		return fmt.Errorf("record step of meeting %s: %w", w.m.ID, err)
 	}
 	return nil

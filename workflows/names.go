@@ -106,6 +106,21 @@ func activityOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// persistOptions run the database writes of a case as local activities:
+// they take milliseconds, so running them inside the workflow task saves a
+// round trip through the task queue and three history events each. They
+// retry until the database takes the write.
+func persistOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
+}
+
 // alarm is one timed step a workflow waits for.
 type alarm struct {
 	key string

@@ -20,6 +20,10 @@ type suggestion struct {
 	// version changes whenever the state does, to wake the deadline loop.
 	version   int
 	submitted bool
+	// The signal channels, and how many signals are being handled: a case
+	// continues as new only with none pending.
+	meetingCh, calendarCh workflow.ReceiveChannel
+	busy                  int
 }
 
 // SuggestionWorkflow owns one suggestion from submission to closing.
@@ -60,7 +64,9 @@ func SuggestionWorkflow(ctx workflow.Context, in SuggestionInput) (domain.Sugges
 		}
 		info := workflow.GetInfo(ctx)
 		if info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > limit {
-			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			if err := workflow.Await(ctx, func() bool {
+				return workflow.AllHandlersFinished(ctx) && w.busy == 0 && w.meetingCh.Len() == 0 && w.calendarCh.Len() == 0
+			}); err != nil {
 				return w.st, err
 			}
 			st := w.st
@@ -168,7 +174,7 @@ func (w *suggestion) persist(ctx workflow.Context, step *domain.Step) error {
 	w.version++
 	st := w.st
 	step.Suggestion = &st
-	if err := workflow.ExecuteActivity(activityOptions(ctx), ActivityRecord, step).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(persistOptions(ctx), ActivityRecord, *step).Get(ctx, nil); err != nil {
 		return fmt.Errorf("record step of %s: %w", w.st.ID, err)
 	}
 	return nil

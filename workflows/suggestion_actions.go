@@ -78,8 +78,7 @@ func (w *suggestion) register(ctx workflow.Context) error {
 			return err
 		}
 	}
-	w.listenMeetings(ctx)
-	w.listenCalendar(ctx)
+	w.listenSignals(ctx)
 	return nil
 }
 
@@ -118,7 +117,7 @@ func (w *suggestion) registerSubmit(ctx workflow.Context) error {
 				s.CoSignerIDs = []string{}
 			}
 			var number string
-			if err := workflow.ExecuteActivity(ctx, ActivityCreateSuggestion, *s).Get(ctx, &number); err != nil {
+			if err := workflow.ExecuteLocalActivity(persistOptions(ctx), ActivityCreateSuggestion, *s).Get(ctx, &number); err != nil {
 				return w.st, fmt.Errorf("create suggestion %s: %w", s.ID, err)
 			}
 			s.Number = number
@@ -506,83 +505,95 @@ func (w *suggestion) applyCallMeeting(ctx workflow.Context, in domain.CallMeetin
 	return err
 }
 
-// listenMeetings records meetings' outcomes as they come back.
-func (w *suggestion) listenMeetings(ctx workflow.Context) {
-	ch := workflow.GetSignalChannel(ctx, SignalMeetingHeld)
+// listenSignals takes the signals a case receives, one at a time under
+// the lock: meetings' outcomes, and a changed working-day calendar. One
+// coroutine serves both, so a cached case costs one goroutine for them.
+func (w *suggestion) listenSignals(ctx workflow.Context) {
+	w.meetingCh = workflow.GetSignalChannel(ctx, SignalMeetingHeld)
+	w.calendarCh = workflow.GetSignalChannel(ctx, SignalCalendar)
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		ctx = activityOptions(ctx)
 		for {
-			var held MeetingHeld
-			ch.Receive(ctx, &held)
-			if err := w.mu.Lock(ctx); err != nil {
-				return
-			}
-			for i := range w.st.Meetings {
-				if w.st.Meetings[i].ID == held.MeetingID {
-					w.st.Meetings[i].Status = domain.MeetingHeld
-				}
-			}
-			step := &domain.Step{}
-			w.event(ctx, step, domain.System, "meeting_held", fmt.Sprintf("meeting %s held: %s", held.MeetingID, held.Outcome))
-			_ = w.persist(ctx, step)
-			w.mu.Unlock()
+			sel := workflow.NewSelector(ctx)
+			sel.AddReceive(w.meetingCh, func(c workflow.ReceiveChannel, _ bool) {
+				var held MeetingHeld
+				c.Receive(ctx, &held)
+				w.locked(ctx, func() { w.meetingHeld(ctx, held) })
+			})
+			sel.AddReceive(w.calendarCh, func(c workflow.ReceiveChannel, _ bool) {
+				var in RecomputeInput
+				c.Receive(ctx, &in)
+				w.locked(ctx, func() { w.calendarChanged(ctx, in) })
+			})
+			sel.Select(ctx)
 		}
 	})
+}
+
+// locked runs f under the state lock, marking the case busy meanwhile so
+// that it does not continue as new in the middle.
+func (w *suggestion) locked(ctx workflow.Context, f func()) {
+	w.busy++
+	defer func() { w.busy-- }()
+	if err := w.mu.Lock(ctx); err != nil {
+		return
+	}
+	defer w.mu.Unlock()
+	f()
+}
+
+// meetingHeld records a meeting's outcome as it comes back.
+func (w *suggestion) meetingHeld(ctx workflow.Context, held MeetingHeld) {
+	for i := range w.st.Meetings {
+		if w.st.Meetings[i].ID == held.MeetingID {
+			w.st.Meetings[i].Status = domain.MeetingHeld
+		}
+	}
+	step := &domain.Step{}
+	w.event(ctx, step, domain.System, "meeting_held", fmt.Sprintf("meeting %s held: %s", held.MeetingID, held.Outcome))
+	_ = w.persist(ctx, step)
 }
 
 // listenCalendar recomputes the working-day deadlines when the township's
 // calendar changes: the review due time, the reply due time of a round not
 // yet extended, and the rating due time.
-func (w *suggestion) listenCalendar(ctx workflow.Context) {
-	ch := workflow.GetSignalChannel(ctx, SignalCalendar)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		ctx = activityOptions(ctx)
-		for {
-			var in RecomputeInput
-			ch.Receive(ctx, &in)
-			if err := w.mu.Lock(ctx); err != nil {
-				return
-			}
-			w.pol.CalendarOverrides = in.Overrides
-			var changed []string
-			s := &w.st
-			if s.Status == domain.StatusSubmitted {
-				if at := w.pol.Due(s.SubmittedAt, w.pol.ReviewWithin).At; !at.Equal(s.ReviewDueAt) {
-					s.ReviewDueAt = at
-					changed = append(changed, "review due "+rfc(at))
-				}
-			}
-			if (s.Status == domain.StatusHandling || s.Status == domain.StatusRehandling) && s.DueAt != nil && s.FirstDueAt != nil &&
-				s.DueAt.Equal(*s.FirstDueAt) {
-				within := w.pol.RehandleWithin
-				if s.Round == 1 && s.Assignment != nil {
-					within = w.pol.ReplyWithin
-					if s.Assignment.Complex {
-						within = w.pol.ReplyWithinComplex
-					}
-				}
-				if within.WorkingDays > 0 {
-					due := w.pol.Due(s.RoundStartedAt, within)
-					if !due.At.Equal(*s.DueAt) {
-						s.DueAt, s.FirstDueAt, s.DueExplanation = &due.At, &due.At, due.Explanation
-						changed = append(changed, "reply due "+rfc(due.At))
-					}
-				}
-			}
-			if s.Status == domain.StatusReplied && s.Reply != nil && s.RatingDueAt != nil {
-				if at := w.pol.Due(s.Reply.RepliedAt, w.pol.EvaluationWithin).At; !at.Equal(*s.RatingDueAt) {
-					s.RatingDueAt = &at
-					changed = append(changed, "rating due "+rfc(at))
-				}
-			}
-			if len(changed) > 0 {
-				step := &domain.Step{}
-				w.event(ctx, step, domain.System, "deadlines_recomputed", "the working-day calendar changed: "+strings.Join(changed, "; "))
-				_ = w.persist(ctx, step)
-			} else {
-				w.version++
-			}
-			w.mu.Unlock()
+func (w *suggestion) calendarChanged(ctx workflow.Context, in RecomputeInput) {
+	w.pol.CalendarOverrides = in.Overrides
+	var changed []string
+	s := &w.st
+	if s.Status == domain.StatusSubmitted {
+		if at := w.pol.Due(s.SubmittedAt, w.pol.ReviewWithin).At; !at.Equal(s.ReviewDueAt) {
+			s.ReviewDueAt = at
+			changed = append(changed, "review due "+rfc(at))
 		}
-	})
+	}
+	if (s.Status == domain.StatusHandling || s.Status == domain.StatusRehandling) && s.DueAt != nil && s.FirstDueAt != nil &&
+		s.DueAt.Equal(*s.FirstDueAt) {
+		within := w.pol.RehandleWithin
+		if s.Round == 1 && s.Assignment != nil {
+			within = w.pol.ReplyWithin
+			if s.Assignment.Complex {
+				within = w.pol.ReplyWithinComplex
+			}
+		}
+		if within.WorkingDays > 0 {
+			due := w.pol.Due(s.RoundStartedAt, within)
+			if !due.At.Equal(*s.DueAt) {
+				s.DueAt, s.FirstDueAt, s.DueExplanation = &due.At, &due.At, due.Explanation
+				changed = append(changed, "reply due "+rfc(due.At))
+			}
+		}
+	}
+	if s.Status == domain.StatusReplied && s.Reply != nil && s.RatingDueAt != nil {
+		if at := w.pol.Due(s.Reply.RepliedAt, w.pol.EvaluationWithin).At; !at.Equal(*s.RatingDueAt) {
+			s.RatingDueAt = &at
+			changed = append(changed, "rating due "+rfc(at))
+		}
+	}
+	if len(changed) > 0 {
+		step := &domain.Step{}
+		w.event(ctx, step, domain.System, "deadlines_recomputed", "the working-day calendar changed: "+strings.Join(changed, "; "))
+		_ = w.persist(ctx, step)
+	} else {
+		w.version++
+	}
 }
