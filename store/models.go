@@ -38,14 +38,14 @@ type suggestionRow struct {
 	Category         string `gorm:"size:100"`
 	LeadDeputyID     string `gorm:"size:64;index"`
 	SubmittedIn      string `gorm:"size:20"`
-	Status           string `gorm:"size:20;index"`
-	Overdue          bool   `gorm:"index"`
+	Status           string `gorm:"size:20;index;index:idx_suggestions_status_submitted,priority:1"`
+	Overdue          bool   `gorm:"index;index:idx_suggestions_overdue_submitted,priority:1"`
 	Escalated        bool
 	ExtensionPending bool
 	LeadUnitID       string `gorm:"size:64;index"`
 	Round            int
 	DueAt            *time.Time `gorm:"index"`
-	SubmittedAt      time.Time  `gorm:"index"`
+	SubmittedAt      time.Time  `gorm:"index;index:idx_suggestions_status_submitted,priority:2;index:idx_suggestions_overdue_submitted,priority:2"`
 	ClosedAt         *time.Time
 	ClosedAs         string `gorm:"size:20"`
 	// Seq is the workflow's event counter when this row was written; an
@@ -60,8 +60,8 @@ func (suggestionRow) TableName() string { return "suggestions" }
 // partyRow links a suggestion to the deputies and units on it, for lists.
 type partyRow struct {
 	SuggestionID string `gorm:"primaryKey;size:64"`
-	PartyID      string `gorm:"primaryKey;size:64;index"`
-	Role         string `gorm:"primaryKey;size:20"`
+	PartyID      string `gorm:"primaryKey;size:64;index;index:idx_parties_party_role,priority:1"`
+	Role         string `gorm:"primaryKey;size:20;index:idx_parties_party_role,priority:2"`
 }
 
 func (partyRow) TableName() string { return "suggestion_parties" }

@@ -51,33 +51,41 @@ type SuggestionFilter struct {
 func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) ([]domain.Suggestion, int64, error) {
 	q := s.db.WithContext(ctx).Model(&suggestionRow{})
 	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
+		q = q.Where("suggestions.status = ?", f.Status)
 	}
 	if f.Overdue != nil {
-		q = q.Where("overdue = ?", *f.Overdue)
+		q = q.Where("suggestions.overdue = ?", *f.Overdue)
 	}
-	for _, unit := range []string{f.UnitID, f.ScopeUnitID} {
-		if unit != "" {
-			q = q.Where("id IN (?)", s.db.Model(&partyRow{}).Select("suggestion_id").
-				Where("party_id = ? AND role IN ?", unit, []string{"lead_unit", "co_unit"}))
+	// A party is on a suggestion in one role only (submission and
+	// assignment refuse doubles), so each join keeps one row per case.
+	joins := 0
+	join := func(party string, roles []string) {
+		if party == "" {
+			return
 		}
+		joins++
+		alias := fmt.Sprintf("p%d", joins)
+		q = q.Joins(fmt.Sprintf("JOIN suggestion_parties %[1]s ON %[1]s.suggestion_id = suggestions.id AND %[1]s.party_id = ? AND %[1]s.role IN ?", alias), party, roles)
 	}
-	for _, deputy := range []string{f.DeputyID, f.ScopeDeputyID} {
-		if deputy != "" {
-			q = q.Where("id IN (?)", s.db.Model(&partyRow{}).Select("suggestion_id").
-				Where("party_id = ? AND role IN ?", deputy, []string{"lead_deputy", "co_signer"}))
-		}
+	units, deputies := []string{"lead_unit", "co_unit"}, []string{"lead_deputy", "co_signer"}
+	join(f.UnitID, units)
+	if f.ScopeUnitID != f.UnitID {
+		join(f.ScopeUnitID, units)
+	}
+	join(f.DeputyID, deputies)
+	if f.ScopeDeputyID != f.DeputyID {
+		join(f.ScopeDeputyID, deputies)
 	}
 	if f.Query != "" {
 		like := "%" + escapeLike(f.Query) + "%"
-		q = q.Where("(title LIKE ? ESCAPE '!' OR number LIKE ? ESCAPE '!')", like, like)
+		q = q.Where("(suggestions.title LIKE ? ESCAPE '!' OR suggestions.number LIKE ? ESCAPE '!')", like, like)
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count suggestions: %w", err)
 	}
 	var rows []suggestionRow
-	if err := q.Order("submitted_at DESC, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
+	if err := q.Select("suggestions.*").Order("suggestions.submitted_at DESC, suggestions.id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("list suggestions: %w", err)
 	}
 	out := make([]domain.Suggestion, 0, len(rows))
