@@ -233,7 +233,7 @@ func (s *Store) Complaints(ctx context.Context, unitID string, page Page) ([]Com
 		return nil, 0, fmt.Errorf("count complaints: %w", err)
 	}
 	var rows []complaintRow
-	if err := q.Order("received_at DESC, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
+	if err := q.Order("received_at DESC, id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("list complaints: %w", err)
 	}
 	out := make([]Complaint, 0, len(rows))
@@ -608,7 +608,7 @@ func (s *Store) Reports(ctx context.Context, kind string, page Page) ([]Report, 
 		return nil, 0, fmt.Errorf("count reports: %w", err)
 	}
 	var rows []reportRow
-	if err := q.Order("created_at DESC, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
+	if err := q.Order("created_at DESC, id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("list reports: %w", err)
 	}
 	out := make([]Report, 0, len(rows))

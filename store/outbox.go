@@ -141,7 +141,7 @@ func (s *Store) MessageList(ctx context.Context, f MessageFilter, page Page) ([]
 		return nil, 0, fmt.Errorf("count messages: %w", err)
 	}
 	var rows []outboxRow
-	if err := q.Order("created_at DESC, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
+	if err := q.Order("created_at DESC, id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("list messages: %w", err)
 	}
 	out := make([]domain.Message, 0, len(rows))

@@ -85,7 +85,7 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 		return nil, 0, fmt.Errorf("count suggestions: %w", err)
 	}
 	var rows []suggestionRow
-	if err := q.Select("suggestions.*").Order("suggestions.submitted_at DESC, suggestions.id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
+	if err := q.Select("suggestions.*").Order("suggestions.submitted_at DESC, suggestions.id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("list suggestions: %w", err)
 	}
 	out := make([]domain.Suggestion, 0, len(rows))
