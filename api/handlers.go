@@ -475,7 +475,16 @@ func (s *Server) assign(c echo.Context) error {
 	if err := s.bind(c, &in); err != nil {
 		return err
 	}
-	missing, err := s.store.MissingUnits(c.Request().Context(), append([]string{in.LeadUnitID}, in.CoUnitIDs...))
+	if err := s.checkUnits(c.Request().Context(), in); err != nil {
+		return err
+	}
+	in.Actor = actorOf(c)
+	return s.update(c, workflows.UpdateAssign, in)
+}
+
+// checkUnits refuses an assignment to units that do not exist.
+func (s *Server) checkUnits(ctx context.Context, in domain.AssignInput) error {
+	missing, err := s.store.MissingUnits(ctx, append([]string{in.LeadUnitID}, in.CoUnitIDs...))
 	if err != nil {
 		return storeError(err, "unit")
 	}
@@ -486,8 +495,7 @@ func (s *Server) assign(c echo.Context) error {
 		}
 		return invalidFields(FieldError{Field: field, Message: "no unit with id " + strings.Join(missing, ", ")})
 	}
-	in.Actor = actorOf(c)
-	return s.update(c, workflows.UpdateAssign, in)
+	return nil
 }
 
 func (s *Server) returnAssignment(c echo.Context) error {

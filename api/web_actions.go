@@ -483,16 +483,8 @@ func runAssign(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f 
 	if err := w.s.check(&in); err != nil {
 		return err
 	}
-	missing, err := w.s.store.MissingUnits(ctx, append([]string{in.LeadUnitID}, in.CoUnitIDs...))
-	if err != nil {
-		return storeError(err, "unit")
-	}
-	if len(missing) > 0 {
-		field := "co_unit_ids"
-		if missing[0] == in.LeadUnitID {
-			field = "lead_unit_id"
-		}
-		return invalidFields(FieldError{Field: field, Message: "no unit with id " + strings.Join(missing, ", ")})
+	if err := w.s.checkUnits(ctx, in); err != nil {
+		return err
 	}
 	return w.update(ctx, sg.ID, workflows.UpdateAssign, &in)
 }
