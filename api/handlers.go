@@ -210,6 +210,22 @@ func (s *Server) startSuggestion(ctx context.Context, p access.Principal, in dom
 	if err != nil {
 		return none, false, err
 	}
+	// Identical requests arriving together share one start: the server
+	// takes only a few updates at once on one workflow.
+	ran := false
+	v, err, _ := s.starts.Do(id, func() (any, error) {
+		ran = true
+		return s.submitToWorkflow(ctx, id, pol, in)
+	})
+	if err != nil {
+		return none, false, err
+	}
+	return v.(domain.Suggestion), !ran, nil
+}
+
+// submitToWorkflow starts the case's workflow with its intake.
+func (s *Server) submitToWorkflow(ctx context.Context, id string, pol policy.Policy, in domain.SubmitInput) (domain.Suggestion, error) {
+	var none domain.Suggestion
 	uctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
 	op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
@@ -225,13 +241,13 @@ func (s *Server) startSuggestion(ctx context.Context, p access.Principal, in dom
 		},
 	})
 	if err != nil {
-		return none, false, s.temporalError(err)
+		return none, s.temporalError(err)
 	}
 	var sg domain.Suggestion
 	if err := handle.Get(uctx, &sg); err != nil {
-		return none, false, s.temporalError(err)
+		return none, s.temporalError(err)
 	}
-	return sg, false, nil
+	return sg, nil
 }
 
 func (s *Server) checkSigners(ctx context.Context, in domain.SubmitInput) error {

@@ -24,6 +24,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
+	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 
 	"suggestflow/metrics"
@@ -83,6 +84,7 @@ type Server struct {
 	codec      http.Handler
 	metrics    *metrics.Registry
 	tracing    bool
+	starts     singleflight.Group
 }
 
 // New builds the API with every route.

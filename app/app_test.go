@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -515,4 +516,46 @@ func waitReady(t *testing.T, base string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("%s did not become ready", base)
+}
+
+// TestConcurrentSubmissionsWithOneKeyMakeOneCase sends the same submission
+// with one Idempotency-Key from many clients at once.
+func TestConcurrentSubmissionsWithOneKeyMakeOneCase(t *testing.T) {
+	c := startApp(t, "")
+	lead, _, _, _ := c.setup()
+	body, _ := json.Marshal(submission(lead))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ids := map[string]int{}
+	statuses := map[int]int{}
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", c.base+"/api/v1/suggestions", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+testToken)
+			req.Header.Set("Idempotency-Key", "same-key")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer res.Body.Close()
+			var out map[string]any
+			_ = json.NewDecoder(res.Body).Decode(&out)
+			mu.Lock()
+			defer mu.Unlock()
+			statuses[res.StatusCode]++
+			if id, ok := out["id"].(string); ok {
+				ids[id]++
+			}
+		}()
+	}
+	wg.Wait()
+	if len(ids) != 1 || statuses[201]+statuses[200] != 50 {
+		t.Fatalf("50 submissions with one key: ids %v, statuses %v", ids, statuses)
+	}
+	if list := c.must(200, "GET", "/api/v1/suggestions", nil); list["total"].(float64) != 1 {
+		t.Fatalf("%v suggestions stored", list["total"])
+	}
 }
