@@ -17,14 +17,14 @@ import (
 // the same Temporal server and client as the application: they are the
 // ceiling the application's figures are compared with.
 const (
-	bareQueue     = "bench-bare"
-	bareNoop      = "BenchNoop"
-	bareTimer     = "BenchTimer"
-	bareActivity  = "BenchActivity"
-	bareUpdatable = "BenchUpdatable"
-	bareUpdate    = "noop"
-	bareStartTO   = 10 * time.Second
-	bareActivitTO = time.Minute
+	bareQueue      = "bench-bare"
+	bareNoop       = "BenchNoop"
+	bareTimer      = "BenchTimer"
+	bareActivity   = "BenchActivity"
+	bareUpdatable  = "BenchUpdatable"
+	bareUpdate     = "noop"
+	bareStartTO    = 10 * time.Second
+	bareActivityTO = time.Minute
 )
 
 // bareRan holds when each bare timer workflow's activity ran, so that the
@@ -60,7 +60,7 @@ func timerWorkflow(ctx workflow.Context, at time.Time) (timerResult, error) {
 		}
 	}
 	res := timerResult{Fired: workflow.Now(ctx)}
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: bareActivitTO})
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: bareActivityTO})
 	err := workflow.ExecuteActivity(ctx, bareActivity).Get(ctx, &res.Ran)
 	return res, err
 }

@@ -46,7 +46,6 @@ type options struct {
 	profileDir   string
 	out          string
 	keep         bool
-	verbose      bool
 	only         string // child process: run this backend only
 	reportJSON   string // child process: write the report here
 }
@@ -81,7 +80,6 @@ func run() error {
 	flag.StringVar(&o.profileDir, "profile-dir", "", "write one CPU profile per phase, and a heap profile at the memory reading, into this directory")
 	flag.StringVar(&o.out, "out", "", "also write the results (machine, table, details) as Markdown to this file")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data directory and the MySQL database")
-	flag.BoolVar(&o.verbose, "v", false, "more detail while running")
 	flag.StringVar(&o.only, "only", "", "internal: run this one backend in this process")
 	flag.StringVar(&o.reportJSON, "report-json", "", "internal: write this process's report as JSON here")
 	flag.Parse()
