@@ -69,6 +69,9 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
+	// The SDK's workflow cache is process-wide and sized by the first
+	// worker created, which may be one of the embedded server's own.
+	worker.SizeCache()
 	var payloads *codec.AESGCM
 	if cfg.PayloadKey != "" {
 		key, err := codec.ParseKey(cfg.PayloadKey)
