@@ -122,6 +122,7 @@ func signer(p Principal, o Object) bool {
 var Public = map[string]bool{
 	"GET /api/v1/public/board": true,
 	"GET /board":               true,
+	"GET /board.pdf":           true,
 }
 
 // Rules maps "METHOD /path" as the router holds it to its rule.

@@ -2,11 +2,14 @@ package api
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"suggestflow/printout"
 )
 
 var statusNames = map[string]string{
@@ -18,15 +21,17 @@ var classNames = map[string]string{"A": "A 已解决或采纳", "B": "B 正在�
 
 var satisfactionNames = map[string]string{"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
 
+func satisfactionName(s string) string {
+	if s == "" {
+		return "未评价"
+	}
+	return satisfactionNames[s]
+}
+
 var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
-	"status": func(s string) string { return statusNames[s] },
-	"class":  func(s string) string { return classNames[s] },
-	"satisfaction": func(s string) string {
-		if s == "" {
-			return "未评价"
-		}
-		return satisfactionNames[s]
-	},
+	"status":       func(s string) string { return statusNames[s] },
+	"class":        func(s string) string { return classNames[s] },
+	"satisfaction": satisfactionName,
 }).Parse(`<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -43,7 +48,7 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
   th { background: #eee; }
   td.n { white-space: nowrap; }
   footer { margin-top: 1em; font-size: 10pt; color: #444; }
-  @media print { body { margin: 0; } a { color: inherit; text-decoration: none; } }
+  @media print { body { margin: 0; } .noprint { display: none; } a { color: inherit; text-decoration: none; } }
 </style>
 </head>
 <body>
@@ -56,6 +61,7 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
 {{else}}<tr><td colspan="6">本期无代表建议。No suggestions in this period.</td></tr>
 {{end}}</tbody>
 </table>
+<p class="noprint"><a id="board-pdf" href="/board.pdf?period={{.Period}}" download>下载 PDF · Download PDF</a></p>
 <footer>人大主席团 · 共 {{len .Items}} 件 · 生成于 {{.Generated}}</footer>
 </body>
 </html>
@@ -65,11 +71,17 @@ type boardRow struct {
 	Number, Title, Unit, Due, Status, ResultClass, Satisfaction string
 }
 
-// boardPage is the public board as a printable A4 page, in Chinese.
-func (s *Server) boardPage(c echo.Context) error {
+// boardDoc is the board as both printouts show it: dates in the policy's
+// time zone, words in Chinese.
+type boardDoc struct {
+	Period, Label, From, To, Generated string
+	Items                              []boardRow
+}
+
+func (s *Server) boardDoc(c echo.Context) (boardDoc, error) {
 	b, err := s.boardData(c)
 	if err != nil {
-		return err
+		return boardDoc{}, err
 	}
 	loc := s.policy.Location()
 	rows := make([]boardRow, 0, len(b.Items))
@@ -85,14 +97,57 @@ func (s *Server) boardPage(c echo.Context) error {
 	if len(label) == 7 && label[5] == 'H' {
 		label = label[:4] + "年" + map[byte]string{'1': "上半年", '2': "下半年"}[label[6]]
 	}
-	var buf bytes.Buffer
-	err = boardTemplate.Execute(&buf, map[string]any{
-		"Period": b.Period, "Label": label, "Items": rows,
-		"From": b.From.In(loc).Format("2006年1月2日"), "To": b.To.In(loc).Add(-time.Second).Format("2006年1月2日"),
-		"Generated": s.now().In(loc).Format("2006年1月2日 15:04"),
-	})
+	return boardDoc{Period: b.Period, Label: label, Items: rows,
+		From: b.From.In(loc).Format("2006年1月2日"), To: b.To.In(loc).Add(-time.Second).Format("2006年1月2日"),
+		Generated: s.now().In(loc).Format("2006年1月2日 15:04")}, nil
+}
+
+// boardPage is the public board as a printable A4 page, in Chinese.
+func (s *Server) boardPage(c echo.Context) error {
+	d, err := s.boardDoc(c)
 	if err != nil {
 		return err
 	}
+	var buf bytes.Buffer
+	if err := boardTemplate.Execute(&buf, d); err != nil {
+		return fmt.Errorf("render the board: %w", err)
+	}
 	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}
+
+// boardPDF is the same board as a PDF with its fonts inside, for offices
+// that pin up or forward a file rather than print a web page.
+func (s *Server) boardPDF(c echo.Context) error {
+	d, err := s.boardDoc(c)
+	if err != nil {
+		return err
+	}
+	t := printout.Table{
+		Title:    "代表建议办理情况“五公开”",
+		Subtitle: fmt.Sprintf("%s（%s 至 %s）· Public notice of deputies' suggestions, %s", d.Label, d.From, d.To, d.Period),
+		Footer:   fmt.Sprintf("人大主席团 · 共 %d 件 · 生成于 %s", len(d.Items), d.Generated),
+		Columns: []printout.Column{{Heading: "编号\nNo.", Width: 11}, {Heading: "建议事项\nItem", Width: 34},
+			{Heading: "承办单位\nUnit", Width: 17}, {Heading: "办理期限\nDue", Width: 12},
+			{Heading: "办理结果\nResult", Width: 15}, {Heading: "代表满意度\nSatisfaction", Width: 11}},
+		Empty:   "本期无代表建议。No suggestions in this period.",
+		Author:  "人大主席团",
+		Created: s.now(),
+	}
+	for _, it := range d.Items {
+		unit := it.Unit
+		if unit == "" {
+			unit = "待交办"
+		}
+		result := statusNames[it.Status]
+		if it.ResultClass != "" {
+			result = classNames[it.ResultClass] + "\n" + result
+		}
+		t.Rows = append(t.Rows, []string{it.Number, it.Title, unit, it.Due, result, satisfactionName(it.Satisfaction)})
+	}
+	var buf bytes.Buffer
+	if err := t.WritePDF(&buf); err != nil {
+		return fmt.Errorf("board %s as PDF: %w", d.Period, err)
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`inline; filename="board-%s.pdf"`, d.Period))
+	return c.Blob(http.StatusOK, "application/pdf", buf.Bytes())
 }

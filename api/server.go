@@ -153,6 +153,7 @@ func (s *Server) routes() {
 	// The public board needs no token: it holds the five publics only.
 	s.e.GET("/api/v1/public/board", s.publicBoard)
 	s.e.GET("/board", s.boardPage)
+	s.e.GET("/board.pdf", s.boardPDF)
 	g := s.e.Group("/api/v1", s.authenticate, s.audit, s.authorize, s.limitWrites)
 	g.POST("/deputies", s.createDeputy)
 	g.GET("/deputies", s.listDeputies)

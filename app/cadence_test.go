@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"suggestflow/printout/printouttest"
 	"suggestflow/worker"
 	"suggestflow/workflows"
 )
@@ -157,6 +158,17 @@ func TestStatsBoardAndEvaluation(t *testing.T) {
 	page := public.do("GET", "/board?period="+half, nil)
 	if page.status != 200 || !strings.Contains(string(page.body), "五公开") || strings.Contains(string(page.body), "13800000001") {
 		t.Errorf("board page: %d", page.status)
+	}
+	pdf := public.do("GET", "/board.pdf?period="+half, nil)
+	if pdf.status != 200 || pdf.header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("board PDF: %d %s", pdf.status, pdf.header.Get("Content-Type"))
+	}
+	if text := strings.Join(strings.Fields(printouttest.Text(t, pdf.body)), ""); !strings.Contains(text, "五公开") ||
+		!strings.Contains(text, "供电所") || !strings.Contains(text, "道路硬化") || strings.Contains(text, "13800000001") {
+		t.Errorf("the board PDF reads:\n%s", text)
+	}
+	if r := public.do("GET", "/board.pdf?period=2026-H3", nil); r.status != 422 {
+		t.Errorf("bad period for the PDF: %d", r.status)
 	}
 	if r := public.do("GET", "/api/v1/public/board?period=2026-H3", nil); r.status != 422 {
 		t.Errorf("bad period: %d", r.status)

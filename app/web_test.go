@@ -24,6 +24,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"suggestflow/period"
+	"suggestflow/printout/printouttest"
 	"suggestflow/workflows"
 )
 
@@ -616,6 +617,9 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	b.open("/board")
 	b.expect("body", "关于村道安装路灯的建议")
 	b.shot("board")
+	if text := printouttest.Text(t, b.downloadLink("#board-pdf")); !strings.Contains(text, "关于村道安装路灯的建议") || !strings.Contains(text, "五公开") {
+		t.Errorf("the board PDF reads:\n%s", text)
+	}
 	b.open("/ui/evaluations")
 	b.submit("#eval-run")
 	b.expect("body", "基础分", "供电所")
