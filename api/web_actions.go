@@ -65,6 +65,24 @@ func asProblem(err error) (*Problem, bool) {
 	return p, errors.As(err, &p)
 }
 
+// refuse answers a form whose action failed: the form again, as filled in,
+// with why when the caller can fix it, else the error page. It reports
+// whether there was anything to refuse.
+func (w *web) refuse(rw http.ResponseWriter, r *http.Request, wc *webCtx, form string, err error, show func(status int, f *formState)) bool {
+	if err == nil {
+		return false
+	}
+	p, ok := asProblem(err)
+	if !ok {
+		w.webError(rw, r, wc, err)
+		return true
+	}
+	values := r.PostForm
+	values.Del("csrf")
+	show(p.Status, refused(form, p, values, langOf(r), w.s.policy.Location()))
+	return true
+}
+
 // webAction is an action on a suggestion: the API route whose access rule
 // it follows, the states in which the workflow takes it, and how its form
 // becomes the same domain input the API decodes from JSON.
@@ -411,19 +429,13 @@ func (w *web) suggestionAction(rw http.ResponseWriter, r *http.Request, wc *webC
 	}
 	w.audit(r, wc, "/ui/suggestions/:id/"+a.key, sg.ID, err)
 	lang := langOf(r)
-	if err != nil {
-		p, ok := asProblem(err)
-		if !ok {
-			w.webError(rw, r, wc, err)
-			return
-		}
+	if w.refuse(rw, r, wc, a.key, err, func(status int, f *formState) {
 		// Show the case as it is now, with the refused form and why.
 		if now, rerr := w.s.store.Suggestion(r.Context(), sg.ID); rerr == nil {
 			sg = now
 		}
-		values := r.PostForm
-		values.Del("csrf")
-		w.showSuggestion(rw, r, wc, p.Status, sg, refused(a.key, p, values, lang, w.s.policy.Location()))
+		w.showSuggestion(rw, r, wc, status, sg, f)
+	}) {
 		return
 	}
 	w.sessions.setFlash(wc.sess, fmt.Sprintf(tr(lang, "act.done"), tr(lang, "act."+strings.ReplaceAll(a.key, "-", "_"))))
@@ -619,15 +631,7 @@ func (w *web) meetingMinutes(rw http.ResponseWriter, r *http.Request, wc *webCtx
 	}
 	w.audit(r, wc, "/ui/meetings/:id/minutes", m.ID, err)
 	lang := langOf(r)
-	if err != nil {
-		p, ok := asProblem(err)
-		if !ok {
-			w.webError(rw, r, wc, err)
-			return
-		}
-		values := r.PostForm
-		values.Del("csrf")
-		w.showMeeting(rw, r, wc, p.Status, refused("minutes", p, values, lang, w.s.policy.Location()))
+	if w.refuse(rw, r, wc, "minutes", err, func(status int, f *formState) { w.showMeeting(rw, r, wc, status, f) }) {
 		return
 	}
 	w.sessions.setFlash(wc.sess, tr(lang, "msg.minutes"))

@@ -199,7 +199,7 @@ var uiZH = map[string]string{
 	"new.title":         "提出建议",
 	"new.submit":        "提交",
 	"new.multi_hint":    "按住 Ctrl（Mac 上为 ⌘）可多选。",
-	"new.cosigner_hint": "联名代表请由人大办代为录入。",
+	"new.cosigner_hint": "联名代表会在建议页看到本件并可评价办理结果。",
 	"new.opinions_hint": "每行一条。群众姓名等个人信息只保存在本系统，不公开。",
 
 	"f.number":            "编号",
@@ -538,7 +538,7 @@ var uiEN = map[string]string{
 	"new.title":         "New suggestion",
 	"new.submit":        "Submit",
 	"new.multi_hint":    "Hold Ctrl (⌘ on a Mac) to choose several.",
-	"new.cosigner_hint": "Co-signers are entered by the presidium office.",
+	"new.cosigner_hint": "Co-signers see this case on their pages and may rate its result.",
 	"new.opinions_hint": "One per line. Constituents' names stay inside this system and are never published.",
 
 	"f.number":            "No.",

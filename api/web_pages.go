@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -63,9 +64,11 @@ func (w *web) unitNames(ctx context.Context) (map[string]string, []domain.Unit, 
 }
 
 // deputyNames resolves deputy ids to what the caller may see: the name
-// when the API would show the caller that deputy's record, else a
-// placeholder (a co-signing deputy does not see another deputy's record).
-func (w *web) deputyNames(ctx context.Context, lang string, p access.Principal, onUnitCase bool, ids []string) (map[string]string, error) {
+// when the API would show the caller that deputy's record, or when the
+// caller is a deputy who signed the same case (co-signers know each other;
+// they see each other's names, never the records); else a placeholder.
+// party says whether the caller is a party to the case these deputies are on.
+func (w *web) deputyNames(ctx context.Context, lang string, p access.Principal, party bool, ids []string) (map[string]string, error) {
 	_, deputies, err := w.s.store.Names(ctx, nil, ids)
 	if err != nil {
 		return nil, storeError(err, "deputy")
@@ -73,10 +76,10 @@ func (w *web) deputyNames(ctx context.Context, lang string, p access.Principal, 
 	out := map[string]string{}
 	for _, id := range ids {
 		obj := access.Object{DeputyID: id}
-		// A unit sees the deputies on its own cases; the caller says
-		// whether these deputies are on one.
-		obj.DeputyOnUnitCase = onUnitCase && p.Role == access.RoleUnit
-		if d, ok := deputies[id]; ok && may(p, routeDeputy, &obj) == access.Allow {
+		// A unit sees the deputies on its own cases.
+		obj.DeputyOnUnitCase = party && p.Role == access.RoleUnit
+		fellow := party && p.Role == access.RoleDeputy
+		if d, ok := deputies[id]; ok && (fellow || may(p, routeDeputy, &obj) == access.Allow) {
 			out[id] = d.Name
 			continue
 		}
@@ -455,7 +458,8 @@ func (w *web) attendeeNames(ctx context.Context, lang string, p access.Principal
 	if err != nil {
 		return nil, err
 	}
-	deputies, err := w.deputyNames(ctx, lang, p, p.Role == access.RoleUnit && m.UnitID == p.UnitID, m.DeputyIDs)
+	party := p.Role == access.RoleUnit && m.UnitID == p.UnitID || p.Role == access.RoleDeputy && slices.Contains(m.DeputyIDs, p.DeputyID)
+	deputies, err := w.deputyNames(ctx, lang, p, party, m.DeputyIDs)
 	if err != nil {
 		return nil, err
 	}

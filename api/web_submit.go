@@ -32,19 +32,27 @@ func (w *web) showNew(rw http.ResponseWriter, r *http.Request, wc *webCtx, statu
 		key = k
 	}
 	d := map[string]any{"Form": f, "Key": key, "Kinds": domain.Kinds, "SubmittedIn": domain.SubmittedIn}
-	// Only the presidium may list deputies (GET /api/v1/deputies); a
-	// deputy submits as the lead deputy and sees only their own name.
+	deputies, err := w.allDeputies(ctx)
+	if err != nil {
+		w.webError(rw, r, wc, err)
+		return
+	}
 	if may(wc.p, routeDeputies, nil) == access.Allow {
-		deputies, err := w.allDeputies(ctx)
-		if err != nil {
-			w.webError(rw, r, wc, err)
-			return
-		}
 		d["Deputies"] = deputies
-	} else if dep, err := w.s.store.Deputy(ctx, wc.p.DeputyID); err == nil {
-		d["Self"] = dep.Name
 	} else {
+		// A deputy submits as the lead deputy and picks co-signers from the
+		// roster by name and group — what the congress publishes anyway;
+		// nothing else about a colleague reaches the page.
 		d["Self"] = wc.name
+		roster := make([]domain.Deputy, 0, len(deputies))
+		for _, dep := range deputies {
+			if dep.ID == wc.p.DeputyID {
+				d["Self"] = dep.Name
+				continue
+			}
+			roster = append(roster, domain.Deputy{ID: dep.ID, Name: dep.Name, Group: dep.Group})
+		}
+		d["CoSigners"] = roster
 	}
 	w.render(rw, r, wc, status, "new", "new.title", d)
 }
@@ -73,15 +81,7 @@ func (w *web) submitSuggestion(rw http.ResponseWriter, r *http.Request, wc *webC
 	}
 	w.audit(r, wc, "/ui/suggestions", sg.ID, err)
 	lang := langOf(r)
-	if err != nil {
-		p, ok := asProblem(err)
-		if !ok {
-			w.webError(rw, r, wc, err)
-			return
-		}
-		values := r.PostForm
-		values.Del("csrf")
-		w.showNew(rw, r, wc, p.Status, refused("new", p, values, lang, w.s.policy.Location()))
+	if w.refuse(rw, r, wc, "new", err, func(status int, f *formState) { w.showNew(rw, r, wc, status, f) }) {
 		return
 	}
 	w.sessions.setFlash(wc.sess, fmt.Sprintf(tr(lang, "msg.submitted"), sg.Number))
@@ -96,7 +96,7 @@ func (w *web) submit(ctx context.Context, wc *webCtx, f url.Values) (domain.Sugg
 		Category: strings.TrimSpace(f.Get("category")), LeadDeputyID: f.Get("lead_deputy_id"), CoSignerIDs: nonEmpty(f["co_signer_ids"]),
 		SubmittedIn: f.Get("submitted_in"), Opinions: opinionLines(f.Get("opinions"))}
 	if wc.p.Role == access.RoleDeputy {
-		in.LeadDeputyID, in.CoSignerIDs = wc.p.DeputyID, []string{}
+		in.LeadDeputyID = wc.p.DeputyID
 	}
 	if len(in.Opinions) == 0 {
 		in.Opinions = nil

@@ -463,7 +463,7 @@ func TestWebBrowserLifecycle(t *testing.T) {
 		t.Fatalf("Chromium is required for the browser test (apt-get install -y chromium): %v", err)
 	}
 	c := startApp(t, "")
-	lead, _, unit, _ := c.setup()
+	lead, co, unit, _ := c.setup()
 	token := func(body map[string]any) string {
 		id := c.must(201, "POST", "/api/v1/accounts", body)["id"].(string)
 		return c.must(201, "POST", "/api/v1/accounts/"+id+"/tokens", nil)["token"].(string)
@@ -523,9 +523,12 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	b.set("#content", "王家村至李家村村道夜间无照明，群众出行不便，建议安装路灯。")
 	b.set("#category", "基础设施")
 	b.set("#opinions", "村民李四：晚上走路看不见")
+	b.expect("#self-lead", "王西林")
+	b.set("#co_signer_ids", co)
 	b.submit("#new-submit")
 	b.expect("#sg-status", "待审查")
 	b.expect(".flash", "建议已提交")
+	b.expect("main", "韩玉平")
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil || !strings.Contains(loc, "/ui/suggestions/sg_") {
 		t.Fatalf("after submitting: %s %v", loc, err)
