@@ -1,6 +1,7 @@
 // Command suggestflow runs the case-management service for deputies'
 // suggestions: `suggestflow` runs everything in one process; `api`,
-// `worker` and `temporal` run one role each.
+// `worker` and `temporal` run one role each; `reconcile` checks that the
+// database and Temporal agree on every case.
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata"
 
 	"suggestflow/app"
@@ -28,10 +30,10 @@ func run(args []string) error {
 	role := app.RoleAll
 	if len(args) > 0 {
 		switch args[0] {
-		case app.RoleAPI, app.RoleWorker, app.RoleTemporal, app.RoleDemo:
+		case app.RoleAPI, app.RoleWorker, app.RoleTemporal, app.RoleDemo, app.RoleReconcile:
 			role, args = args[0], args[1:]
 		case "help", "-h", "--help":
-			fmt.Println("usage: suggestflow [api|worker|temporal|demo] [flags]; every flag is also an environment variable (see README)")
+			fmt.Println("usage: suggestflow [api|worker|temporal|demo|reconcile] [flags]; every flag is also an environment variable (see README)")
 			_, err := config.FromEnv([]string{"-h"})
 			if err != nil {
 				return nil
@@ -61,8 +63,12 @@ func run(args []string) error {
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if role == app.RoleDemo {
+	switch role {
+	case app.RoleDemo:
 		return app.RunDemo(ctx, cfg, log, os.Stdout)
+	case app.RoleReconcile:
+		_, err := app.RunReconcile(ctx, cfg, log, os.Stdout, 30*time.Second)
+		return err
 	}
 	return app.Run(ctx, cfg, role, log, os.Stdout)
 }

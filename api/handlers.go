@@ -50,7 +50,7 @@ func storeError(err error, what string) error {
 		return problem(http.StatusNotFound, "no "+what+" with this id")
 	case errors.Is(err, store.ErrDuplicate):
 		return problem(http.StatusConflict, "a "+what+" with this name already exists")
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), store.Unavailable(err):
 		return unavailable(err)
 	}
 	return fmt.Errorf("%s: %w", what, err)

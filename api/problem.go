@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
+
+	"suggestflow/store"
 )
 
 // Problem is an RFC 9457 problem document.
@@ -62,6 +64,11 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 			detail = "the request body is larger than the limit"
 		}
 		p = problem(he.Code, detail)
+	case store.Unavailable(err):
+		// The database is down or overloaded: the client may try again,
+		// and nothing it sent was taken.
+		s.log.WarnContext(c.Request().Context(), "database unavailable", "method", c.Request().Method, "path", c.Path(), "error", err)
+		p = unavailable(err)
 	default:
 		s.log.ErrorContext(c.Request().Context(), "request failed", "method", c.Request().Method, "path", c.Path(),
 			"object_id", c.Param("id"), "error", err)

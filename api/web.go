@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"suggestflow/access"
+	"suggestflow/store"
 )
 
 // The web UI: server-rendered pages for the presidium, the units and the
@@ -255,9 +256,13 @@ func langURLs(u *url.URL) map[string]string {
 func (w *web) webError(rw http.ResponseWriter, r *http.Request, wc *webCtx, err error) {
 	status := http.StatusInternalServerError
 	var p *Problem
-	if errors.As(err, &p) {
+	switch {
+	case errors.As(err, &p):
 		status = p.Status
-	} else {
+	case store.Unavailable(err):
+		p = unavailable(err)
+		status = p.Status
+	default:
 		w.s.log.Error("web: request failed", "path", r.URL.Path, "error", err)
 	}
 	if status == http.StatusServiceUnavailable {

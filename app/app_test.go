@@ -449,19 +449,7 @@ func TestCalendarDueAndHealth(t *testing.T) {
 func TestDeadlineFiresAfterKill(t *testing.T) {
 	dir := t.TempDir()
 	cfg := testConfig(t, dir, "reply_within: PT12S\n")
-	start := func() *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "SUGGESTFLOW_TEST_CHILD=1",
-			"SUGGESTFLOW_HTTP_ADDR="+cfg.HTTPAddr, "SUGGESTFLOW_DATA_DIR="+dir,
-			"SUGGESTFLOW_TEMPORAL_LISTEN="+cfg.TemporalListen, "SUGGESTFLOW_TEMPORAL_UI_ADDR=off",
-			"SUGGESTFLOW_POLICY_FILE="+cfg.PolicyFile, "SUGGESTFLOW_ADMIN_TOKEN="+testToken)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		waitReady(t, "http://"+cfg.HTTPAddr)
-		return cmd
-	}
+	start := func() *exec.Cmd { return startChild(t, cfg) }
 	cmd := start()
 	c := &apiClient{t: t, base: "http://" + cfg.HTTPAddr, token: testToken}
 	lead, _, unit, _ := c.setup()
@@ -502,6 +490,24 @@ func TestDeadlineFiresAfterKill(t *testing.T) {
 	}
 }
 
+// startChild runs the all-in-one process as a child of the test, so that
+// the test can kill it.
+func startChild(t *testing.T, cfg config.Config, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SUGGESTFLOW_TEST_CHILD=1",
+		"SUGGESTFLOW_HTTP_ADDR="+cfg.HTTPAddr, "SUGGESTFLOW_DATA_DIR="+cfg.DataDir, "SUGGESTFLOW_DB_DSN="+cfg.DBDSN,
+		"SUGGESTFLOW_TEMPORAL_LISTEN="+cfg.TemporalListen, "SUGGESTFLOW_TEMPORAL_UI_ADDR=off",
+		"SUGGESTFLOW_POLICY_FILE="+cfg.PolicyFile, "SUGGESTFLOW_ADMIN_TOKEN="+testToken, "SUGGESTFLOW_WRITE_RATE="+cfg.WriteRate)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, "http://"+cfg.HTTPAddr)
+	return cmd
+}
+
 func waitReady(t *testing.T, base string) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
@@ -524,11 +530,12 @@ func TestConcurrentSubmissionsWithOneKeyMakeOneCase(t *testing.T) {
 	c := startApp(t, "")
 	lead, _, _, _ := c.setup()
 	body, _ := json.Marshal(submission(lead))
+	const clients = 100
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	ids := map[string]int{}
 	statuses := map[int]int{}
-	for i := 0; i < 50; i++ {
+	for i := 0; i < clients; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -552,8 +559,8 @@ func TestConcurrentSubmissionsWithOneKeyMakeOneCase(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if len(ids) != 1 || statuses[201]+statuses[200] != 50 {
-		t.Fatalf("50 submissions with one key: ids %v, statuses %v", ids, statuses)
+	if len(ids) != 1 || statuses[201]+statuses[200] != clients {
+		t.Fatalf("%d submissions with one key: ids %v, statuses %v", clients, ids, statuses)
 	}
 	if list := c.must(200, "GET", "/api/v1/suggestions", nil); list["total"].(float64) != 1 {
 		t.Fatalf("%v suggestions stored", list["total"])

@@ -58,10 +58,15 @@ type suggestionRow struct {
 func (suggestionRow) TableName() string { return "suggestions" }
 
 // partyRow links a suggestion to the deputies and units on it, for lists.
+//
+// It carries the case's submission time so that a unit's or a deputy's list
+// walks idx_parties_party_time in order and stops at the page, instead of
+// reading and sorting every case of the party.
 type partyRow struct {
-	SuggestionID string `gorm:"primaryKey;size:64"`
-	PartyID      string `gorm:"primaryKey;size:64;index;index:idx_parties_party_role,priority:1"`
-	Role         string `gorm:"primaryKey;size:20;index:idx_parties_party_role,priority:2"`
+	SuggestionID string    `gorm:"primaryKey;size:64;index:idx_parties_party_time,priority:3"`
+	PartyID      string    `gorm:"primaryKey;size:64;index;index:idx_parties_party_role,priority:1;index:idx_parties_party_time,priority:1"`
+	Role         string    `gorm:"primaryKey;size:20;index:idx_parties_party_role,priority:2;index:idx_parties_party_time,priority:4"`
+	SubmittedAt  time.Time `gorm:"index:idx_parties_party_time,priority:2"`
 }
 
 func (partyRow) TableName() string { return "suggestion_parties" }

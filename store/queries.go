@@ -59,11 +59,14 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 	// A party is on a suggestion in one role only (submission and
 	// assignment refuse doubles), so each join keeps one row per case.
 	joins := 0
+	var onlyParty string
+	var onlyRoles []string
 	join := func(party string, roles []string) {
 		if party == "" {
 			return
 		}
 		joins++
+		onlyParty, onlyRoles = party, roles
 		alias := fmt.Sprintf("p%d", joins)
 		q = q.Joins(fmt.Sprintf("JOIN suggestion_parties %[1]s ON %[1]s.suggestion_id = suggestions.id AND %[1]s.party_id = ? AND %[1]s.role IN ?", alias), party, roles)
 	}
@@ -81,11 +84,23 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 		q = q.Where("(suggestions.title LIKE ? ESCAPE '!' OR suggestions.number LIKE ? ESCAPE '!')", like, like)
 	}
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	count := q
+	if joins == 1 && f.Status == "" && f.Overdue == nil && f.Query == "" {
+		// Nothing to check on the cases themselves: the party's index rows
+		// are the count.
+		count = s.db.WithContext(ctx).Model(&partyRow{}).Where("party_id = ? AND role IN ?", onlyParty, onlyRoles)
+	}
+	if err := count.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count suggestions: %w", err)
 	}
+	// With a party, its own rows are in submission order already (see
+	// partyRow): the database reads the page from that index.
+	order := "suggestions.submitted_at DESC, suggestions.id DESC"
+	if joins > 0 {
+		order = "p1.submitted_at DESC, p1.suggestion_id DESC"
+	}
 	var rows []suggestionRow
-	if err := q.Select("suggestions.*").Order("suggestions.submitted_at DESC, suggestions.id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
+	if err := q.Select("suggestions.*").Order(order).Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("list suggestions: %w", err)
 	}
 	out := make([]domain.Suggestion, 0, len(rows))
@@ -213,4 +228,14 @@ func (s *Store) Names(ctx context.Context, unitIDs, deputyIDs []string) (units m
 		}
 	}
 	return units, deputies, nil
+}
+
+// CaseIDs lists the id of every suggestion, for comparing the database with
+// the workflows.
+func (s *Store) CaseIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	if err := s.db.WithContext(ctx).Model(&suggestionRow{}).Order("id").Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("case ids: %w", err)
+	}
+	return ids, nil
 }

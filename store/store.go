@@ -113,7 +113,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	// tables; the loser finds them made and carries on.
 	for attempt := 0; attempt < 5; attempt++ {
 		if err = db.AutoMigrate(allModels()...); err == nil {
-			return nil
+			return s.backfill(ctx)
 		}
 		if !strings.Contains(err.Error(), "already exists") {
 			break
@@ -121,6 +121,18 @@ func (s *Store) migrate(ctx context.Context) error {
 		time.Sleep(time.Duration(200*(attempt+1)) * time.Millisecond)
 	}
 	return fmt.Errorf("migrate: %w", err)
+}
+
+// backfill fills columns added after rows were written: parties stored
+// before they carried the submission time get it from their case.
+func (s *Store) backfill(ctx context.Context) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE suggestion_parties SET submitted_at =
+		(SELECT submitted_at FROM suggestions WHERE suggestions.id = suggestion_parties.suggestion_id)
+		WHERE submitted_at IS NULL`).Error
+	if err != nil {
+		return fmt.Errorf("migrate: backfill party times: %w", err)
+	}
+	return nil
 }
 
 // Close releases the connections.
@@ -428,14 +440,17 @@ func suggestionRows(sg domain.Suggestion) (suggestionRow, []partyRow, error) {
 		LeadUnitID: sg.LeadUnitID(), Round: sg.Round, DueAt: sg.DueAt, SubmittedAt: sg.SubmittedAt,
 		ClosedAt: sg.ClosedAt, ClosedAs: sg.ClosedAs, Seq: sg.Seq, State: string(state),
 	}
-	parties := []partyRow{{SuggestionID: sg.ID, PartyID: sg.LeadDeputyID, Role: "lead_deputy"}}
+	party := func(id, role string) partyRow {
+		return partyRow{SuggestionID: sg.ID, PartyID: id, Role: role, SubmittedAt: sg.SubmittedAt}
+	}
+	parties := []partyRow{party(sg.LeadDeputyID, "lead_deputy")}
 	for _, d := range sg.CoSignerIDs {
-		parties = append(parties, partyRow{SuggestionID: sg.ID, PartyID: d, Role: "co_signer"})
+		parties = append(parties, party(d, "co_signer"))
 	}
 	if a := sg.Assignment; a != nil {
-		parties = append(parties, partyRow{SuggestionID: sg.ID, PartyID: a.LeadUnitID, Role: "lead_unit"})
+		parties = append(parties, party(a.LeadUnitID, "lead_unit"))
 		for _, u := range a.CoUnitIDs {
-			parties = append(parties, partyRow{SuggestionID: sg.ID, PartyID: u, Role: "co_unit"})
+			parties = append(parties, party(u, "co_unit"))
 		}
 	}
 	return row, parties, nil

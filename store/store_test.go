@@ -246,7 +246,37 @@ func TestSuggestionFilters(t *testing.T) {
 		if err != nil || total != 3 || len(page2) != 1 || page2[0].ID != "sg_0" {
 			t.Errorf("page 2: %d items, total %d (%v)", len(page2), total, err)
 		}
+		// A party's list is newest first, from the party's own rows; rows
+		// written before they carried the time get it when migrating.
+		newestFirst := func(when string) {
+			t.Helper()
+			items, _, err := s.Suggestions(ctx, SuggestionFilter{DeputyID: "dp_1"}, Page{Number: 1, Size: 10})
+			if err != nil || len(items) != 2 || items[0].ID != "sg_2" || items[1].ID != "sg_0" {
+				t.Errorf("%s: dp_1's list is %v (%v)", when, ids(items), err)
+			}
+		}
+		newestFirst("as written")
+		if err := s.db.Exec("UPDATE suggestion_parties SET submitted_at = NULL").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := s.migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var missing int64
+		s.db.Model(&partyRow{}).Where("submitted_at IS NULL OR submitted_at < ?", at).Count(&missing)
+		if missing != 0 {
+			t.Errorf("%d party rows without their case's time after migrating", missing)
+		}
+		newestFirst("after the backfill")
 	})
+}
+
+func ids(items []domain.Suggestion) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.ID)
+	}
+	return out
 }
 
 func TestTokens(t *testing.T) {
