@@ -279,7 +279,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	if r := c.do("POST", "/api/v1/suggestions/"+id+"/progress-reports", map[string]any{"content": "x"}); r.status != 409 {
 		t.Errorf("action on a closed case: %d %s", r.status, r.body)
 	}
-	recordHistory(t, c, id, "suggestion-lifecycle-v1")
+	recordHistory(t, c, id, "suggestion-lifecycle-"+historyShape)
 }
 
 func TestOverdueEscalatesWithinSeconds(t *testing.T) {
@@ -340,8 +340,8 @@ func TestOverdueEscalatesWithinSeconds(t *testing.T) {
 	if list := c.must(200, "GET", "/api/v1/meetings?suggestion_id="+id, nil); list["total"].(float64) != 1 {
 		t.Errorf("meetings list: %v", list)
 	}
-	recordHistory(t, c, mid, "meeting-held-v1")
-	recordHistory(t, c, id, "suggestion-overdue-late-reply-v1")
+	recordHistory(t, c, mid, "meeting-held-"+historyShape)
+	recordHistory(t, c, id, "suggestion-overdue-late-reply-"+historyShape)
 }
 
 func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {

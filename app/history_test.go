@@ -14,6 +14,14 @@ import (
 // corpus when SUGGESTFLOW_RECORD_HISTORIES names a directory. The
 // workflows package replays every file there, so a change that would break
 // a running case fails its tests.
+// historyShape names the recorded histories of the current workflow code;
+// raise it with each released workflow.GetVersion change, so the histories
+// of the shapes before it stay in the corpus.
+//
+// v1: the first release. v2: a called meeting's notice is stored with the
+// calling step (versionNoticeInStep).
+const historyShape = "v2"
+
 func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {
 	dir := os.Getenv("SUGGESTFLOW_RECORD_HISTORIES")
 	if dir == "" {

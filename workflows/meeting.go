@@ -33,18 +33,17 @@ func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (domain.Meeting, err
 	if err := w.mu.Lock(ctx); err != nil {
 		return w.m, err
 	}
-	// The notice goes out at once: the meeting is set at least
-	// meeting_notice_ahead away, so everyone has that much warning.
-	step := &domain.Step{}
-	t := now(ctx)
-	w.m.NoticeSentAt = &t
-	w.event(ctx, step, "meeting_notice", fmt.Sprintf("meeting notice sent for %s at %s", rfc(w.m.ScheduledAt), w.m.Place))
-	w.notice(ctx, step, "meeting_notice")
-	err := w.persist(ctx, step)
-	w.mu.Unlock()
-	if err != nil {
-		return w.m, err
+	// The notice goes out at once, unless the suggestion already sent it
+	// with the step that called the meeting.
+	if w.m.NoticeSentAt == nil {
+		step := &domain.Step{}
+		w.noticeNow(ctx, step)
+		if err := w.persist(ctx, step); err != nil {
+			w.mu.Unlock()
+			return w.m, err
+		}
 	}
+	w.mu.Unlock()
 	for w.m.Status != domain.MeetingHeld {
 		seen := w.version
 		next, ok := earliest(w.alarms(), w.m.Done)
@@ -74,6 +73,15 @@ func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (domain.Meeting, err
 	// already holds the outcome, so a failed signal loses nothing.
 	_ = workflow.SignalExternalWorkflow(ctx, w.m.SuggestionID, "", SignalMeetingHeld, held).Get(ctx, nil)
 	return w.m, nil
+}
+
+// noticeNow sends the meeting's notice: the meeting is set at least
+// meeting_notice_ahead away, so everyone has that much warning.
+func (w *meeting) noticeNow(ctx workflow.Context, step *domain.Step) {
+	t := now(ctx)
+	w.m.NoticeSentAt = &t
+	w.event(ctx, step, "meeting_notice", fmt.Sprintf("meeting notice sent for %s at %s", rfc(w.m.ScheduledAt), w.m.Place))
+	w.notice(ctx, step, "meeting_notice")
 }
 
 func (w *meeting) alarms() []alarm {

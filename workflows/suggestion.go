@@ -24,7 +24,17 @@ type suggestion struct {
 	// continues as new only with none pending.
 	meetingCh, calendarCh workflow.ReceiveChannel
 	busy                  int
+	// starting are meetings called in the step being taken, whose start
+	// is confirmed once the step is stored.
+	starting []workflow.ChildWorkflowFuture
 }
+
+// versionNoticeInStep: from version 1 on, a meeting's notice is stored with
+// the step that calls the meeting, and that step is stored before the
+// meeting's workflow is confirmed started. An escalation is then on record
+// within the workflow task its deadline fired in, instead of two more
+// round trips through the server later.
+const versionNoticeInStep = "meeting-notice-in-calling-step"
 
 // SuggestionWorkflow owns one suggestion from submission to closing.
 func SuggestionWorkflow(ctx workflow.Context, in SuggestionInput) (domain.Suggestion, error) {
@@ -177,6 +187,13 @@ func (w *suggestion) persist(ctx workflow.Context, step *domain.Step) error {
 	if err := workflow.ExecuteLocalActivity(persistOptions(ctx), ActivityRecord, *step).Get(ctx, nil); err != nil {
 		return fmt.Errorf("record step of %s: %w", w.st.ID, err)
 	}
+	starting := w.starting
+	w.starting = nil
+	for _, child := range starting {
+		if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+			return fmt.Errorf("start a meeting of %s: %w", w.st.ID, err)
+		}
+	}
 	return nil
 }
 
@@ -238,6 +255,14 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 	w.st.Escalated = true
 	w.st.Meetings = append(w.st.Meetings, domain.MeetingRef{ID: m.ID, Reason: reason, ScheduledAt: at, Status: domain.MeetingScheduled})
 	w.event(ctx, step, actor, "meeting_called", fmt.Sprintf("escalation meeting %s (%s) scheduled at %s", m.ID, reason, rfc(at)))
+	inStep := workflow.GetVersion(ctx, versionNoticeInStep, workflow.DefaultVersion, 1) == 1
+	if inStep {
+		// The notice, with the ids the meeting's own workflow would give it;
+		// that workflow sees NoticeSentAt and does not send it again.
+		mw := &meeting{m: m, pol: w.pol}
+		mw.noticeNow(ctx, step)
+		m = mw.m
+	}
 	// The meeting's row is written with this step, so it exists as soon as
 	// the action that called it answers; the meeting's own steps follow.
 	step.Meeting = &m
@@ -247,6 +272,10 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, MeetingWorkflowName, MeetingInput{Meeting: m, Policy: w.pol})
+	if inStep {
+		w.starting = append(w.starting, child)
+		return m, nil
+	}
 	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		return m, fmt.Errorf("start meeting %s: %w", m.ID, err)
 	}

@@ -172,6 +172,20 @@ func TestOverdueCallsMeetingThatReportsBack(t *testing.T) {
 		t.Fatalf("meeting notices: %d", len(notice))
 	}
 	eq(t, "meeting notice at", notice[0].At, due)
+	// The escalation is one write: the overdue flag, the meeting and its
+	// notice are stored together, in the workflow task the deadline fired in.
+	var escalation *domain.Step
+	for i := range h.steps {
+		for _, e := range h.steps[i].Events {
+			if e.Type == "overdue" {
+				escalation = &h.steps[i]
+			}
+		}
+	}
+	if escalation == nil || escalation.Meeting == nil || escalation.Meeting.NoticeSentAt == nil ||
+		!escalation.Suggestion.Overdue || len(escalation.Notices) == 0 || escalation.Notices[len(escalation.Notices)-1].Kind != "meeting_notice" {
+		t.Errorf("the overdue step does not carry the meeting and its notice: %+v", escalation)
+	}
 	rem := h.notices("meeting_reminder")
 	if len(rem) != 1 {
 		t.Fatalf("meeting reminders: %d", len(rem))
