@@ -38,7 +38,7 @@ type WebConfig struct {
 type web struct {
 	s        *Server
 	cfg      WebConfig
-	sessions *sessionStore
+	sessions sessionStore
 	pages    map[string]*template.Template
 	static   fs.FS
 	css      []byte
@@ -113,7 +113,7 @@ func newWeb(s *Server, cfg WebConfig) (*web, error) {
 	for i := 0; i <= 100; i++ {
 		fmt.Fprintf(&bars, ".w%d{width:%d%%}\n", i, i)
 	}
-	w := &web{s: s, cfg: cfg, sessions: newSessionStore(), static: static, css: append(css, bars.String()...)}
+	w := &web{s: s, cfg: cfg, sessions: sessionStore{st: s.store}, static: static, css: append(css, bars.String()...)}
 	if w.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func (w *web) render(rw http.ResponseWriter, r *http.Request, wc *webCtx, status
 	if wc != nil {
 		p.User = &webUser{Name: wc.name, Role: wc.p.Role, Presidium: wc.p.Presidium()}
 		p.CSRF = wc.sess.csrf
-		p.Flash = w.sessions.takeFlash(wc.sess)
+		p.Flash = w.takeFlash(r, wc)
 	}
 	w.renderPage(rw, status, name, lang, p)
 }

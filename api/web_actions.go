@@ -438,7 +438,7 @@ func (w *web) suggestionAction(rw http.ResponseWriter, r *http.Request, wc *webC
 	}) {
 		return
 	}
-	w.sessions.setFlash(wc.sess, fmt.Sprintf(tr(lang, "act.done"), tr(lang, "act."+strings.ReplaceAll(a.key, "-", "_"))))
+	w.setFlash(r, wc, fmt.Sprintf(tr(lang, "act.done"), tr(lang, "act."+strings.ReplaceAll(a.key, "-", "_"))))
 	http.Redirect(rw, r, "/ui/suggestions/"+url.PathEscape(sg.ID), http.StatusSeeOther)
 }
 
@@ -634,7 +634,7 @@ func (w *web) meetingMinutes(rw http.ResponseWriter, r *http.Request, wc *webCtx
 	if w.refuse(rw, r, wc, "minutes", err, func(status int, f *formState) { w.showMeeting(rw, r, wc, status, f) }) {
 		return
 	}
-	w.sessions.setFlash(wc.sess, tr(lang, "msg.minutes"))
+	w.setFlash(r, wc, tr(lang, "msg.minutes"))
 	http.Redirect(rw, r, "/ui/meetings/"+url.PathEscape(m.ID), http.StatusSeeOther)
 }
 

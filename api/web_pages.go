@@ -577,6 +577,6 @@ func (w *web) runEvaluation(rw http.ResponseWriter, r *http.Request, wc *webCtx)
 		w.showEvaluations(rw, r, wc, p.Status, problemSummary(lang, p, w.s.policy.Location()))
 		return
 	}
-	w.sessions.setFlash(wc.sess, fmt.Sprintf(tr(lang, "msg.evaluated"), q.Label))
+	w.setFlash(r, wc, fmt.Sprintf(tr(lang, "msg.evaluated"), q.Label))
 	http.Redirect(rw, r, "/ui/evaluations?quarter="+url.QueryEscape(q.Label), http.StatusSeeOther)
 }

@@ -3,29 +3,32 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"suggestflow/access"
 	"suggestflow/domain"
+	"suggestflow/store"
 )
 
 // Sessions of the web UI.
 //
-// Signing in takes one of the API's bearer tokens. The server keeps the
-// session in memory: a random 256-bit id (the only thing in the cookie,
-// HttpOnly, SameSite=Strict, Path=/ui), the hash of the token, a random
-// CSRF token and the times. Every request looks the token hash up again,
-// so a revoked or expired token ends its sessions at once, and the roles
-// are the account's as they stand. Sessions end after webIdle without a
-// request or webMaxAge after signing in, on sign-out, and when the process
-// restarts (then everyone signs in again). With several API replicas behind
-// one address, the load balancer must keep a browser on one replica.
+// Signing in takes one of the API's bearer tokens. The session is kept in
+// the database, so any API replica serves it and a restart signs nobody
+// out: a random 256-bit id (the only thing in the cookie, HttpOnly,
+// SameSite=Strict, Path=/ui; the database keeps only its SHA-256), the
+// hash of the token, a random CSRF token and the times. Every request looks
+// the token hash up again, so a revoked or expired token ends its sessions
+// at once, and the roles are the account's as they stand. Sessions end
+// after webIdle without a request or webMaxAge after signing in, and on
+// sign-out.
 //
 // CSRF: every POST form carries the session's CSRF token in a hidden field
 // "csrf"; it is compared in constant time and a POST without it is refused
@@ -38,24 +41,16 @@ const (
 	langCookie    = "sf_lang"
 	webIdle       = 2 * time.Hour
 	webMaxAge     = 12 * time.Hour
-	maxSessions   = 10000
 )
 
 type session struct {
-	id        string
+	idHash    string
 	tokenHash string
 	csrf      string
-	created   time.Time
-	lastSeen  time.Time
-	flash     string
 }
 
-type sessionStore struct {
-	mu   sync.Mutex
-	byID map[string]*session
-}
-
-func newSessionStore() *sessionStore { return &sessionStore{byID: map[string]*session{}} }
+// sessionStore keeps the UI's sessions in the application database.
+type sessionStore struct{ st *store.Store }
 
 // randomToken is 32 random bytes, URL-safe.
 func randomToken() string {
@@ -64,67 +59,51 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (st *sessionStore) create(tokenHash string, now time.Time) *session {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	st.sweepLocked(now)
-	if len(st.byID) >= maxSessions {
-		// Bounded memory: the oldest session goes first.
-		var oldest *session
-		for _, s := range st.byID {
-			if oldest == nil || s.lastSeen.Before(oldest.lastSeen) {
-				oldest = s
-			}
-		}
-		delete(st.byID, oldest.id)
-	}
-	s := &session{id: randomToken(), tokenHash: tokenHash, csrf: randomToken(), created: now, lastSeen: now}
-	st.byID[s.id] = s
-	return s
+func sessionHash(cookie string) string {
+	sum := sha256.Sum256([]byte(cookie))
+	return hex.EncodeToString(sum[:])
 }
 
-// get returns the live session with the id, touching it.
-func (st *sessionStore) get(id string, now time.Time) *session {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	s, ok := st.byID[id]
-	if !ok {
-		return nil
+// create starts a session and returns the cookie's value.
+func (ss sessionStore) create(ctx context.Context, tokenHash string, now time.Time) (string, error) {
+	cookie := randomToken()
+	ws := store.WebSession{IDHash: sessionHash(cookie), TokenHash: tokenHash, CSRF: randomToken(), CreatedAt: now, LastSeen: now}
+	if err := ss.st.CreateWebSession(ctx, ws, webIdle, webMaxAge); err != nil {
+		return "", err
 	}
-	if now.Sub(s.lastSeen) > webIdle || now.Sub(s.created) > webMaxAge {
-		delete(st.byID, id)
-		return nil
-	}
-	s.lastSeen = now
-	return s
+	return cookie, nil
 }
 
-func (st *sessionStore) delete(id string) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	delete(st.byID, id)
+// get returns the live session the cookie names, or nil.
+func (ss sessionStore) get(ctx context.Context, cookie string, now time.Time) (*session, error) {
+	ws, err := ss.st.LiveWebSession(ctx, sessionHash(cookie), now, webIdle, webMaxAge)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &session{idHash: ws.IDHash, tokenHash: ws.TokenHash, csrf: ws.CSRF}, nil
 }
 
-func (st *sessionStore) sweepLocked(now time.Time) {
-	for id, s := range st.byID {
-		if now.Sub(s.lastSeen) > webIdle || now.Sub(s.created) > webMaxAge {
-			delete(st.byID, id)
-		}
+func (ss sessionStore) delete(ctx context.Context, s *session) error {
+	return ss.st.DeleteWebSession(ctx, s.idHash)
+}
+
+// setFlash keeps a message for the next page; losing one is not worth
+// failing the action that has already been taken.
+func (w *web) setFlash(r *http.Request, wc *webCtx, msg string) {
+	if err := w.sessions.st.SetWebSessionFlash(r.Context(), wc.sess.idHash, msg); err != nil {
+		w.s.log.Warn("web: keeping a message failed", "error", err)
 	}
 }
 
-func (st *sessionStore) setFlash(s *session, msg string) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	s.flash = msg
-}
-
-func (st *sessionStore) takeFlash(s *session) string {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	f := s.flash
-	s.flash = ""
-	return f
+func (w *web) takeFlash(r *http.Request, wc *webCtx) string {
+	msg, err := w.sessions.st.TakeWebSessionFlash(r.Context(), wc.sess.idHash)
+	if err != nil {
+		w.s.log.Warn("web: reading a message failed", "error", err)
+	}
+	return msg
 }
 
 // webCtx is a signed-in request.
@@ -146,7 +125,12 @@ func (w *web) authed(h webHandler) http.HandlerFunc {
 		now := w.s.now()
 		var sess *session
 		if c, err := r.Cookie(sessionCookie); err == nil {
-			sess = w.sessions.get(c.Value, now)
+			sess, err = w.sessions.get(r.Context(), c.Value, now)
+			if err != nil {
+				w.s.log.Warn("web: session lookup failed", "error", err)
+				w.webError(rw, r, nil, unavailable(err))
+				return
+			}
 		}
 		if sess == nil {
 			w.toLogin(rw, r)
@@ -155,7 +139,9 @@ func (w *web) authed(h webHandler) http.HandlerFunc {
 		acc, err := w.s.store.AccountByTokenHash(r.Context(), sess.tokenHash, now)
 		if err != nil {
 			if errorsIsNotFound(err) {
-				w.sessions.delete(sess.id)
+				if err := w.sessions.delete(r.Context(), sess); err != nil {
+					w.s.log.Warn("web: ending a session failed", "error", err)
+				}
 				w.toLogin(rw, r)
 				return
 			}
@@ -239,8 +225,12 @@ func (w *web) login(rw http.ResponseWriter, r *http.Request) {
 		w.webError(rw, r, nil, unavailable(err))
 		return
 	}
-	sess := w.sessions.create(hash, w.s.now())
-	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: sess.id, Path: "/ui", MaxAge: int(webMaxAge / time.Second),
+	cookie, err := w.sessions.create(ctx, hash, w.s.now())
+	if err != nil {
+		w.webError(rw, r, nil, storeError(err, "session"))
+		return
+	}
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: cookie, Path: "/ui", MaxAge: int(webMaxAge / time.Second),
 		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteStrictMode})
 	http.SetCookie(rw, &http.Cookie{Name: loginCookie, Value: "", Path: "/ui/login", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(rw, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
@@ -264,7 +254,10 @@ func (w *web) logoutPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 }
 
 func (w *web) logout(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
-	w.sessions.delete(wc.sess.id)
+	if err := w.sessions.delete(r.Context(), wc.sess); err != nil {
+		w.webError(rw, r, wc, storeError(err, "session"))
+		return
+	}
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: "/ui", MaxAge: -1, HttpOnly: true,
 		Secure: secure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(rw, r, "/ui/login", http.StatusSeeOther)

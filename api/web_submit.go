@@ -84,7 +84,7 @@ func (w *web) submitSuggestion(rw http.ResponseWriter, r *http.Request, wc *webC
 	if w.refuse(rw, r, wc, "new", err, func(status int, f *formState) { w.showNew(rw, r, wc, status, f) }) {
 		return
 	}
-	w.sessions.setFlash(wc.sess, fmt.Sprintf(tr(lang, "msg.submitted"), sg.Number))
+	w.setFlash(r, wc, fmt.Sprintf(tr(lang, "msg.submitted"), sg.Number))
 	http.Redirect(rw, r, "/ui/suggestions/"+url.PathEscape(sg.ID), http.StatusSeeOther)
 }
 

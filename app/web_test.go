@@ -3,7 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -23,6 +25,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"go.temporal.io/sdk/client"
 
+	"suggestflow/embedded"
 	"suggestflow/period"
 	"suggestflow/printout/printouttest"
 	"suggestflow/workflows"
@@ -653,5 +656,38 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	defer mu.Unlock()
 	if len(outside) > 0 {
 		t.Errorf("the browser fetched from other hosts: %v", outside)
+	}
+}
+
+// TestWebSessionServesEveryReplica signs in on one API process and uses
+// the session on another sharing the database, as behind a load balancer
+// without affinity; signing out on either ends it on both.
+func TestWebSessionServesEveryReplica(t *testing.T) {
+	cfg := testConfig(t, t.TempDir(), "")
+	c := startWith(t, cfg)
+	second := cfg
+	second.HTTPAddr = fmt.Sprintf("127.0.0.1:%d", embedded.FreePort("127.0.0.1"))
+	second.PublicURL = "http://" + second.HTTPAddr
+	second.TemporalAddress = cfg.TemporalListen
+	second.AdminToken = ""
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a2, err := Start(context.Background(), second, RoleAPI, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a2.Stop)
+
+	s := signIn(t, c.base, testToken)
+	s.base = "http://" + a2.HTTPAddr
+	status, body := s.get("/ui/")
+	if status != 200 || !strings.Contains(body, `action="/ui/logout"`) {
+		t.Fatalf("the other replica does not know the session: %d %.300s", status, body)
+	}
+	if status, _ := s.post("/ui/logout", url.Values{}); status != 200 {
+		t.Fatalf("sign out on the other replica: %d", status)
+	}
+	s.base = c.base
+	if _, body := s.get("/ui/"); strings.Contains(body, `action="/ui/logout"`) || !strings.Contains(body, `name="token"`) {
+		t.Errorf("the session outlived signing out on another replica: %.300s", body)
 	}
 }
