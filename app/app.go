@@ -71,7 +71,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	}
 	// The SDK's workflow cache is process-wide and sized by the first
 	// worker created, which may be one of the embedded server's own.
-	worker.SizeCache()
+	worker.SizeCache(cfg.WorkflowCacheSize())
 	var payloads *codec.AESGCM
 	if cfg.PayloadKey != "" {
 		key, err := codec.ParseKey(cfg.PayloadKey)

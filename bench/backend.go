@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -91,6 +92,9 @@ func runBackend(ctx context.Context, o *options, backend string) *report {
 		AdminToken:        adminToken,
 		LogFormat:         "text",
 		WriteRate:         "0",
+	}
+	if o.cache > 0 {
+		cfg.WorkflowCache = strconv.Itoa(o.cache)
 	}
 	e := &env{o: o, backend: backend, rep: rep, dir: dir, tag: fmt.Sprintf("%x", time.Now().UnixNano()%0xffffff)}
 	log := slog.New(countingHandler{Handler: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}), warns: &e.warns, errs: &e.errs})

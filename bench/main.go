@@ -28,6 +28,7 @@ import (
 )
 
 type options struct {
+	cache        int
 	conc         int
 	intake       int
 	burst        int
@@ -62,6 +63,7 @@ func main() {
 func run() error {
 	var o options
 	var sizes, phases string
+	flag.IntVar(&o.cache, "workflow-cache", 0, "SUGGESTFLOW_WORKFLOW_CACHE of the application (0: its default)")
 	flag.IntVar(&o.conc, "c", 16, "concurrent HTTP clients (and concurrent bare starters)")
 	flag.IntVar(&o.intake, "intake", 1000, "suggestions submitted in the intake phase (and bare workflow starts beside them)")
 	flag.IntVar(&o.burst, "burst", 1000, "open suggestions whose reply deadlines fall at one instant")

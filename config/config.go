@@ -27,6 +27,7 @@ type Config struct {
 	LogFormat         string
 	PayloadKey        string
 	WriteRate         string
+	WorkflowCache     string
 
 	// Delivery channels; each empty one is off.
 	SMTPURL         string
@@ -72,6 +73,7 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
 		{"SUGGESTFLOW_PAYLOAD_KEY", "payload-key", "", "32-byte key (base64 or hex) to encrypt Temporal payloads with AES-GCM; empty: no encryption", &c.PayloadKey},
 		{"SUGGESTFLOW_WRITE_RATE", "write-rate", "10", "writes per second allowed per token (bursts of 20); 0 for no limit", &c.WriteRate},
+		{"SUGGESTFLOW_WORKFLOW_CACHE", "workflow-cache", "2000", "cases a worker keeps in memory between their steps; an evicted case replays its history when it wakes", &c.WorkflowCache},
 		{"SUGGESTFLOW_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:port?from=addr&starttls=required|opportunistic|none; empty: no email", &c.SMTPURL},
 		{"SUGGESTFLOW_WEBHOOK_URL", "webhook-url", "", "generic webhook receiving every notice", &c.WebhookURL},
 		{"SUGGESTFLOW_WEBHOOK_SECRET", "webhook-secret", "", "HMAC-SHA256 key for X-SuggestFlow-Signature", &c.WebhookSecret},
@@ -121,6 +123,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if r, err := strconv.ParseFloat(c.WriteRate, 64); err != nil || r < 0 {
 		return c, fmt.Errorf("SUGGESTFLOW_WRITE_RATE must be a number of writes per second, not %q", c.WriteRate)
 	}
+	if n, err := strconv.Atoi(c.WorkflowCache); err != nil || n < 1 {
+		return c, fmt.Errorf("SUGGESTFLOW_WORKFLOW_CACHE must be a positive number of cases, not %q", c.WorkflowCache)
+	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return c, fmt.Errorf("SUGGESTFLOW_TEMPORAL_TLS_CERT and SUGGESTFLOW_TEMPORAL_TLS_KEY go together")
 	}
@@ -144,6 +149,14 @@ func Variables() []string {
 }
 
 // WriteRateValue is the parsed write rate.
+// WorkflowCacheSize is the SDK's workflow cache size; 2000 when unset.
+func (c Config) WorkflowCacheSize() int {
+	if n, err := strconv.Atoi(c.WorkflowCache); err == nil && n > 0 {
+		return n
+	}
+	return 2000
+}
+
 func (c Config) WriteRateValue() float64 {
 	r, _ := strconv.ParseFloat(c.WriteRate, 64)
 	return r

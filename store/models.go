@@ -59,14 +59,16 @@ func (suggestionRow) TableName() string { return "suggestions" }
 
 // partyRow links a suggestion to the deputies and units on it, for lists.
 //
-// It carries the case's submission time so that a unit's or a deputy's list
-// walks idx_parties_party_time in order and stops at the page, instead of
-// reading and sorting every case of the party.
+// It carries the case's submission time and status (rewritten with every
+// step of the case anyway) so that a unit's or a deputy's list, with or
+// without a status, walks one index in order and stops at the page, instead
+// of reading and sorting every case of the party.
 type partyRow struct {
-	SuggestionID string    `gorm:"primaryKey;size:64;index:idx_parties_party_time,priority:3"`
-	PartyID      string    `gorm:"primaryKey;size:64;index;index:idx_parties_party_role,priority:1;index:idx_parties_party_time,priority:1"`
-	Role         string    `gorm:"primaryKey;size:20;index:idx_parties_party_role,priority:2;index:idx_parties_party_time,priority:4"`
-	SubmittedAt  time.Time `gorm:"index:idx_parties_party_time,priority:2"`
+	SuggestionID string    `gorm:"primaryKey;size:64;index:idx_parties_party_time,priority:3;index:idx_parties_party_status_time,priority:4"`
+	PartyID      string    `gorm:"primaryKey;size:64;index;index:idx_parties_party_role,priority:1;index:idx_parties_party_time,priority:1;index:idx_parties_party_status_time,priority:1"`
+	Role         string    `gorm:"primaryKey;size:20;index:idx_parties_party_role,priority:2;index:idx_parties_party_time,priority:4;index:idx_parties_party_status_time,priority:5"`
+	SubmittedAt  time.Time `gorm:"index:idx_parties_party_time,priority:2;index:idx_parties_party_status_time,priority:3"`
+	Status       string    `gorm:"size:20;index:idx_parties_party_status_time,priority:2"`
 }
 
 func (partyRow) TableName() string { return "suggestion_parties" }
@@ -285,5 +287,5 @@ func (counterRow) TableName() string { return "counters" }
 func allModels() []any {
 	return append(cadenceModels(), &deputyRow{}, &unitRow{}, &suggestionRow{}, &partyRow{}, &opinionRow{}, &roundRow{},
 		&consultationRow{}, &progressReportRow{}, &extensionRow{}, &replyRow{}, &ratingRow{}, &coOpinionRow{},
-		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{}, &deliveryRow{}, &preferenceRow{})
+		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{}, &deliveryRow{}, &preferenceRow{}, &webSessionRow{})
 }

@@ -50,7 +50,8 @@ type SuggestionFilter struct {
 // Suggestions lists suggestions, newest first.
 func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) ([]domain.Suggestion, int64, error) {
 	q := s.db.WithContext(ctx).Model(&suggestionRow{})
-	if f.Status != "" {
+	partyFilter := f.UnitID != "" || f.ScopeUnitID != "" || f.DeputyID != "" || f.ScopeDeputyID != ""
+	if f.Status != "" && !partyFilter {
 		q = q.Where("suggestions.status = ?", f.Status)
 	}
 	if f.Overdue != nil {
@@ -68,6 +69,12 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 		joins++
 		onlyParty, onlyRoles = party, roles
 		alias := fmt.Sprintf("p%d", joins)
+		if f.Status != "" {
+			// The party's rows carry the status: the first join filters
+			// and orders on one index of its own.
+			q = q.Joins(fmt.Sprintf("JOIN suggestion_parties %[1]s ON %[1]s.suggestion_id = suggestions.id AND %[1]s.party_id = ? AND %[1]s.status = ? AND %[1]s.role IN ?", alias), party, f.Status, roles)
+			return
+		}
 		q = q.Joins(fmt.Sprintf("JOIN suggestion_parties %[1]s ON %[1]s.suggestion_id = suggestions.id AND %[1]s.party_id = ? AND %[1]s.role IN ?", alias), party, roles)
 	}
 	units, deputies := []string{"lead_unit", "co_unit"}, []string{"lead_deputy", "co_signer"}
@@ -85,10 +92,13 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 	}
 	var total int64
 	count := q
-	if joins == 1 && f.Status == "" && f.Overdue == nil && f.Query == "" {
+	if joins == 1 && f.Overdue == nil && f.Query == "" {
 		// Nothing to check on the cases themselves: the party's index rows
 		// are the count.
 		count = s.db.WithContext(ctx).Model(&partyRow{}).Where("party_id = ? AND role IN ?", onlyParty, onlyRoles)
+		if f.Status != "" {
+			count = count.Where("status = ?", f.Status)
+		}
 	}
 	if err := count.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count suggestions: %w", err)

@@ -124,13 +124,16 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // backfill fills columns added after rows were written: parties stored
-// before they carried the submission time get it from their case.
+// before they carried the submission time and status get them from their
+// case.
 func (s *Store) backfill(ctx context.Context) error {
-	err := s.db.WithContext(ctx).Exec(`UPDATE suggestion_parties SET submitted_at =
-		(SELECT submitted_at FROM suggestions WHERE suggestions.id = suggestion_parties.suggestion_id)
-		WHERE submitted_at IS NULL`).Error
-	if err != nil {
-		return fmt.Errorf("migrate: backfill party times: %w", err)
+	for _, col := range []string{"submitted_at", "status"} {
+		err := s.db.WithContext(ctx).Exec(fmt.Sprintf(`UPDATE suggestion_parties SET %[1]s =
+			(SELECT %[1]s FROM suggestions WHERE suggestions.id = suggestion_parties.suggestion_id)
+			WHERE %[1]s IS NULL`, col)).Error
+		if err != nil {
+			return fmt.Errorf("migrate: backfill party %s: %w", col, err)
+		}
 	}
 	return nil
 }
@@ -441,7 +444,7 @@ func suggestionRows(sg domain.Suggestion) (suggestionRow, []partyRow, error) {
 		ClosedAt: sg.ClosedAt, ClosedAs: sg.ClosedAs, Seq: sg.Seq, State: string(state),
 	}
 	party := func(id, role string) partyRow {
-		return partyRow{SuggestionID: sg.ID, PartyID: id, Role: role, SubmittedAt: sg.SubmittedAt}
+		return partyRow{SuggestionID: sg.ID, PartyID: id, Role: role, SubmittedAt: sg.SubmittedAt, Status: string(sg.Status)}
 	}
 	parties := []partyRow{party(sg.LeadDeputyID, "lead_deputy")}
 	for _, d := range sg.CoSignerIDs {

@@ -232,6 +232,9 @@ func TestSuggestionFilters(t *testing.T) {
 			{"co-signer", SuggestionFilter{DeputyID: "dp_co"}, 3},
 			{"overdue", SuggestionFilter{Overdue: &overdue}, 1},
 			{"status", SuggestionFilter{Status: "submitted"}, 3},
+			{"deputy and status", SuggestionFilter{DeputyID: "dp_1", Status: "submitted"}, 2},
+			{"deputy and another status", SuggestionFilter{DeputyID: "dp_1", Status: "handling"}, 0},
+			{"deputy, status and query", SuggestionFilter{DeputyID: "dp_1", Status: "submitted", Query: "100%"}, 1},
 			{"query with a wildcard character", SuggestionFilter{Query: "100%"}, 1},
 			{"query by number", SuggestionFilter{Query: "2026-002"}, 1},
 			{"no match", SuggestionFilter{Query: "x_y"}, 0},
@@ -256,18 +259,21 @@ func TestSuggestionFilters(t *testing.T) {
 			}
 		}
 		newestFirst("as written")
-		if err := s.db.Exec("UPDATE suggestion_parties SET submitted_at = NULL").Error; err != nil {
+		if err := s.db.Exec("UPDATE suggestion_parties SET submitted_at = NULL, status = NULL").Error; err != nil {
 			t.Fatal(err)
 		}
 		if err := s.migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
 		var missing int64
-		s.db.Model(&partyRow{}).Where("submitted_at IS NULL OR submitted_at < ?", at).Count(&missing)
+		s.db.Model(&partyRow{}).Where("submitted_at IS NULL OR submitted_at < ? OR status IS NULL OR status <> ?", at, "submitted").Count(&missing)
 		if missing != 0 {
 			t.Errorf("%d party rows without their case's time after migrating", missing)
 		}
 		newestFirst("after the backfill")
+		if items, total, err := s.Suggestions(ctx, SuggestionFilter{DeputyID: "dp_1", Status: "submitted"}, Page{Number: 1, Size: 10}); err != nil || total != 2 || len(items) != 2 {
+			t.Errorf("after the backfill, dp_1's submitted cases: %v of %d (%v)", ids(items), total, err)
+		}
 	})
 }
 

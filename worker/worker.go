@@ -22,19 +22,16 @@ import (
 // New builds a worker with every workflow and activity registered under
 // its durable name.
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	SizeCache()
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
 	Register(w, acts)
 	return w
 }
 
-const stickyCacheSize = 2000
-
-// SizeCache bounds the SDK's workflow cache. Cases wait for months; keeping
-// every one of them in memory buys little, and an evicted case replays its
-// short history when it wakes. It must run before any worker in the
-// process is created, the embedded server's included.
-func SizeCache() { sdkworker.SetStickyWorkflowCacheSize(stickyCacheSize) }
+// SizeCache bounds the SDK's workflow cache to n cases. Cases wait for
+// months; keeping every one of them in memory buys little, and an evicted
+// case replays its short history when it wakes. It must run before any
+// worker in the process is created, the embedded server's included.
+func SizeCache(n int) { sdkworker.SetStickyWorkflowCacheSize(n) }
 
 // Register adds the workflows and activities to any registry (a worker, a
 // test environment or a replayer).
