@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -72,6 +74,12 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	// The SDK's workflow cache is process-wide and sized by the first
 	// worker created, which may be one of the embedded server's own.
 	worker.SizeCache(cfg.WorkflowCacheSize())
+	// A soft limit makes the collector work harder as the heap nears it,
+	// instead of letting garbage double the process's memory; GOMEMLIMIT,
+	// read by the runtime itself, wins.
+	if n := cfg.MemoryLimitBytes(role == RoleAll); n > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(n)
+	}
 	var payloads *codec.AESGCM
 	if cfg.PayloadKey != "" {
 		key, err := codec.ParseKey(cfg.PayloadKey)

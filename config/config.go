@@ -28,6 +28,7 @@ type Config struct {
 	PayloadKey        string
 	WriteRate         string
 	WorkflowCache     string
+	MemoryLimit       string
 
 	// Delivery channels; each empty one is off.
 	SMTPURL         string
@@ -73,7 +74,8 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
 		{"SUGGESTFLOW_PAYLOAD_KEY", "payload-key", "", "32-byte key (base64 or hex) to encrypt Temporal payloads with AES-GCM; empty: no encryption", &c.PayloadKey},
 		{"SUGGESTFLOW_WRITE_RATE", "write-rate", "10", "writes per second allowed per token (bursts of 20); 0 for no limit", &c.WriteRate},
-		{"SUGGESTFLOW_WORKFLOW_CACHE", "workflow-cache", "2000", "cases a worker keeps in memory between their steps; an evicted case replays its history when it wakes", &c.WorkflowCache},
+		{"SUGGESTFLOW_WORKFLOW_CACHE", "workflow-cache", "500", "cases a worker keeps in memory between their steps; an evicted case replays its history when it wakes", &c.WorkflowCache},
+		{"SUGGESTFLOW_MEMORY_LIMIT", "memory-limit", "", "soft memory limit of the Go runtime (e.g. 200MiB, 1GiB; off for none); empty: 200MiB for the all-in-one process, none for one role; GOMEMLIMIT wins when set", &c.MemoryLimit},
 		{"SUGGESTFLOW_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:port?from=addr&starttls=required|opportunistic|none; empty: no email", &c.SMTPURL},
 		{"SUGGESTFLOW_WEBHOOK_URL", "webhook-url", "", "generic webhook receiving every notice", &c.WebhookURL},
 		{"SUGGESTFLOW_WEBHOOK_SECRET", "webhook-secret", "", "HMAC-SHA256 key for X-SuggestFlow-Signature", &c.WebhookSecret},
@@ -126,6 +128,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if n, err := strconv.Atoi(c.WorkflowCache); err != nil || n < 1 {
 		return c, fmt.Errorf("SUGGESTFLOW_WORKFLOW_CACHE must be a positive number of cases, not %q", c.WorkflowCache)
 	}
+	if _, err := ParseSize(c.MemoryLimit); err != nil {
+		return c, fmt.Errorf("SUGGESTFLOW_MEMORY_LIMIT: %w", err)
+	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return c, fmt.Errorf("SUGGESTFLOW_TEMPORAL_TLS_CERT and SUGGESTFLOW_TEMPORAL_TLS_KEY go together")
 	}
@@ -149,12 +154,50 @@ func Variables() []string {
 }
 
 // WriteRateValue is the parsed write rate.
-// WorkflowCacheSize is the SDK's workflow cache size; 2000 when unset.
+// WorkflowCacheSize is the SDK's workflow cache size; 500 when unset.
 func (c Config) WorkflowCacheSize() int {
 	if n, err := strconv.Atoi(c.WorkflowCache); err == nil && n > 0 {
 		return n
 	}
-	return 2000
+	return 500
+}
+
+// DefaultAllInOneMemoryLimit keeps the all-in-one process of a township
+// under 300 MB with 10,000 open cases (BENCHMARKS.md).
+const DefaultAllInOneMemoryLimit = 200 << 20
+
+// MemoryLimitBytes is the soft memory limit for a process running everything
+// (allInOne) or one role: 0 for none.
+func (c Config) MemoryLimitBytes(allInOne bool) int64 {
+	if c.MemoryLimit == "" {
+		if allInOne {
+			return DefaultAllInOneMemoryLimit
+		}
+		return 0
+	}
+	n, _ := ParseSize(c.MemoryLimit)
+	return n
+}
+
+// ParseSize reads a byte count such as 200MiB, 1GiB, 512KiB or 1048576;
+// "" and "off" are 0.
+func ParseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "off") {
+		return 0, nil
+	}
+	unit := int64(1)
+	for suffix, u := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if strings.HasSuffix(s, suffix) {
+			s, unit = strings.TrimSuffix(s, suffix), u
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("a size is a positive number with KiB, MiB or GiB, or off, not %q", s)
+	}
+	return n * unit, nil
 }
 
 func (c Config) WriteRateValue() float64 {

@@ -33,6 +33,8 @@ func TestLoadRefusesBadValues(t *testing.T) {
 		"SUGGESTFLOW_DB_DSN":            {"SUGGESTFLOW_DB_DSN": "postgres://x"},
 		"SUGGESTFLOW_WRITE_RATE":        {"SUGGESTFLOW_WRITE_RATE": "fast"},
 		"SUGGESTFLOW_TEMPORAL_TLS_CERT": {"SUGGESTFLOW_TEMPORAL_TLS_CERT": "c.pem"},
+		"SUGGESTFLOW_WORKFLOW_CACHE":    {"SUGGESTFLOW_WORKFLOW_CACHE": "0"},
+		"SUGGESTFLOW_MEMORY_LIMIT":      {"SUGGESTFLOW_MEMORY_LIMIT": "200MB"},
 	} {
 		if _, err := Load(nil, env(vars)); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: %v", name, err)
@@ -40,6 +42,29 @@ func TestLoadRefusesBadValues(t *testing.T) {
 	}
 	if _, err := Load([]string{"extra"}, env(nil)); err == nil {
 		t.Error("a stray argument was accepted")
+	}
+}
+
+func TestMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		value    string
+		allInOne bool
+		want     int64
+	}{
+		{"", true, DefaultAllInOneMemoryLimit},
+		{"", false, 0},
+		{"off", true, 0},
+		{"1GiB", false, 1 << 30},
+		{"512KiB", true, 512 << 10},
+		{"1048576", true, 1 << 20},
+	} {
+		cfg, err := Load(nil, env(map[string]string{"SUGGESTFLOW_MEMORY_LIMIT": c.value}))
+		if err != nil {
+			t.Fatalf("%q: %v", c.value, err)
+		}
+		if got := cfg.MemoryLimitBytes(c.allInOne); got != c.want {
+			t.Errorf("%q (all in one %t): %d, want %d", c.value, c.allInOne, got, c.want)
+		}
 	}
 }
 
