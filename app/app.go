@@ -75,9 +75,9 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	// worker created, which may be one of the embedded server's own.
 	worker.SizeCache(cfg.WorkflowCacheSize())
 	// A soft limit makes the collector work harder as the heap nears it,
-	// instead of letting garbage double the process's memory; GOMEMLIMIT,
-	// read by the runtime itself, wins.
-	if n := cfg.MemoryLimitBytes(role == RoleAll); n > 0 && os.Getenv("GOMEMLIMIT") == "" {
+	// instead of letting garbage double the process's memory (at a cost in
+	// latency, see BENCHMARKS.md); GOMEMLIMIT, read by the runtime, wins.
+	if n := cfg.MemoryLimitBytes(); n > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(n)
 	}
 	var payloads *codec.AESGCM

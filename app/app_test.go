@@ -67,8 +67,6 @@ func testConfig(t *testing.T, dataDir, policyYAML string) config.Config {
 		AdminToken:        testToken,
 		LogFormat:         "text",
 		WriteRate:         "0",
-		// Many apps share the test binary: no process-wide memory limit.
-		MemoryLimit: "off",
 	}
 	cfg.PublicURL = "http://" + cfg.HTTPAddr
 	return cfg

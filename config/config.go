@@ -75,7 +75,7 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_PAYLOAD_KEY", "payload-key", "", "32-byte key (base64 or hex) to encrypt Temporal payloads with AES-GCM; empty: no encryption", &c.PayloadKey},
 		{"SUGGESTFLOW_WRITE_RATE", "write-rate", "10", "writes per second allowed per token (bursts of 20); 0 for no limit", &c.WriteRate},
 		{"SUGGESTFLOW_WORKFLOW_CACHE", "workflow-cache", "500", "cases a worker keeps in memory between their steps; an evicted case replays its history when it wakes", &c.WorkflowCache},
-		{"SUGGESTFLOW_MEMORY_LIMIT", "memory-limit", "", "soft memory limit of the Go runtime (e.g. 200MiB, 1GiB; off for none); empty: 200MiB for the all-in-one process, none for one role; GOMEMLIMIT wins when set", &c.MemoryLimit},
+		{"SUGGESTFLOW_MEMORY_LIMIT", "memory-limit", "", "soft memory limit of the Go runtime (e.g. 200MiB, 1GiB); empty or off: none; GOMEMLIMIT wins when set", &c.MemoryLimit},
 		{"SUGGESTFLOW_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:port?from=addr&starttls=required|opportunistic|none; empty: no email", &c.SMTPURL},
 		{"SUGGESTFLOW_WEBHOOK_URL", "webhook-url", "", "generic webhook receiving every notice", &c.WebhookURL},
 		{"SUGGESTFLOW_WEBHOOK_SECRET", "webhook-secret", "", "HMAC-SHA256 key for X-SuggestFlow-Signature", &c.WebhookSecret},
@@ -162,19 +162,8 @@ func (c Config) WorkflowCacheSize() int {
 	return 500
 }
 
-// DefaultAllInOneMemoryLimit keeps the all-in-one process of a township
-// under 300 MB with 10,000 open cases (BENCHMARKS.md).
-const DefaultAllInOneMemoryLimit = 200 << 20
-
-// MemoryLimitBytes is the soft memory limit for a process running everything
-// (allInOne) or one role: 0 for none.
-func (c Config) MemoryLimitBytes(allInOne bool) int64 {
-	if c.MemoryLimit == "" {
-		if allInOne {
-			return DefaultAllInOneMemoryLimit
-		}
-		return 0
-	}
+// MemoryLimitBytes is the soft memory limit, 0 for none.
+func (c Config) MemoryLimitBytes() int64 {
 	n, _ := ParseSize(c.MemoryLimit)
 	return n
 }

@@ -46,24 +46,13 @@ func TestLoadRefusesBadValues(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
-	for _, c := range []struct {
-		value    string
-		allInOne bool
-		want     int64
-	}{
-		{"", true, DefaultAllInOneMemoryLimit},
-		{"", false, 0},
-		{"off", true, 0},
-		{"1GiB", false, 1 << 30},
-		{"512KiB", true, 512 << 10},
-		{"1048576", true, 1 << 20},
-	} {
-		cfg, err := Load(nil, env(map[string]string{"SUGGESTFLOW_MEMORY_LIMIT": c.value}))
+	for value, want := range map[string]int64{"": 0, "off": 0, "1GiB": 1 << 30, "200MiB": 200 << 20, "512KiB": 512 << 10, "1048576": 1 << 20} {
+		cfg, err := Load(nil, env(map[string]string{"SUGGESTFLOW_MEMORY_LIMIT": value}))
 		if err != nil {
-			t.Fatalf("%q: %v", c.value, err)
+			t.Fatalf("%q: %v", value, err)
 		}
-		if got := cfg.MemoryLimitBytes(c.allInOne); got != c.want {
-			t.Errorf("%q (all in one %t): %d, want %d", c.value, c.allInOne, got, c.want)
+		if got := cfg.MemoryLimitBytes(); got != want {
+			t.Errorf("%q: %d, want %d", value, got, want)
 		}
 	}
 }
