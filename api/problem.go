@@ -45,16 +45,33 @@ func invalidFields(fields ...FieldError) *Problem {
 	return problem(http.StatusUnprocessableEntity, strings.Join(msgs, "; "), fields...)
 }
 
+// clientProblem is the problem an error shows the client: the one it
+// carries, or 503 for a database that is down or overloaded (the client may
+// try again; nothing it sent was taken); false for an unexpected error.
+func clientProblem(err error) (*Problem, bool) {
+	var p *Problem
+	if errors.As(err, &p) {
+		return p, true
+	}
+	if store.Unavailable(err) {
+		return unavailable(err), true
+	}
+	return nil, false
+}
+
 // errorHandler writes every error as problem+json; anything unexpected is
 // logged and answered 500 without internals.
 func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	var p *Problem
+	p, known := clientProblem(err)
 	var he *echo.HTTPError
 	switch {
-	case errors.As(err, &p):
+	case known:
+		if p.Status == http.StatusServiceUnavailable {
+			s.log.WarnContext(c.Request().Context(), "dependency unavailable", "method", c.Request().Method, "path", c.Path(), "error", err)
+		}
 	case errors.As(err, &he):
 		detail := fmt.Sprint(he.Message)
 		if he.Code == http.StatusNotFound {
@@ -64,11 +81,6 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 			detail = "the request body is larger than the limit"
 		}
 		p = problem(he.Code, detail)
-	case store.Unavailable(err):
-		// The database is down or overloaded: the client may try again,
-		// and nothing it sent was taken.
-		s.log.WarnContext(c.Request().Context(), "database unavailable", "method", c.Request().Method, "path", c.Path(), "error", err)
-		p = unavailable(err)
 	default:
 		s.log.ErrorContext(c.Request().Context(), "request failed", "method", c.Request().Method, "path", c.Path(),
 			"object_id", c.Param("id"), "error", err)

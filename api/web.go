@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -16,7 +15,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"suggestflow/access"
-	"suggestflow/store"
 )
 
 // The web UI: server-rendered pages for the presidium, the units and the
@@ -255,14 +253,10 @@ func langURLs(u *url.URL) map[string]string {
 // dependency is down, 500 otherwise.
 func (w *web) webError(rw http.ResponseWriter, r *http.Request, wc *webCtx, err error) {
 	status := http.StatusInternalServerError
-	var p *Problem
-	switch {
-	case errors.As(err, &p):
+	p, known := clientProblem(err)
+	if known {
 		status = p.Status
-	case store.Unavailable(err):
-		p = unavailable(err)
-		status = p.Status
-	default:
+	} else {
 		w.s.log.Error("web: request failed", "path", r.URL.Path, "error", err)
 	}
 	if status == http.StatusServiceUnavailable {

@@ -47,6 +47,7 @@ type session struct {
 	idHash    string
 	tokenHash string
 	csrf      string
+	flash     string // read with the session; cleared once shown
 }
 
 // sessionStore keeps the UI's sessions in the application database.
@@ -83,7 +84,7 @@ func (ss sessionStore) get(ctx context.Context, cookie string, now time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	return &session{idHash: ws.IDHash, tokenHash: ws.TokenHash, csrf: ws.CSRF}, nil
+	return &session{idHash: ws.IDHash, tokenHash: ws.TokenHash, csrf: ws.CSRF, flash: ws.Flash}, nil
 }
 
 func (ss sessionStore) delete(ctx context.Context, s *session) error {
@@ -98,10 +99,16 @@ func (w *web) setFlash(r *http.Request, wc *webCtx, msg string) {
 	}
 }
 
+// takeFlash returns the message read with the session and clears it; most
+// pages have none and cost no write.
 func (w *web) takeFlash(r *http.Request, wc *webCtx) string {
-	msg, err := w.sessions.st.TakeWebSessionFlash(r.Context(), wc.sess.idHash)
-	if err != nil {
-		w.s.log.Warn("web: reading a message failed", "error", err)
+	msg := wc.sess.flash
+	if msg == "" {
+		return ""
+	}
+	wc.sess.flash = ""
+	if err := w.sessions.st.ClearWebSessionFlash(r.Context(), wc.sess.idHash, msg); err != nil {
+		w.s.log.Warn("web: clearing a message failed", "error", err)
 	}
 	return msg
 }

@@ -74,7 +74,7 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
 		{"SUGGESTFLOW_PAYLOAD_KEY", "payload-key", "", "32-byte key (base64 or hex) to encrypt Temporal payloads with AES-GCM; empty: no encryption", &c.PayloadKey},
 		{"SUGGESTFLOW_WRITE_RATE", "write-rate", "10", "writes per second allowed per token (bursts of 20); 0 for no limit", &c.WriteRate},
-		{"SUGGESTFLOW_WORKFLOW_CACHE", "workflow-cache", "500", "cases a worker keeps in memory between their steps; an evicted case replays its history when it wakes", &c.WorkflowCache},
+		{"SUGGESTFLOW_WORKFLOW_CACHE", "workflow-cache", strconv.Itoa(defaultWorkflowCache), "cases a worker keeps in memory between their steps; an evicted case replays its history when it wakes", &c.WorkflowCache},
 		{"SUGGESTFLOW_MEMORY_LIMIT", "memory-limit", "", "soft memory limit of the Go runtime (e.g. 200MiB, 1GiB); empty or off: none; GOMEMLIMIT wins when set", &c.MemoryLimit},
 		{"SUGGESTFLOW_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:port?from=addr&starttls=required|opportunistic|none; empty: no email", &c.SMTPURL},
 		{"SUGGESTFLOW_WEBHOOK_URL", "webhook-url", "", "generic webhook receiving every notice", &c.WebhookURL},
@@ -154,12 +154,14 @@ func Variables() []string {
 }
 
 // WriteRateValue is the parsed write rate.
-// WorkflowCacheSize is the SDK's workflow cache size; 500 when unset.
+const defaultWorkflowCache = 500
+
+// WorkflowCacheSize is the SDK's workflow cache size, the default when unset.
 func (c Config) WorkflowCacheSize() int {
 	if n, err := strconv.Atoi(c.WorkflowCache); err == nil && n > 0 {
 		return n
 	}
-	return 500
+	return defaultWorkflowCache
 }
 
 // MemoryLimitBytes is the soft memory limit, 0 for none.

@@ -92,6 +92,17 @@ type writer struct {
 	pdf    *gopdf.GoPdf
 	glyphs glyphs
 	widths map[string]map[rune]float64 // at size 1
+	owner  map[rune]string             // fontFor, looked up once per rune
+}
+
+// fontOf is the font that has r, "" for neither.
+func (w *writer) fontOf(r rune) string {
+	f, ok := w.owner[r]
+	if !ok {
+		f = w.glyphs.fontFor(r)
+		w.owner[r] = f
+	}
+	return f
 }
 
 func newWriter() (*writer, error) {
@@ -107,11 +118,11 @@ func newWriter() (*writer, error) {
 	if err := pdf.AddTTFFontData(latinFont, goregular.TTF); err != nil {
 		return nil, fmt.Errorf("load the Latin font: %w", err)
 	}
-	return &writer{pdf: pdf, glyphs: g, widths: map[string]map[rune]float64{cjkFont: {}, latinFont: {}}}, nil
+	return &writer{pdf: pdf, glyphs: g, widths: map[string]map[rune]float64{cjkFont: {}, latinFont: {}}, owner: map[rune]string{}}, nil
 }
 
 func (w *writer) font(r rune) string {
-	f := w.glyphs.fontFor(r)
+	f := w.fontOf(r)
 	if f == "" {
 		return latinFont
 	}
@@ -137,7 +148,7 @@ func (w *writer) runeWidth(r rune, size float64) (float64, error) {
 // printable replaces a rune neither font can draw, so one odd character in
 // a title cannot stop the whole board from printing.
 func (w *writer) printable(r rune) rune {
-	if w.glyphs.fontFor(r) == "" {
+	if w.fontOf(r) == "" {
 		return '?'
 	}
 	return r

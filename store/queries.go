@@ -50,10 +50,6 @@ type SuggestionFilter struct {
 // Suggestions lists suggestions, newest first.
 func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) ([]domain.Suggestion, int64, error) {
 	q := s.db.WithContext(ctx).Model(&suggestionRow{})
-	partyFilter := f.UnitID != "" || f.ScopeUnitID != "" || f.DeputyID != "" || f.ScopeDeputyID != ""
-	if f.Status != "" && !partyFilter {
-		q = q.Where("suggestions.status = ?", f.Status)
-	}
 	if f.Overdue != nil {
 		q = q.Where("suggestions.overdue = ?", *f.Overdue)
 	}
@@ -85,6 +81,9 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 	join(f.DeputyID, deputies)
 	if f.ScopeDeputyID != f.DeputyID {
 		join(f.ScopeDeputyID, deputies)
+	}
+	if f.Status != "" && joins == 0 {
+		q = q.Where("suggestions.status = ?", f.Status)
 	}
 	if f.Query != "" {
 		like := "%" + escapeLike(f.Query) + "%"

@@ -2,11 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // WebSession is a signed-in browser. It lives in the database so that any
@@ -90,25 +87,12 @@ func (s *Store) SetWebSessionFlash(ctx context.Context, idHash, flash string) er
 	return nil
 }
 
-// TakeWebSessionFlash returns the kept message once and clears it.
-func (s *Store) TakeWebSessionFlash(ctx context.Context, idHash string) (string, error) {
-	var flash string
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var row webSessionRow
-		if err := tx.Select("flash").First(&row, "id_hash = ?", idHash).Error; err != nil {
-			return err
-		}
-		if row.Flash == "" {
-			return nil
-		}
-		flash = row.Flash
-		return tx.Model(&webSessionRow{}).Where("id_hash = ? AND flash = ?", idHash, flash).Update("flash", "").Error
-	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", nil
+// ClearWebSessionFlash clears the kept message once shown, unless a newer
+// one has replaced it meanwhile.
+func (s *Store) ClearWebSessionFlash(ctx context.Context, idHash, shown string) error {
+	if err := s.db.WithContext(ctx).Model(&webSessionRow{}).Where("id_hash = ? AND flash = ?", idHash, shown).
+		Update("flash", "").Error; err != nil {
+		return fmt.Errorf("clear web session message: %w", err)
 	}
-	if err != nil {
-		return "", fmt.Errorf("take web session message: %w", err)
-	}
-	return flash, nil
+	return nil
 }

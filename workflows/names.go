@@ -95,15 +95,14 @@ type MeetingHeld struct {
 
 const defaultHistoryLimit = 10000
 
+// retryUntilDone retries without a limit, backing off to every 10 s, so a
+// case resumes soon after what it waits for comes back.
+func retryUntilDone() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Second}
+}
+
 func activityOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    10 * time.Second,
-		},
-	})
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryUntilDone()})
 }
 
 // persistOptions run the database writes of a case as local activities:
@@ -111,14 +110,7 @@ func activityOptions(ctx workflow.Context) workflow.Context {
 // round trip through the task queue and three history events each. They
 // retry until the database takes the write.
 func persistOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    10 * time.Second,
-		},
-	})
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryUntilDone()})
 }
 
 // alarm is one timed step a workflow waits for.
