@@ -10,6 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"suggestflow/access"
+	"suggestflow/domain"
+	"suggestflow/refusal"
 	"suggestflow/store"
 )
 
@@ -30,26 +32,26 @@ func (s *Server) createAccount(c echo.Context) error {
 	switch in.Role {
 	case access.RoleUnit:
 		if in.UnitID == "" || in.DeputyID != "" {
-			return invalidFields(FieldError{Field: "unit_id", Message: "a unit account needs unit_id, and no deputy_id"})
+			return refusal.OnField("unit_id", refusal.UnitAccount)
 		}
 		if _, err := s.store.Unit(ctx, in.UnitID); err != nil {
-			return invalidFields(FieldError{Field: "unit_id", Message: "no unit with this id"})
+			return refusal.OnField("unit_id", refusal.NoSuchObject, "object", "unit")
 		}
 	case access.RoleDeputy:
 		if in.DeputyID == "" || in.UnitID != "" {
-			return invalidFields(FieldError{Field: "deputy_id", Message: "a deputy account needs deputy_id, and no unit_id"})
+			return refusal.OnField("deputy_id", refusal.DeputyAccount)
 		}
 		if _, err := s.store.Deputy(ctx, in.DeputyID); err != nil {
-			return invalidFields(FieldError{Field: "deputy_id", Message: "no deputy with this id"})
+			return refusal.OnField("deputy_id", refusal.NoSuchObject, "object", "deputy")
 		}
 	default:
 		if in.UnitID != "" || in.DeputyID != "" {
-			return invalidFields(FieldError{Field: "role", Message: "presidium accounts are not bound to a unit or a deputy"})
+			return refusal.OnField("role", refusal.PresidiumUnbound)
 		}
 	}
-	acc, err := s.store.CreateAccount(ctx, store.AccountRecord{ID: newID("ac_"), Role: in.Role, Name: in.Name, UnitID: in.UnitID, DeputyID: in.DeputyID})
+	acc, err := s.store.CreateAccount(ctx, store.AccountRecord{ID: domain.NewID("ac_"), Role: in.Role, Name: in.Name, UnitID: in.UnitID, DeputyID: in.DeputyID})
 	if err != nil {
-		return storeError(err, "account")
+		return store.Refused(err, "account")
 	}
 	return c.JSON(http.StatusCreated, acc)
 }
@@ -61,7 +63,7 @@ func (s *Server) listAccounts(c echo.Context) error {
 	}
 	items, total, err := s.store.Accounts(c.Request().Context(), p)
 	if err != nil {
-		return storeError(err, "account")
+		return store.Refused(err, "account")
 	}
 	return c.JSON(http.StatusOK, list[store.AccountRecord]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
@@ -96,26 +98,26 @@ func (s *Server) createToken(c echo.Context) error {
 		}
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.now()) {
-		return invalidFields(FieldError{Field: "expires_at", Message: "must be in the future"})
+		return refusal.OnField("expires_at", refusal.MustBeFuture)
 	}
 	acc, err := s.store.AccountByID(ctx, c.Param("id"))
 	if err != nil {
-		return storeError(err, "account")
+		return store.Refused(err, "account")
 	}
 	token, err := NewToken()
 	if err != nil {
 		return err
 	}
-	id := newID("tk_")
-	if err := s.store.CreateToken(ctx, id, acc.ID, HashToken(token), in.ExpiresAt); err != nil {
-		return storeError(err, "token")
+	id := domain.NewID("tk_")
+	if err := s.store.CreateToken(ctx, id, acc.ID, store.HashToken(token), in.ExpiresAt); err != nil {
+		return store.Refused(err, "token")
 	}
 	return c.JSON(http.StatusCreated, tokenCreated{ID: id, Token: token, AccountID: acc.ID, ExpiresAt: in.ExpiresAt})
 }
 
 func (s *Server) revokeToken(c echo.Context) error {
 	if err := s.store.RevokeToken(c.Request().Context(), c.Param("id"), s.now().UTC()); err != nil {
-		return storeError(err, "token")
+		return store.Refused(err, "token")
 	}
 	return c.NoContent(http.StatusNoContent)
 }
@@ -126,23 +128,23 @@ func (s *Server) auditLog(c echo.Context) error {
 		return err
 	}
 	f := store.AuditFilter{ActorID: c.QueryParam("actor")}
-	var fields []FieldError
+	var fields []refusal.Field
 	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
 		if v := c.QueryParam(name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				fields = append(fields, FieldError{Field: name, Message: "must be an RFC 3339 time"})
+				fields = append(fields, refusal.FieldOf(name, refusal.RFC3339))
 				continue
 			}
 			*dst = &t
 		}
 	}
 	if len(fields) > 0 {
-		return invalidFields(fields...)
+		return refusal.Fields(fields...)
 	}
 	items, total, err := s.store.AuditLog(c.Request().Context(), f, p)
 	if err != nil {
-		return storeError(err, "audit entry")
+		return store.Refused(err, "audit entry")
 	}
 	return c.JSON(http.StatusOK, list[store.AuditEntry]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
@@ -153,7 +155,7 @@ func (s *Server) loopbackOnly(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
 		if err != nil || !net.ParseIP(host).IsLoopback() {
-			return problem(http.StatusForbidden, "the codec endpoint answers only on this machine")
+			return refusal.New(refusal.Forbidden, refusal.CodecLoopback)
 		}
 		c.Response().Header().Set("Access-Control-Allow-Origin", "*")
 		c.Response().Header().Set("Access-Control-Allow-Headers", "Content-Type, X-Namespace")

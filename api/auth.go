@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"suggestflow/access"
 	"suggestflow/domain"
+	"suggestflow/refusal"
 	"suggestflow/store"
 )
 
@@ -24,15 +24,15 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || token == "" {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="suggestflow"`)
-			return problem(http.StatusUnauthorized, "an Authorization: Bearer <token> header is required")
+			return refusal.New(refusal.Unauthenticated, refusal.TokenRequired)
 		}
-		acc, err := s.store.AccountByTokenHash(c.Request().Context(), HashToken(token), s.now())
+		acc, err := s.store.AccountByTokenHash(c.Request().Context(), store.HashToken(token), s.now())
 		if err != nil {
-			if errorsIsNotFound(err) {
+			if errors.Is(err, store.ErrNotFound) {
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="suggestflow", error="invalid_token"`)
-				return problem(http.StatusUnauthorized, "the token is unknown, expired or revoked")
+				return refusal.New(refusal.Unauthenticated, refusal.TokenInvalid)
 			}
-			return unavailable(err)
+			return refusal.DependencyDown(err)
 		}
 		c.Set(principalKey, access.Principal{AccountID: acc.ID, Role: acc.Role, UnitID: acc.UnitID, DeputyID: acc.DeputyID})
 		c.Set("token_id", acc.TokenID)
@@ -65,7 +65,7 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 				s.log.Error("route without an access rule", "route", route)
 			}
-			return problem(http.StatusForbidden, "this account ("+p.Role+") may not call "+route)
+			return refusal.New(refusal.Forbidden, refusal.ForbiddenRoute, "role", p.Role, "route", route)
 		}
 		if rule.Object == access.NoObject {
 			return next(c)
@@ -76,9 +76,9 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		switch access.On(p, rule, obj) {
 		case access.Forbidden:
-			return problem(http.StatusForbidden, "this account may see this "+rule.Object+" but not do this to it")
+			return refusal.New(refusal.Forbidden, refusal.ForbiddenAction, "object", rule.Object)
 		case access.Hidden:
-			return problem(http.StatusNotFound, "no "+rule.Object+" with this id")
+			return refusal.New(refusal.NotFound, refusal.NotFoundObject, "object", rule.Object)
 		}
 		return next(c)
 	}
@@ -92,22 +92,22 @@ func (s *Server) loadObject(c echo.Context, kind, id string) (access.Object, err
 	case access.SuggestionObject:
 		sg, err := s.store.Suggestion(ctx, id)
 		if err != nil {
-			return access.Object{}, storeError(err, "suggestion")
+			return access.Object{}, store.Refused(err, "suggestion")
 		}
 		c.Set("suggestion", sg)
-		return suggestionFacts(sg), nil
+		return access.SuggestionFacts(sg), nil
 	case access.MeetingObject:
 		m, err := s.store.Meeting(ctx, id)
 		if err != nil {
-			return access.Object{}, storeError(err, "meeting")
+			return access.Object{}, store.Refused(err, "meeting")
 		}
-		return access.Object{UnitID: m.UnitID, MeetingDeputyIDs: m.DeputyIDs}, nil
+		return access.MeetingFacts(m), nil
 	case access.DeputyObject:
 		obj := access.Object{DeputyID: id}
 		if p := principalOf(c); p.Role == access.RoleUnit {
 			on, err := s.store.DeputyOnUnitSuggestion(ctx, id, p.UnitID)
 			if err != nil {
-				return obj, storeError(err, "deputy")
+				return obj, store.Refused(err, "deputy")
 			}
 			obj.DeputyOnUnitCase = on
 		}
@@ -117,19 +117,11 @@ func (s *Server) loadObject(c echo.Context, kind, id string) (access.Object, err
 	case access.OpinionObject:
 		deputy, err := s.store.OpinionDeputy(ctx, id)
 		if err != nil {
-			return access.Object{}, storeError(err, "opinion")
+			return access.Object{}, store.Refused(err, "opinion")
 		}
 		return access.Object{DeputyID: deputy}, nil
 	}
 	return access.Object{}, errors.New("unknown object kind " + kind)
-}
-
-func suggestionFacts(sg domain.Suggestion) access.Object {
-	o := access.Object{LeadDeputyID: sg.LeadDeputyID, CoSignerIDs: sg.CoSignerIDs}
-	if a := sg.Assignment; a != nil {
-		o.LeadUnitID, o.CoUnitIDs = a.LeadUnitID, a.CoUnitIDs
-	}
-	return o
 }
 
 // audit records every write with its account, route, object and outcome.
@@ -141,7 +133,7 @@ func (s *Server) audit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status := statusOf(c, err)
 		pr := principalOf(c)
-		entry := store.AuditEntry{ID: newID("au_"), At: s.now().UTC(), ActorID: pr.AccountID, Role: pr.Role,
+		entry := store.AuditEntry{ID: domain.NewID("au_"), At: s.now().UTC(), ActorID: pr.AccountID, Role: pr.Role,
 			Method: c.Request().Method, Route: c.Path(), ObjectID: c.Param("id"), Status: status}
 		// The audit outlives a cancelled request.
 		actx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 5*time.Second)
@@ -156,25 +148,14 @@ func (s *Server) audit(next echo.HandlerFunc) echo.HandlerFunc {
 // limitWrites is a per-token rate limit on writes.
 func (s *Server) limitWrites(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Request().Method == http.MethodGet || s.writeRate <= 0 {
+		if c.Request().Method == http.MethodGet {
 			return next(c)
 		}
 		id, _ := c.Get("token_id").(string)
-		if !s.limiterFor(id).Allow() {
+		if !s.writes.Allow(id) {
 			c.Response().Header().Set("Retry-After", "1")
-			return problem(http.StatusTooManyRequests, "too many changes from this token; slow down and try again")
+			return refusal.New(refusal.TooMany, refusal.RateLimited)
 		}
 		return next(c)
 	}
-}
-
-func (s *Server) limiterFor(tokenID string) *rate.Limiter {
-	s.limMu.Lock()
-	defer s.limMu.Unlock()
-	l, ok := s.limiters[tokenID]
-	if !ok {
-		l = rate.NewLimiter(rate.Limit(s.writeRate), s.writeBurst)
-		s.limiters[tokenID] = l
-	}
-	return l
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 
 	"suggestflow/domain"
 	"suggestflow/policy"
+	"suggestflow/refusal"
 )
 
 // fuzzBind feeds arbitrary bodies to the strict decoder and validator of
@@ -31,8 +31,11 @@ func fuzzBind[T any](f *testing.F, seeds ...string) {
 		if err == nil {
 			return
 		}
-		var p *Problem
-		if !errors.As(err, &p) || p.Status < 400 || p.Status >= 500 || p.Detail == "" {
+		r, ok := refusalOf(err, http.MethodPost, "/")
+		if !ok {
+			t.Fatalf("body %q: %v", body, err)
+		}
+		if p := problemOf(r); p.Status < 400 || p.Status >= 500 || p.Detail == "" || p.Code == "" {
 			t.Fatalf("body %q: %v", body, err)
 		}
 	})
@@ -99,8 +102,7 @@ func FuzzCalendarDue(f *testing.F) {
 			}
 			return
 		}
-		var p *Problem
-		if !errors.As(err, &p) || p.Status != http.StatusUnprocessableEntity {
+		if r, ok := refusal.As(err); !ok || r.Kind.Status() != http.StatusUnprocessableEntity {
 			t.Fatalf("%q %q: %v", from, duration, err)
 		}
 	})

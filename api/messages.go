@@ -7,6 +7,7 @@ import (
 
 	"suggestflow/access"
 	"suggestflow/domain"
+	"suggestflow/refusal"
 	"suggestflow/store"
 )
 
@@ -18,11 +19,11 @@ func (s *Server) listMessages(c echo.Context) error {
 	}
 	f := store.MessageFilter{SuggestionID: c.QueryParam("suggestion_id"), Status: c.QueryParam("status")}
 	if f.Status != "" && f.Status != domain.MessageQueued && f.Status != domain.MessageSent && f.Status != domain.MessageFailed {
-		return invalidFields(FieldError{Field: "status", Message: "must be one of: queued, sent, failed"})
+		return refusal.OnField("status", refusal.OneOf, "values", "queued, sent, failed")
 	}
 	items, total, err := s.store.MessageList(c.Request().Context(), f, p)
 	if err != nil {
-		return storeError(err, "message")
+		return store.Refused(err, "message")
 	}
 	return c.JSON(http.StatusOK, list[domain.Message]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
@@ -45,7 +46,7 @@ func (s *Server) inbox(c echo.Context) error {
 	}
 	items, total, err := s.store.MessageList(c.Request().Context(), store.MessageFilter{Recipients: recipients}, p)
 	if err != nil {
-		return storeError(err, "message")
+		return store.Refused(err, "message")
 	}
 	return c.JSON(http.StatusOK, list[domain.Message]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
@@ -59,14 +60,14 @@ type preferenceInput struct {
 func (s *Server) getPreference(c echo.Context) error {
 	r := c.QueryParam("recipient")
 	if r == "" || len(r) > 100 {
-		return invalidFields(FieldError{Field: "recipient", Message: "is required, e.g. deputy:<id> or unit:<id>"})
+		return refusal.OnField("recipient", refusal.RecipientNeeded)
 	}
 	if !access.OwnRecipient(principalOf(c), r) {
-		return problem(http.StatusForbidden, "an account reads and sets only its own preferences")
+		return refusal.New(refusal.Forbidden, refusal.OwnPreferences)
 	}
 	p, err := s.store.PreferenceOf(c.Request().Context(), r)
 	if err != nil {
-		return storeError(err, "preference")
+		return store.Refused(err, "preference")
 	}
 	return c.JSON(http.StatusOK, p)
 }
@@ -79,7 +80,7 @@ func (s *Server) setPreference(c echo.Context) error {
 		return err
 	}
 	if !access.OwnRecipient(principalOf(c), in.Recipient) {
-		return problem(http.StatusForbidden, "an account reads and sets only its own preferences")
+		return refusal.New(refusal.Forbidden, refusal.OwnPreferences)
 	}
 	channels := []string{}
 	for _, ch := range in.Channels {
@@ -88,7 +89,7 @@ func (s *Server) setPreference(c echo.Context) error {
 		}
 	}
 	if err := s.store.SetPreference(c.Request().Context(), in.Recipient, channels); err != nil {
-		return storeError(err, "preference")
+		return store.Refused(err, "preference")
 	}
 	return c.JSON(http.StatusOK, store.Preference{Recipient: in.Recipient, Channels: channels, Set: true})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"gopkg.in/yaml.v3"
 
+	"suggestflow/board"
 	"suggestflow/domain"
 	"suggestflow/evaluation"
 	"suggestflow/holiday"
@@ -396,7 +397,7 @@ var (
 		"Stats":            statsView{},
 		"Rates":            evaluation.Rates{},
 		"Rate":             evaluation.Rate{},
-		"Board":            boardView{},
+		"Board":            board.View{},
 		"BoardEntry":       store.BoardEntry{},
 		"Complaint":        store.Complaint{},
 		"ComplaintList":    list[store.Complaint]{},

@@ -2,19 +2,13 @@ package api
 
 import (
 	"context"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
-	"reflect"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -24,13 +18,15 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
-	"golang.org/x/sync/singleflight"
-	"golang.org/x/time/rate"
 
+	"suggestflow/cases"
 	"suggestflow/metrics"
 	"suggestflow/policy"
+	"suggestflow/refusal"
 	"suggestflow/store"
+	"suggestflow/throttle"
 	"suggestflow/tracing"
+	"suggestflow/web"
 )
 
 //go:embed openapi.yaml
@@ -41,7 +37,6 @@ const (
 	maxBodyBytes    = 1 << 20
 	maxPageSize     = 100
 	defaultPageSize = 20
-	updateTimeout   = 20 * time.Second
 	requestTimeout  = 30 * time.Second
 )
 
@@ -75,16 +70,12 @@ type Server struct {
 	policy   policy.Policy
 	log      *slog.Logger
 	now      func() time.Time
-	validate *validator.Validate
+	cases    *cases.Service
 
-	writeRate  float64
-	writeBurst int
-	limMu      sync.Mutex
-	limiters   map[string]*rate.Limiter
-	codec      http.Handler
-	metrics    *metrics.Registry
-	tracing    bool
-	starts     singleflight.Group
+	writes  *throttle.Writes
+	codec   http.Handler
+	metrics *metrics.Registry
+	tracing bool
 }
 
 // New builds the API with every route.
@@ -95,19 +86,9 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			return ""
-		}
-		return name
-	})
-	if d.WriteBurst <= 0 {
-		d.WriteBurst = 20
-	}
-	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, validate: v,
-		writeRate: d.WriteRate, writeBurst: d.WriteBurst, limiters: map[string]*rate.Limiter{}, codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
+	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now})
+	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
+		writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
 	s.e.Use(middleware.Recover())
@@ -120,8 +101,36 @@ func New(d Deps) *Server {
 	s.e.Use(middleware.BodyLimit(strconv.Itoa(maxBodyBytes/1024) + "K"))
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
-	s.webRoutes(WebConfig{TemporalUIURL: d.TemporalUIURL})
+	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
+		Now: d.Now, Writes: s.writes, TemporalUIURL: d.TemporalUIURL})
+	if err != nil {
+		// The templates are embedded: failing to parse them is a build bug.
+		panic(fmt.Errorf("web pages: %w", err))
+	}
+	s.mountPages(pages)
 	return s
+}
+
+// mountPages serves the pages (package web) under /ui/ and the public
+// board. They are wildcard routes with their own mux inside, so they stay
+// out of the API's route table (which the OpenAPI document and the
+// access-matrix test walk) while still passing the server's recovery,
+// metrics, body-limit and timeout middleware.
+func (s *Server) mountPages(pages http.Handler) {
+	h := echo.WrapHandler(pages)
+	s.e.Any("/ui/*", h)
+	s.e.GET("/board", h)
+	s.e.GET("/board.pdf", h)
+	// "/" and "/ui" are not routes of their own (they would have to be in
+	// the API's OpenAPI document); they are redirected before routing.
+	s.e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if p := c.Request().URL.Path; (p == "/" || p == "/ui") && c.Request().Method == http.MethodGet {
+				return c.Redirect(http.StatusFound, "/ui/")
+			}
+			return next(c)
+		}
+	})
 }
 
 // Handler is the http.Handler of the API.
@@ -152,8 +161,6 @@ func (s *Server) routes() {
 	}
 	// The public board needs no token: it holds the five publics only.
 	s.e.GET("/api/v1/public/board", s.publicBoard)
-	s.e.GET("/board", s.boardPage)
-	s.e.GET("/board.pdf", s.boardPDF)
 	g := s.e.Group("/api/v1", s.authenticate, s.audit, s.authorize, s.limitWrites)
 	g.POST("/deputies", s.createDeputy)
 	g.GET("/deputies", s.listDeputies)
@@ -165,17 +172,17 @@ func (s *Server) routes() {
 	g.POST("/suggestions", s.submit)
 	g.GET("/suggestions", s.listSuggestions)
 	g.GET("/suggestions/:id", s.getSuggestion)
-	g.POST("/suggestions/:id/review", s.review)
-	g.POST("/suggestions/:id/assignment", s.assign)
-	g.POST("/suggestions/:id/assignment-return", s.returnAssignment)
-	g.POST("/suggestions/:id/co-opinions", s.coOpinion)
-	g.POST("/suggestions/:id/consultations", s.consult)
-	g.POST("/suggestions/:id/progress-reports", s.progressReport)
-	g.POST("/suggestions/:id/extension-requests", s.requestExtension)
-	g.POST("/suggestions/:id/extension-decision", s.decideExtension)
-	g.POST("/suggestions/:id/reply", s.reply)
-	g.POST("/suggestions/:id/ratings", s.rate)
-	g.POST("/suggestions/:id/completion", s.complete)
+	g.POST("/suggestions/:id/review", caseAction(s, (*cases.Service).Review))
+	g.POST("/suggestions/:id/assignment", caseAction(s, (*cases.Service).Assign))
+	g.POST("/suggestions/:id/assignment-return", caseAction(s, (*cases.Service).ReturnAssignment))
+	g.POST("/suggestions/:id/co-opinions", caseAction(s, (*cases.Service).CoOpinion))
+	g.POST("/suggestions/:id/consultations", caseAction(s, (*cases.Service).Consult))
+	g.POST("/suggestions/:id/progress-reports", caseAction(s, (*cases.Service).ProgressReport))
+	g.POST("/suggestions/:id/extension-requests", caseAction(s, (*cases.Service).RequestExtension))
+	g.POST("/suggestions/:id/extension-decision", caseAction(s, (*cases.Service).DecideExtension))
+	g.POST("/suggestions/:id/reply", caseAction(s, (*cases.Service).Reply))
+	g.POST("/suggestions/:id/ratings", caseAction(s, (*cases.Service).Rate))
+	g.POST("/suggestions/:id/completion", caseAction(s, (*cases.Service).Complete))
 	g.GET("/suggestions/:id/messages", s.messages)
 
 	g.GET("/meetings", s.listMeetings)
@@ -231,32 +238,26 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(status, checks)
 }
 
-// HashToken is how tokens are stored: never in clear.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // page reads page and page_size.
 func page(c echo.Context) (store.Page, error) {
 	p := store.Page{Number: 1, Size: defaultPageSize}
-	var fields []FieldError
+	var fields []refusal.Field
 	if v := c.QueryParam("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
-			fields = append(fields, FieldError{Field: "page", Message: "must be a whole number from 1"})
+			fields = append(fields, refusal.FieldOf("page", refusal.PageNumber))
 		}
 		p.Number = n
 	}
 	if v := c.QueryParam("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxPageSize {
-			fields = append(fields, FieldError{Field: "page_size", Message: "must be a whole number from 1 to " + strconv.Itoa(maxPageSize)})
+			fields = append(fields, refusal.FieldOf("page_size", refusal.PageSize, "max", strconv.Itoa(maxPageSize)))
 		}
 		p.Size = n
 	}
 	if len(fields) > 0 {
-		return p, invalidFields(fields...)
+		return p, refusal.Fields(fields...)
 	}
 	return p, nil
 }
@@ -266,6 +267,19 @@ type list[T any] struct {
 	Total    int64 `json:"total"`
 	Page     int   `json:"page"`
 	PageSize int   `json:"page_size"`
+}
+
+// listed answers one page of a plain list.
+func listed[T any](c echo.Context, object string, fetch func(context.Context, store.Page) ([]T, int64, error)) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := fetch(c.Request().Context(), p)
+	if err != nil {
+		return store.Refused(err, object)
+	}
+	return c.JSON(http.StatusOK, list[T]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
 
 // timeRequests records each request's duration by route and status.
@@ -286,17 +300,13 @@ func (s *Server) timeRequests(next echo.HandlerFunc) echo.HandlerFunc {
 // statusOf is the status a request ends with, whether its handler wrote
 // the answer or returned an error for the error handler to write.
 func statusOf(c echo.Context, err error) int {
-	var p *Problem
-	var he *echo.HTTPError
-	switch {
-	case errors.As(err, &p):
-		return p.Status
-	case errors.As(err, &he):
-		return he.Code
-	case err != nil:
-		return http.StatusInternalServerError
+	if err == nil {
+		return c.Response().Status
 	}
-	return c.Response().Status
+	if r, ok := refusalOf(err, c.Request().Method, c.Request().URL.Path); ok {
+		return r.Kind.Status()
+	}
+	return http.StatusInternalServerError
 }
 
 // traceRequests starts a server span for each request, continuing the

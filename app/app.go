@@ -249,16 +249,16 @@ func dial(ctx context.Context, addr, namespace string, payloads *codec.AESGCM, m
 // the token when it generated one.
 func ensureAdmin(ctx context.Context, st *store.Store, configured string) (string, error) {
 	if configured != "" {
-		if _, err := st.EnsureAdmin(ctx, api.HashToken(configured)); err != nil {
+		if _, err := st.EnsureAdmin(ctx, store.HashToken(configured)); err != nil {
 			return "", err
 		}
-		return "", st.SetAdminToken(ctx, api.HashToken(configured))
+		return "", st.SetAdminToken(ctx, store.HashToken(configured))
 	}
 	token, err := api.NewToken()
 	if err != nil {
 		return "", fmt.Errorf("generate admin token: %w", err)
 	}
-	created, err := st.EnsureAdmin(ctx, api.HashToken(token))
+	created, err := st.EnsureAdmin(ctx, store.HashToken(token))
 	if err != nil || !created {
 		return "", err
 	}

@@ -187,7 +187,11 @@ type Event struct {
 	At           time.Time `json:"at"`
 	Actor        Actor     `json:"actor"`
 	Type         string    `json:"type"`
-	Detail       string    `json:"detail"`
+	// Params are the event's facts by name (ids, times in RFC 3339,
+	// codes); pages render them in the reader's language (package i18n).
+	Params map[string]string `json:"params,omitempty"`
+	// Detail is the event in English, as the API shows it.
+	Detail string `json:"detail"`
 }
 
 // Notice is a message the rules call for. The workflow says what and to

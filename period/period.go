@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"suggestflow/refusal"
 	"time"
 )
 
@@ -79,4 +80,32 @@ func Year(t time.Time, loc *time.Location) Range {
 func Previous(of func(time.Time, *time.Location) Range, t time.Time, loc *time.Location) Range {
 	cur := of(t, loc)
 	return of(cur.From.Add(-time.Second), loc)
+}
+
+// ParseField reads a period named by a request's field; a bad label is the
+// field's refusal.
+func ParseField(field, label string, loc *time.Location) (Range, error) {
+	r, err := Parse(label, loc)
+	if err != nil {
+		return r, refusal.OnField(field, refusal.Unreadable, "error", err.Error())
+	}
+	return r, nil
+}
+
+// QuarterField reads a quarter (2026-Q1) named by a request's field.
+func QuarterField(field, label string, loc *time.Location) (Range, error) {
+	r, err := ParseField(field, label, loc)
+	if err == nil && (len(label) != 7 || label[5] != 'Q') {
+		return r, refusal.OnField(field, refusal.QuarterFormat)
+	}
+	return r, err
+}
+
+// YearField reads a year (2026) named by a request's field.
+func YearField(field, label string, loc *time.Location) (Range, error) {
+	r, err := ParseField(field, label, loc)
+	if err == nil && len(label) != 4 {
+		return r, refusal.OnField(field, refusal.YearFormat)
+	}
+	return r, err
 }

@@ -7,6 +7,7 @@ import (
 
 	"suggestflow/domain"
 	"suggestflow/policy"
+	"suggestflow/rules"
 )
 
 // meeting is the running state of one escalation meeting: scheduled,
@@ -71,7 +72,9 @@ func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (domain.Meeting, err
 	}
 	// The suggestion may have closed meanwhile; the meeting's own record
 	// already holds the outcome, so a failed signal loses nothing.
-	_ = workflow.SignalExternalWorkflow(ctx, w.m.SuggestionID, "", SignalMeetingHeld, held).Get(ctx, nil)
+	if err := workflow.SignalExternalWorkflow(ctx, w.m.SuggestionID, "", SignalMeetingHeld, held).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Info("the suggestion did not take the meeting's outcome", "meeting", w.m.ID, "error", err)
+	}
 	return w.m, nil
 }
 
@@ -80,7 +83,7 @@ func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (domain.Meeting, err
 func (w *meeting) noticeNow(ctx workflow.Context, step *domain.Step) {
 	t := now(ctx)
 	w.m.NoticeSentAt = &t
-	w.event(ctx, step, "meeting_notice", fmt.Sprintf("meeting notice sent for %s at %s", rfc(w.m.ScheduledAt), w.m.Place))
+	w.event(ctx, step, "meeting_notice", params{"scheduled_at": rfc(w.m.ScheduledAt), "place": w.m.Place})
 	w.notice(ctx, step, "meeting_notice")
 }
 
@@ -92,13 +95,13 @@ func (w *meeting) alarms() []alarm {
 	remindAt := w.pol.Before(w.m.ScheduledAt, w.pol.MeetingRemindBefore)
 	if w.m.NoticeSentAt != nil && remindAt.After(*w.m.NoticeSentAt) {
 		out = append(out, alarm{key: "remind", at: remindAt, run: func(ctx workflow.Context, step *domain.Step) {
-			w.event(ctx, step, "meeting_reminder", "meeting reminder sent")
+			w.event(ctx, step, "meeting_reminder", nil)
 			w.notice(ctx, step, "meeting_reminder")
 		}})
 	}
 	minutesDue := w.pol.After(w.m.ScheduledAt, w.pol.MeetingRemindBefore)
 	out = append(out, alarm{key: "minutes-due", at: minutesDue, run: func(ctx workflow.Context, step *domain.Step) {
-		w.event(ctx, step, "minutes_due", "the meeting's minutes have not been recorded")
+		w.event(ctx, step, "minutes_due", nil)
 		step.Notices = append(step.Notices, domain.Notice{ID: w.nextID("n"), Kind: "minutes_due", SuggestionID: w.m.SuggestionID,
 			MeetingID: w.m.ID, Recipients: []string{domain.RecipientPresidium}, Data: w.data(), At: now(ctx)})
 	}})
@@ -125,10 +128,7 @@ func (w *meeting) fireDue(ctx workflow.Context) error {
 }
 
 func (w *meeting) checkMinutes(_ workflow.Context, _ domain.MinutesInput) error {
-	if w.m.Status == domain.MeetingHeld {
-		return conflict("the minutes of this meeting are already recorded")
-	}
-	return nil
+	return refused(rules.CheckMinutes(w.m))
 }
 
 func (w *meeting) minutes(ctx workflow.Context, in domain.MinutesInput) (domain.Meeting, error) {
@@ -146,7 +146,7 @@ func (w *meeting) minutes(ctx workflow.Context, in domain.MinutesInput) (domain.
 	w.m.Minutes = in.Content
 	w.m.Outcome = in.Outcome
 	step := &domain.Step{}
-	w.eventBy(ctx, step, in.Actor, "minutes", "minutes recorded; outcome: "+in.Outcome)
+	w.eventBy(ctx, step, in.Actor, "minutes", params{"outcome": in.Outcome})
 	w.notice(ctx, step, "minutes_recorded")
 	if err := w.persist(ctx, step); err != nil {
 		return w.m, err
@@ -159,13 +159,14 @@ func (w *meeting) nextID(prefix string) string {
 	return fmt.Sprintf("%s-%s%d", w.m.ID, prefix, w.m.Seq)
 }
 
-func (w *meeting) event(ctx workflow.Context, step *domain.Step, typ, detail string) {
-	w.eventBy(ctx, step, domain.System, typ, detail)
+func (w *meeting) event(ctx workflow.Context, step *domain.Step, typ string, p params) {
+	w.eventBy(ctx, step, domain.System, typ, p)
 }
 
-func (w *meeting) eventBy(ctx workflow.Context, step *domain.Step, actor domain.Actor, typ, detail string) {
-	step.Events = append(step.Events, domain.Event{ID: w.nextID("e"), SuggestionID: w.m.SuggestionID, MeetingID: w.m.ID,
-		At: now(ctx), Actor: actor, Type: typ, Detail: detail})
+func (w *meeting) eventBy(ctx workflow.Context, step *domain.Step, actor domain.Actor, typ string, p params) {
+	e := newEvent(w.nextID("e"), w.m.SuggestionID, now(ctx), actor, typ, p)
+	e.MeetingID = w.m.ID
+	step.Events = append(step.Events, e)
 }
 
 func (w *meeting) data() map[string]string {

@@ -6,13 +6,16 @@
 package workflows
 
 import (
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"suggestflow/domain"
+	"suggestflow/i18n"
 	"suggestflow/policy"
+	"suggestflow/refusal"
 )
 
 // TaskQueue is where the workers listen.
@@ -48,27 +51,31 @@ const (
 	ActivityRecord           = "Record"
 )
 
-// Error types carried by ApplicationErrors out of updates; the API maps
-// them to HTTP status codes.
+// Error types carried by ApplicationErrors out of updates; their details
+// hold the refusal (package refusal), which the API turns back into its
+// problem.
 const (
 	ErrTypeConflict = "conflict"
 	ErrTypeInvalid  = "invalid"
 )
 
-// FieldError names the field an invalid input failed on.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
+// refused carries a rule's refusal out of an update as an ApplicationError
+// whose message is the English text and whose details are the refusal.
+func refused(err error) error {
+	r, ok := refusal.As(err)
+	if !ok {
+		return err
+	}
+	typ := ErrTypeConflict
+	if r.Kind == refusal.Invalid {
+		typ = ErrTypeInvalid
+	}
+	return temporal.NewApplicationErrorWithOptions(r.Error(), typ,
+		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []interface{}{*r}})
 }
 
-func conflict(msg string) error {
-	return temporal.NewApplicationErrorWithOptions(msg, ErrTypeConflict, temporal.ApplicationErrorOptions{NonRetryable: true})
-}
-
-func invalid(field, msg string) error {
-	return temporal.NewApplicationErrorWithOptions(field+": "+msg, ErrTypeInvalid,
-		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []interface{}{FieldError{Field: field, Message: msg}}})
-}
+// params are an event's facts, by name.
+type params = map[string]string
 
 // SuggestionInput starts (or continues) a suggestion's workflow.
 type SuggestionInput struct {
@@ -124,7 +131,7 @@ func earliest(alarms []alarm, done []string) (alarm, bool) {
 	var best alarm
 	found := false
 	for _, a := range alarms {
-		if contains(done, a.key) {
+		if slices.Contains(done, a.key) {
 			continue
 		}
 		if !found || a.at.Before(best.at) || (a.at.Equal(best.at) && a.key < best.key) {
@@ -134,15 +141,12 @@ func earliest(alarms []alarm, done []string) (alarm, bool) {
 	return best, found
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 func now(ctx workflow.Context) time.Time { return workflow.Now(ctx).UTC() }
 
 func rfc(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// newEvent is a timeline event with its English detail.
+func newEvent(id, suggestionID string, at time.Time, actor domain.Actor, typ string, p params) domain.Event {
+	return domain.Event{ID: id, SuggestionID: suggestionID, At: at, Actor: actor, Type: typ, Params: p,
+		Detail: i18n.Event(i18n.Raw, typ, p)}
+}

@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 
 	"suggestflow/domain"
 	"suggestflow/policy"
+	"suggestflow/rules"
 )
 
 // suggestion is the running state of one case's workflow.
@@ -131,35 +134,22 @@ func (w *suggestion) pendingRaters() []string {
 	}
 	var out []string
 	for _, id := range w.signers() {
-		if !w.hasRated(id, w.st.Reply.Round) {
+		if !rules.HasRated(w.st, id, w.st.Reply.Round) {
 			out = append(out, id)
 		}
 	}
 	return out
 }
 
-func (w *suggestion) signers() []string {
-	return append([]string{w.st.LeadDeputyID}, w.st.CoSignerIDs...)
-}
-
-func (w *suggestion) hasRated(deputy string, round int) bool {
-	for _, r := range w.st.Ratings {
-		if r.DeputyID == deputy && r.Round == round {
-			return true
-		}
-	}
-	return false
-}
+func (w *suggestion) signers() []string { return rules.Signers(w.st) }
 
 func (w *suggestion) nextID(prefix string) string {
 	w.st.Seq++
 	return fmt.Sprintf("%s-%s%d", w.st.ID, prefix, w.st.Seq)
 }
 
-func (w *suggestion) event(ctx workflow.Context, step *domain.Step, actor domain.Actor, typ, detail string) {
-	step.Events = append(step.Events, domain.Event{
-		ID: w.nextID("e"), SuggestionID: w.st.ID, At: now(ctx), Actor: actor, Type: typ, Detail: detail,
-	})
+func (w *suggestion) event(ctx workflow.Context, step *domain.Step, actor domain.Actor, typ string, p params) {
+	step.Events = append(step.Events, newEvent(w.nextID("e"), w.st.ID, now(ctx), actor, typ, p))
 }
 
 func (w *suggestion) notice(ctx workflow.Context, step *domain.Step, kind string, data map[string]string, recipients ...string) {
@@ -176,6 +166,15 @@ func (w *suggestion) notice(ctx workflow.Context, step *domain.Step, kind string
 	step.Notices = append(step.Notices, domain.Notice{
 		ID: w.nextID("n"), Kind: kind, SuggestionID: w.st.ID, Recipients: recipients, Data: data, At: now(ctx),
 	})
+}
+
+// persistOrLog persists a step taken on a signal, which has nobody to
+// answer: persist retries until the database takes the write, so an error
+// here is the workflow being cancelled, and the log says so.
+func (w *suggestion) persistOrLog(ctx workflow.Context, step *domain.Step) {
+	if err := w.persist(ctx, step); err != nil {
+		workflow.GetLogger(ctx).Warn("a signalled step was not stored", "suggestion", w.st.ID, "error", err)
+	}
 }
 
 // persist writes a step with the state after it; it retries until the
@@ -254,7 +253,7 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 	}
 	w.st.Escalated = true
 	w.st.Meetings = append(w.st.Meetings, domain.MeetingRef{ID: m.ID, Reason: reason, ScheduledAt: at, Status: domain.MeetingScheduled})
-	w.event(ctx, step, actor, "meeting_called", fmt.Sprintf("escalation meeting %s (%s) scheduled at %s", m.ID, reason, rfc(at)))
+	w.event(ctx, step, actor, "meeting_called", params{"meeting": m.ID, "meeting_reason": reason, "scheduled_at": rfc(at)})
 	inStep := workflow.GetVersion(ctx, versionNoticeInStep, workflow.DefaultVersion, 1) == 1
 	if inStep {
 		// The notice, with the ids the meeting's own workflow would give it;
@@ -325,7 +324,7 @@ func (w *suggestion) alarms() []alarm {
 	switch s.Status {
 	case domain.StatusSubmitted:
 		add("review-due", s.ReviewDueAt, func(ctx workflow.Context, step *domain.Step) {
-			w.event(ctx, step, domain.System, "review_overdue", "the review time has passed")
+			w.event(ctx, step, domain.System, "review_overdue", nil)
 			w.notice(ctx, step, "review_due", map[string]string{"due_at": rfc(s.ReviewDueAt)}, domain.RecipientPresidium)
 		})
 	case domain.StatusHandling, domain.StatusRehandling:
@@ -338,34 +337,34 @@ func (w *suggestion) alarms() []alarm {
 			}
 			off := off
 			add(fmt.Sprintf("remind-r%d-%s-%d", round, off, due.Unix()), at, func(ctx workflow.Context, step *domain.Step) {
-				w.event(ctx, step, domain.System, "reminder", fmt.Sprintf("reply due at %s (%s ahead)", rfc(due), off))
+				w.event(ctx, step, domain.System, "reminder", params{"due_at": rfc(due), "ahead": off.String()})
 				w.notice(ctx, step, "reminder_due", map[string]string{"ahead": off.String()}, w.unitRecipients(true)...)
 			})
 		}
 		overdueKey := fmt.Sprintf("overdue-r%d", round)
-		if !contains(s.Done, overdueKey) {
+		if !slices.Contains(s.Done, overdueKey) {
 			add(fmt.Sprintf("due-r%d-%d", round, due.Unix()), due, func(ctx workflow.Context, step *domain.Step) {
 				s.Done = append(s.Done, overdueKey)
 				s.Overdue = true
-				w.event(ctx, step, domain.System, "overdue", fmt.Sprintf("round %d: no reply by %s", round, rfc(due)))
+				w.event(ctx, step, domain.System, "overdue", params{"round": strconv.Itoa(round), "due_at": rfc(due)})
 				w.notice(ctx, step, "overdue", nil, append([]string{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
 				step.Round = &domain.Round{Number: round, Overdue: true}
 				if err := w.escalate(ctx, step, "overdue"); err != nil {
-					w.event(ctx, step, domain.System, "error", err.Error())
+					w.event(ctx, step, domain.System, "error", params{"error": err.Error()})
 				}
 			})
 		}
 		if round == 1 && s.Assignment != nil {
 			var missing []string
 			for _, u := range s.Assignment.CoUnitIDs {
-				if !contains(s.CoOpinionUnits, u) {
+				if !slices.Contains(s.CoOpinionUnits, u) {
 					missing = append(missing, u)
 				}
 			}
 			if len(missing) > 0 {
 				at := w.pol.Due(s.Assignment.AssignedAt, w.pol.CoOpinionWithin).At
 				add("co-opinion-due", at, func(ctx workflow.Context, step *domain.Step) {
-					w.event(ctx, step, domain.System, "co_opinion_overdue", "co-handling opinions missing from "+strings.Join(missing, ", "))
+					w.event(ctx, step, domain.System, "co_opinion_overdue", params{"unit_ids": strings.Join(missing, ", ")})
 					var to []string
 					for _, u := range missing {
 						to = append(to, domain.RecipientUnit(u))
@@ -380,7 +379,7 @@ func (w *suggestion) alarms() []alarm {
 		if s.Reply != nil && s.Reply.PromisedAt != nil {
 			promised := *s.Reply.PromisedAt
 			add(fmt.Sprintf("promise-%d", promised.Unix()), promised, func(ctx workflow.Context, step *domain.Step) {
-				w.event(ctx, step, domain.System, "promise_due", "the promised date has come without a completion report")
+				w.event(ctx, step, domain.System, "promise_due", nil)
 				w.notice(ctx, step, "promise_due", map[string]string{"due_at": rfc(promised)},
 					append([]string{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
 			})
@@ -390,7 +389,7 @@ func (w *suggestion) alarms() []alarm {
 			round := s.Reply.Round
 			ratingDue := *s.RatingDueAt
 			add(fmt.Sprintf("rating-remind-r%d", round), ratingDue, func(ctx workflow.Context, step *domain.Step) {
-				w.event(ctx, step, domain.System, "rating_reminder", "no rating from the lead deputy yet")
+				w.event(ctx, step, domain.System, "rating_reminder", nil)
 				var to []string
 				for _, id := range w.pendingRaters() {
 					to = append(to, domain.RecipientDeputy(id))
@@ -404,7 +403,7 @@ func (w *suggestion) alarms() []alarm {
 				s.ClosedAt = &t
 				s.ClosedAs = domain.ClosedNoFeedback
 				s.RatingDueAt = &t
-				w.event(ctx, step, domain.System, "closed", "no feedback from the lead deputy: closed as no feedback")
+				w.event(ctx, step, domain.System, "closed", params{"as": domain.ClosedNoFeedback})
 				w.notice(ctx, step, "closed_no_feedback", nil, append([]string{domain.RecipientPresidium}, w.unitRecipients(false)...)...)
 			})
 		}
@@ -423,7 +422,7 @@ func (w *suggestion) progressAlarms(add func(string, time.Time, func(workflow.Co
 	}
 	due := *s.ProgressDueAt
 	add(fmt.Sprintf("progress-remind-%d", due.Unix()), due, func(ctx workflow.Context, step *domain.Step) {
-		w.event(ctx, step, domain.System, "progress_reminder", "a progress report is due")
+		w.event(ctx, step, domain.System, "progress_reminder", nil)
 		w.notice(ctx, step, "progress_reminder", map[string]string{"due_at": rfc(due)}, w.unitRecipients(false)...)
 	})
 	missedAt := w.pol.Due(due, w.pol.ProgressReportGrace).At
@@ -431,7 +430,7 @@ func (w *suggestion) progressAlarms(add func(string, time.Time, func(workflow.Co
 		s.ProgressMissed++
 		next := w.pol.Due(due, w.pol.ProgressReportEvery).At
 		s.ProgressDueAt = &next
-		w.event(ctx, step, domain.System, "progress_missed", fmt.Sprintf("no progress report for the period due %s", rfc(due)))
+		w.event(ctx, step, domain.System, "progress_missed", params{"due_at": rfc(due)})
 		w.notice(ctx, step, "progress_missed", map[string]string{"due_at": rfc(due)},
 			append([]string{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
 	})

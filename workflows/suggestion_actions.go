@@ -2,12 +2,15 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
 	"suggestflow/domain"
+	"suggestflow/refusal"
+	"suggestflow/rules"
 )
 
 // action registers an update whose validator and handler share one check,
@@ -88,7 +91,7 @@ func (w *suggestion) register(ctx workflow.Context) error {
 func (w *suggestion) registerSubmit(ctx workflow.Context) error {
 	check := func(ctx workflow.Context, in domain.SubmitInput) error {
 		if w.submitted && in.RequestHash != w.st.RequestHash {
-			return conflict("this Idempotency-Key was already used for a different request")
+			return refused(refusal.New(refusal.Conflict, refusal.IdempotencyKeyReused))
 		}
 		return nil
 	}
@@ -122,7 +125,7 @@ func (w *suggestion) registerSubmit(ctx workflow.Context) error {
 			}
 			s.Number = number
 			step := &domain.Step{}
-			w.event(ctx, step, in.Actor, "submitted", fmt.Sprintf("submitted by deputy %s with %d co-signers", in.LeadDeputyID, len(in.CoSignerIDs)))
+			w.event(ctx, step, in.Actor, "submitted", params{"deputy": in.LeadDeputyID, "co_signers": strconv.Itoa(len(in.CoSignerIDs))})
 			w.notice(ctx, step, "submitted", map[string]string{"due_at": rfc(s.ReviewDueAt)}, domain.RecipientPresidium)
 			if err := w.persist(ctx, step); err != nil {
 				return w.st, err
@@ -134,55 +137,26 @@ func (w *suggestion) registerSubmit(ctx workflow.Context) error {
 	)
 }
 
-func (w *suggestion) requireStatus(action string, allowed ...domain.Status) error {
-	for _, s := range allowed {
-		if w.st.Status == s {
-			return nil
-		}
-	}
-	return conflict(fmt.Sprintf("cannot %s a suggestion that is %s", action, w.st.Status))
-}
-
 func (w *suggestion) checkReview(_ workflow.Context, in domain.ReviewInput) error {
-	if err := w.requireStatus("review", domain.StatusSubmitted); err != nil {
-		return err
-	}
-	if in.Decision == "return" && in.Reason == "" {
-		return invalid("reason", "a returned suggestion needs a reason")
-	}
-	return nil
+	return refused(rules.CheckReview(w.st, in))
 }
 
 func (w *suggestion) applyReview(ctx workflow.Context, in domain.ReviewInput, step *domain.Step) error {
 	if in.Decision == "accept" {
 		w.st.Status = domain.StatusAccepted
-		w.event(ctx, step, in.Actor, "accepted", "accepted for handling")
+		w.event(ctx, step, in.Actor, "accepted", nil)
 		w.notice(ctx, step, "accepted", nil, domain.RecipientDeputy(w.st.LeadDeputyID))
 		return nil
 	}
 	w.st.Status = domain.StatusReturned
 	w.st.ReturnReason = in.Reason
-	detail := "returned: " + in.Reason
-	if in.ReturnCategory != "" {
-		detail = fmt.Sprintf("returned (%s): %s", in.ReturnCategory, in.Reason)
-	}
-	w.event(ctx, step, in.Actor, "returned", detail)
+	w.event(ctx, step, in.Actor, "returned", params{"return_category": in.ReturnCategory, "reason": in.Reason})
 	w.notice(ctx, step, "returned", map[string]string{"reason": in.Reason}, domain.RecipientDeputy(w.st.LeadDeputyID))
 	return nil
 }
 
 func (w *suggestion) checkAssign(_ workflow.Context, in domain.AssignInput) error {
-	if err := w.requireStatus("assign", domain.StatusAccepted); err != nil {
-		return err
-	}
-	seen := map[string]bool{in.LeadUnitID: true}
-	for _, u := range in.CoUnitIDs {
-		if seen[u] {
-			return invalid("co_unit_ids", "a unit appears twice, or is also the lead unit")
-		}
-		seen[u] = true
-	}
-	return nil
+	return refused(rules.CheckAssign(w.st, in))
 }
 
 func (w *suggestion) applyAssign(ctx workflow.Context, in domain.AssignInput, step *domain.Step) error {
@@ -198,8 +172,8 @@ func (w *suggestion) applyAssign(ctx workflow.Context, in domain.AssignInput, st
 		within = w.pol.ReplyWithinComplex
 	}
 	w.startRound(ctx, step, within)
-	w.event(ctx, step, in.Actor, "assigned", fmt.Sprintf("lead unit %s, co-handling %v, leader %s, handler %s; reply due %s",
-		in.LeadUnitID, co, in.Leader, in.Handler, rfc(*w.st.DueAt)))
+	w.event(ctx, step, in.Actor, "assigned", params{"lead_unit": in.LeadUnitID, "co_unit_ids": strings.Join(co, ", "),
+		"leader": in.Leader, "handler": in.Handler, "due_at": rfc(*w.st.DueAt)})
 	to := w.unitRecipients(true)
 	for _, u := range co {
 		to = append(to, domain.RecipientUnit(u))
@@ -210,17 +184,7 @@ func (w *suggestion) applyAssign(ctx workflow.Context, in domain.AssignInput, st
 }
 
 func (w *suggestion) checkReturnAssignment(ctx workflow.Context, _ domain.AssignmentReturnInput) error {
-	if err := w.requireStatus("return the assignment of", domain.StatusHandling); err != nil {
-		return err
-	}
-	if w.st.Round != 1 {
-		return conflict("only the first assignment can be returned")
-	}
-	limit := w.pol.Due(w.st.Assignment.AssignedAt, w.pol.ReturnAssignmentWithin).At
-	if now(ctx).After(limit) {
-		return conflict(fmt.Sprintf("an assignment can only be returned until %s", rfc(limit)))
-	}
-	return nil
+	return refused(rules.CheckReturnAssignment(w.st, now(ctx), w.pol))
 }
 
 func (w *suggestion) applyReturnAssignment(ctx workflow.Context, in domain.AssignmentReturnInput, step *domain.Step) error {
@@ -231,42 +195,27 @@ func (w *suggestion) applyReturnAssignment(ctx workflow.Context, in domain.Assig
 	w.st.DueExplanation = ""
 	w.st.Round = 0
 	w.st.Consulted = false
-	w.event(ctx, step, in.Actor, "assignment_returned", fmt.Sprintf("unit %s returned the assignment: %s", unit, in.Reason))
+	w.event(ctx, step, in.Actor, "assignment_returned", params{"unit": unit, "reason": in.Reason})
 	w.notice(ctx, step, "assignment_returned", map[string]string{"reason": in.Reason, "unit": unit}, domain.RecipientPresidium)
 	return nil
 }
 
 func (w *suggestion) checkCoOpinion(_ workflow.Context, in domain.CoOpinionInput) error {
-	if err := w.requireStatus("file a co-handling opinion on", domain.StatusHandling, domain.StatusRehandling); err != nil {
-		return err
-	}
-	if !contains(w.st.Assignment.CoUnitIDs, in.UnitID) {
-		return invalid("unit_id", "this unit is not a co-handling unit of the suggestion")
-	}
-	return nil
+	return refused(rules.CheckCoOpinion(w.st, in))
 }
 
 func (w *suggestion) applyCoOpinion(ctx workflow.Context, in domain.CoOpinionInput, step *domain.Step) error {
 	step.CoOpinion = &domain.CoOpinion{ID: w.nextID("o"), UnitID: in.UnitID, Content: in.Content, At: now(ctx)}
-	if !contains(w.st.CoOpinionUnits, in.UnitID) {
+	if !slices.Contains(w.st.CoOpinionUnits, in.UnitID) {
 		w.st.CoOpinionUnits = append(w.st.CoOpinionUnits, in.UnitID)
 	}
-	w.event(ctx, step, in.Actor, "co_opinion", "co-handling unit "+in.UnitID+" filed its opinion")
+	w.event(ctx, step, in.Actor, "co_opinion", params{"unit": in.UnitID})
 	w.notice(ctx, step, "co_opinion_filed", map[string]string{"unit": in.UnitID}, w.unitRecipients(false)...)
 	return nil
 }
 
 func (w *suggestion) checkConsult(ctx workflow.Context, in domain.ConsultationInput) error {
-	if err := w.requireStatus("record a consultation on", domain.StatusHandling, domain.StatusRehandling); err != nil {
-		return err
-	}
-	if in.HeldAt.After(now(ctx).Add(10 * time.Minute)) {
-		return invalid("held_at", "a consultation cannot be recorded before it is held")
-	}
-	if in.HeldAt.Before(w.st.RoundStartedAt.Add(-24 * time.Hour)) {
-		return invalid("held_at", "the consultation was held before this handling round began")
-	}
-	return nil
+	return refused(rules.CheckConsult(w.st, in, now(ctx)))
 }
 
 func (w *suggestion) applyConsult(ctx workflow.Context, in domain.ConsultationInput, step *domain.Step) error {
@@ -278,12 +227,12 @@ func (w *suggestion) applyConsult(ctx workflow.Context, in domain.ConsultationIn
 		Method: in.Method, Participants: parts, Notes: in.Notes, RecordedAt: now(ctx)}
 	w.st.Consulted = true
 	w.st.Consultations++
-	w.event(ctx, step, in.Actor, "consultation", fmt.Sprintf("consultation (%s) held %s", in.Method, rfc(in.HeldAt)))
+	w.event(ctx, step, in.Actor, "consultation", params{"method": in.Method, "held_at": rfc(in.HeldAt)})
 	return nil
 }
 
 func (w *suggestion) checkProgress(_ workflow.Context, _ domain.ProgressReportInput) error {
-	return w.requireStatus("report progress on", domain.StatusHandling, domain.StatusRehandling, domain.StatusFollowingUp)
+	return refused(rules.CheckProgressReport(w.st))
 }
 
 func (w *suggestion) applyProgress(ctx workflow.Context, in domain.ProgressReportInput, step *domain.Step) error {
@@ -291,32 +240,12 @@ func (w *suggestion) applyProgress(ctx workflow.Context, in domain.ProgressRepor
 	step.ProgressReport = &domain.ProgressReport{ID: w.nextID("p"), Round: w.st.Round, Content: in.Content, At: t}
 	next := w.pol.Due(t, w.pol.ProgressReportEvery).At
 	w.st.ProgressDueAt = &next
-	w.event(ctx, step, in.Actor, "progress_report", "progress report filed; next due "+rfc(next))
+	w.event(ctx, step, in.Actor, "progress_report", params{"next_at": rfc(next)})
 	return nil
-}
-
-// extensionCap is the latest due time the round may reach by extensions.
-func (w *suggestion) extensionCap() time.Time {
-	return w.pol.Due(*w.st.FirstDueAt, w.pol.ExtensionMax).At
 }
 
 func (w *suggestion) checkExtension(ctx workflow.Context, in domain.ExtensionRequestInput) error {
-	if err := w.requireStatus("request an extension for", domain.StatusHandling, domain.StatusRehandling); err != nil {
-		return err
-	}
-	if w.st.PendingExtension != nil {
-		return conflict("an extension request is already waiting for a decision")
-	}
-	if !now(ctx).Before(*w.st.DueAt) {
-		return conflict("an extension must be requested before the due time " + rfc(*w.st.DueAt))
-	}
-	if !in.NewDueAt.After(*w.st.DueAt) {
-		return invalid("new_due_at", "must be later than the current due time "+rfc(*w.st.DueAt))
-	}
-	if limit := w.extensionCap(); in.NewDueAt.After(limit) {
-		return invalid("new_due_at", fmt.Sprintf("extensions may add up to at most %s: the latest possible due time is %s", w.pol.ExtensionMax, rfc(limit)))
-	}
-	return nil
+	return refused(rules.CheckExtension(w.st, in, now(ctx), w.pol))
 }
 
 func (w *suggestion) applyExtension(ctx workflow.Context, in domain.ExtensionRequestInput, step *domain.Step) error {
@@ -324,16 +253,13 @@ func (w *suggestion) applyExtension(ctx workflow.Context, in domain.ExtensionReq
 		OldDueAt: *w.st.DueAt, NewDueAt: in.NewDueAt.UTC(), At: now(ctx)}
 	w.st.PendingExtension = req
 	step.Extension = req
-	w.event(ctx, step, in.Actor, "extension_requested", "extension requested to "+rfc(in.NewDueAt))
+	w.event(ctx, step, in.Actor, "extension_requested", params{"new_due_at": rfc(in.NewDueAt)})
 	w.notice(ctx, step, "extension_requested", map[string]string{"new_due_at": rfc(in.NewDueAt)}, domain.RecipientPresidium)
 	return nil
 }
 
 func (w *suggestion) checkDecision(_ workflow.Context, _ domain.ExtensionDecisionInput) error {
-	if w.st.PendingExtension == nil {
-		return conflict("there is no extension request waiting for a decision")
-	}
-	return w.requireStatus("decide an extension for", domain.StatusHandling, domain.StatusRehandling)
+	return refused(rules.CheckDecision(w.st))
 }
 
 func (w *suggestion) applyDecision(ctx workflow.Context, in domain.ExtensionDecisionInput, step *domain.Step) error {
@@ -347,12 +273,12 @@ func (w *suggestion) applyDecision(ctx workflow.Context, in domain.ExtensionDeci
 		due := req.NewDueAt
 		w.st.DueAt = &due
 		w.st.DueExplanation = fmt.Sprintf("extended from %s to %s by the presidium's approval", rfc(req.OldDueAt), rfc(due))
-		w.event(ctx, step, in.Actor, "extension_approved", "due time moved to "+rfc(due))
+		w.event(ctx, step, in.Actor, "extension_approved", params{"due_at": rfc(due)})
 		w.notice(ctx, step, "extension_decided", map[string]string{"decision": "approved", "comment": in.Comment},
 			append(w.unitRecipients(false), domain.RecipientDeputy(w.st.LeadDeputyID))...)
 	} else {
 		req.Decision = "rejected"
-		w.event(ctx, step, in.Actor, "extension_rejected", "extension rejected: "+in.Comment)
+		w.event(ctx, step, in.Actor, "extension_rejected", params{"comment": in.Comment})
 		w.notice(ctx, step, "extension_decided", map[string]string{"decision": "rejected", "comment": in.Comment}, w.unitRecipients(false)...)
 	}
 	step.Extension = &req
@@ -360,28 +286,14 @@ func (w *suggestion) applyDecision(ctx workflow.Context, in domain.ExtensionDeci
 }
 
 func (w *suggestion) checkReply(ctx workflow.Context, in domain.ReplyInput) error {
-	if err := w.requireStatus("reply to", domain.StatusHandling, domain.StatusRehandling); err != nil {
-		return err
-	}
-	if !w.st.Consulted {
-		return conflict("a consultation with the lead deputy must be recorded before replying")
-	}
-	if in.ResultClass == "B" || in.ResultClass == "C" {
-		if in.PromisedAt == nil {
-			return invalid("promised_at", "a B or C reply needs the promised date")
-		}
-		if !in.PromisedAt.After(now(ctx)) {
-			return invalid("promised_at", "the promised date must be in the future")
-		}
-	}
-	return nil
+	return refused(rules.CheckReply(w.st, in, now(ctx)))
 }
 
 func (w *suggestion) applyReply(ctx workflow.Context, in domain.ReplyInput, step *domain.Step) error {
 	t := now(ctx)
 	r := &domain.Reply{ID: w.nextID("y"), Round: w.st.Round, ResultClass: in.ResultClass, Content: in.Content,
 		RepliedAt: t, DueAt: *w.st.DueAt, OnTime: !t.After(*w.st.DueAt), Consulted: w.st.Consulted}
-	if in.ResultClass == "B" || in.ResultClass == "C" {
+	if rules.Promises(r) {
 		p := in.PromisedAt.UTC()
 		r.PromisedAt = &p
 	}
@@ -392,33 +304,13 @@ func (w *suggestion) applyReply(ctx workflow.Context, in domain.ReplyInput, step
 	w.st.RatingDueAt = &ratingDue
 	step.Reply = r
 	step.Round = &domain.Round{Number: w.st.Round, RepliedAt: &t}
-	w.event(ctx, step, in.Actor, "replied", fmt.Sprintf("reply of class %s (round %d, on time: %t)", in.ResultClass, w.st.Round, r.OnTime))
+	w.event(ctx, step, in.Actor, "replied", params{"class": in.ResultClass, "round": strconv.Itoa(w.st.Round), "on_time": strconv.FormatBool(r.OnTime)})
 	w.notice(ctx, step, "rating_request", map[string]string{"class": in.ResultClass, "due_at": rfc(ratingDue)}, w.deputyRecipients()...)
 	return nil
 }
 
 func (w *suggestion) checkRate(ctx workflow.Context, in domain.RatingInput) error {
-	if !contains(w.signers(), in.DeputyID) {
-		return invalid("deputy_id", "this deputy is neither the lead deputy nor a co-signer of the suggestion")
-	}
-	if in.Result == domain.Unsatisfied || in.Attitude == domain.Unsatisfied {
-		if in.Reasons == "" {
-			return invalid("reasons", "an unsatisfied rating needs reasons")
-		}
-	}
-	if w.st.Reply == nil {
-		return conflict("there is no reply to rate yet")
-	}
-	if w.hasRated(in.DeputyID, w.st.Reply.Round) {
-		return conflict("this deputy has already rated this reply")
-	}
-	if in.DeputyID == w.st.LeadDeputyID {
-		return w.requireStatus("rate", domain.StatusReplied)
-	}
-	if w.st.RatingDueAt != nil && now(ctx).After(*w.st.RatingDueAt) && w.st.Status != domain.StatusReplied {
-		return conflict("the time to rate this reply has passed")
-	}
-	return nil
+	return refused(rules.CheckRate(w.st, in, now(ctx)))
 }
 
 func (w *suggestion) applyRate(ctx workflow.Context, in domain.RatingInput, step *domain.Step) error {
@@ -428,31 +320,30 @@ func (w *suggestion) applyRate(ctx workflow.Context, in domain.RatingInput, step
 		Attitude: in.Attitude, Result: in.Result, Reasons: in.Reasons, At: t}
 	w.st.Ratings = append(w.st.Ratings, r)
 	step.Rating = &r
-	w.event(ctx, step, in.Actor, "rated", fmt.Sprintf("deputy %s rated attitude %s, result %s", in.DeputyID, in.Attitude, in.Result))
+	w.event(ctx, step, in.Actor, "rated", params{"deputy": in.DeputyID, "attitude": in.Attitude, "result": in.Result})
 	w.notice(ctx, step, "rated", map[string]string{"attitude": in.Attitude, "result": in.Result}, w.unitRecipients(false)...)
 	if !lead {
 		return nil
 	}
 	if in.Result != domain.Unsatisfied {
-		class := w.st.Reply.ResultClass
-		if class == "B" || class == "C" {
+		if rules.Promises(w.st.Reply) {
 			w.st.Status = domain.StatusFollowingUp
 			next := w.pol.Due(t, w.pol.ProgressReportEvery).At
 			w.st.ProgressDueAt = &next
-			w.event(ctx, step, domain.System, "following_up", "the promise is followed up until it is completed")
+			w.event(ctx, step, domain.System, "following_up", nil)
 			return nil
 		}
 		w.st.Status = domain.StatusClosed
 		w.st.ClosedAt = &t
 		w.st.ClosedAs = domain.ClosedSatisfied
 		w.st.ProgressDueAt = nil
-		w.event(ctx, step, domain.System, "closed", "closed with the lead deputy's rating: "+in.Result)
+		w.event(ctx, step, domain.System, "closed", params{"as": domain.ClosedSatisfied, "result": in.Result})
 		return nil
 	}
 	w.st.Unsatisfied++
 	w.st.Status = domain.StatusRehandling
 	w.startRound(ctx, step, w.pol.RehandleWithin)
-	w.event(ctx, step, domain.System, "rehandling", fmt.Sprintf("unsatisfied (%d): round %d, new reply due %s", w.st.Unsatisfied, w.st.Round, rfc(*w.st.DueAt)))
+	w.event(ctx, step, domain.System, "rehandling", params{"count": strconv.Itoa(w.st.Unsatisfied), "round": strconv.Itoa(w.st.Round), "due_at": rfc(*w.st.DueAt)})
 	w.notice(ctx, step, "rehandling", map[string]string{"reasons": in.Reasons}, w.unitRecipients(true)...)
 	if w.st.Unsatisfied == w.pol.EscalateAfterUnsatisfied {
 		return w.escalate(ctx, step, "unsatisfied")
@@ -461,13 +352,7 @@ func (w *suggestion) applyRate(ctx workflow.Context, in domain.RatingInput, step
 }
 
 func (w *suggestion) checkComplete(_ workflow.Context, in domain.CompletionInput) error {
-	if err := w.requireStatus("report completion of", domain.StatusFollowingUp); err != nil {
-		return err
-	}
-	if in.Kept != nil && !*in.Kept && in.SignedBy == "" {
-		return invalid("signed_by", "a promise that cannot be kept needs a statement signed by the unit head")
-	}
-	return nil
+	return refused(rules.CheckComplete(w.st, in))
 }
 
 func (w *suggestion) applyComplete(ctx workflow.Context, in domain.CompletionInput, step *domain.Step) error {
@@ -480,24 +365,17 @@ func (w *suggestion) applyComplete(ctx workflow.Context, in domain.CompletionInp
 	w.st.ProgressDueAt = nil
 	if kept {
 		w.st.ClosedAs = domain.ClosedCompleted
-		w.event(ctx, step, in.Actor, "completed", "the promise is completed")
+		w.event(ctx, step, in.Actor, "completed", nil)
 	} else {
 		w.st.ClosedAs = domain.ClosedUnfulfilled
-		w.event(ctx, step, in.Actor, "unfulfillable", "the promise cannot be kept; statement signed by "+in.SignedBy)
+		w.event(ctx, step, in.Actor, "unfulfillable", params{"signed_by": in.SignedBy})
 	}
 	w.notice(ctx, step, "completed", map[string]string{"kept": fmt.Sprint(kept)}, append(w.deputyRecipients(), domain.RecipientPresidium)...)
 	return nil
 }
 
 func (w *suggestion) checkCallMeeting(ctx workflow.Context, in domain.CallMeetingInput) error {
-	if w.st.Status == domain.StatusReturned || w.st.Status == domain.StatusClosed || w.st.Status == domain.StatusSubmitted {
-		return conflict(fmt.Sprintf("cannot call a meeting on a suggestion that is %s", w.st.Status))
-	}
-	earliestAt := w.pol.After(now(ctx), w.pol.MeetingNoticeAhead)
-	if in.ScheduledAt.Before(earliestAt) {
-		return invalid("scheduled_at", fmt.Sprintf("must be at least %s from now, so that the notice goes out in time (earliest %s)", w.pol.MeetingNoticeAhead, rfc(earliestAt)))
-	}
-	return nil
+	return refused(rules.CheckCallMeeting(w.st, in, now(ctx), w.pol))
 }
 
 func (w *suggestion) applyCallMeeting(ctx workflow.Context, in domain.CallMeetingInput, step *domain.Step) error {
@@ -549,8 +427,8 @@ func (w *suggestion) meetingHeld(ctx workflow.Context, held MeetingHeld) {
 		}
 	}
 	step := &domain.Step{}
-	w.event(ctx, step, domain.System, "meeting_held", fmt.Sprintf("meeting %s held: %s", held.MeetingID, held.Outcome))
-	_ = w.persist(ctx, step)
+	w.event(ctx, step, domain.System, "meeting_held", params{"meeting": held.MeetingID, "outcome": held.Outcome})
+	w.persistOrLog(ctx, step)
 }
 
 // listenCalendar recomputes the working-day deadlines when the township's
@@ -558,12 +436,12 @@ func (w *suggestion) meetingHeld(ctx workflow.Context, held MeetingHeld) {
 // yet extended, and the rating due time.
 func (w *suggestion) calendarChanged(ctx workflow.Context, in RecomputeInput) {
 	w.pol.CalendarOverrides = in.Overrides
-	var changed []string
+	changed := params{}
 	s := &w.st
 	if s.Status == domain.StatusSubmitted {
 		if at := w.pol.Due(s.SubmittedAt, w.pol.ReviewWithin).At; !at.Equal(s.ReviewDueAt) {
 			s.ReviewDueAt = at
-			changed = append(changed, "review due "+rfc(at))
+			changed["review_due_at"] = rfc(at)
 		}
 	}
 	if (s.Status == domain.StatusHandling || s.Status == domain.StatusRehandling) && s.DueAt != nil && s.FirstDueAt != nil &&
@@ -579,20 +457,20 @@ func (w *suggestion) calendarChanged(ctx workflow.Context, in RecomputeInput) {
 			due := w.pol.Due(s.RoundStartedAt, within)
 			if !due.At.Equal(*s.DueAt) {
 				s.DueAt, s.FirstDueAt, s.DueExplanation = &due.At, &due.At, due.Explanation
-				changed = append(changed, "reply due "+rfc(due.At))
+				changed["reply_due_at"] = rfc(due.At)
 			}
 		}
 	}
 	if s.Status == domain.StatusReplied && s.Reply != nil && s.RatingDueAt != nil {
 		if at := w.pol.Due(s.Reply.RepliedAt, w.pol.EvaluationWithin).At; !at.Equal(*s.RatingDueAt) {
 			s.RatingDueAt = &at
-			changed = append(changed, "rating due "+rfc(at))
+			changed["rating_due_at"] = rfc(at)
 		}
 	}
 	if len(changed) > 0 {
 		step := &domain.Step{}
-		w.event(ctx, step, domain.System, "deadlines_recomputed", "the working-day calendar changed: "+strings.Join(changed, "; "))
-		_ = w.persist(ctx, step)
+		w.event(ctx, step, domain.System, "deadlines_recomputed", changed)
+		w.persistOrLog(ctx, step)
 	} else {
 		w.version++
 	}

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"bytes"
@@ -7,30 +7,26 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
+	"suggestflow/board"
+	"suggestflow/i18n"
 	"suggestflow/printout"
 )
 
-var statusNames = map[string]string{
-	"submitted": "待审查", "accepted": "已立案", "handling": "办理中", "replied": "已答复",
-	"rehandling": "重新办理", "following_up": "跟踪落实", "closed": "已办结", "returned": "不予立案",
-}
+// The board's words are Chinese only: it is pinned up in the township.
+func statusName(s string) string { return tr(i18n.ZH, "status."+s) }
 
-var classNames = map[string]string{"A": "A 已解决或采纳", "B": "B 正在解决", "C": "C 列入计划", "D": "D 留作参考"}
-
-var satisfactionNames = map[string]string{"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
+func className(c string) string { return tr(i18n.ZH, "bclass."+c) }
 
 func satisfactionName(s string) string {
 	if s == "" {
-		return "未评价"
+		return tr(i18n.ZH, "board.unrated")
 	}
-	return satisfactionNames[s]
+	return tr(i18n.ZH, "rating."+s)
 }
 
 var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
-	"status":       func(s string) string { return statusNames[s] },
-	"class":        func(s string) string { return classNames[s] },
+	"status":       statusName,
+	"class":        className,
 	"satisfaction": satisfactionName,
 }).Parse(`<!DOCTYPE html>
 <html lang="zh-CN">
@@ -78,12 +74,12 @@ type boardDoc struct {
 	Items                              []boardRow
 }
 
-func (s *Server) boardDoc(c echo.Context) (boardDoc, error) {
-	b, err := s.boardData(c)
+func (w *web) boardDoc(r *http.Request) (boardDoc, error) {
+	loc := w.policy.Location()
+	b, err := board.Load(r.Context(), w.store, r.URL.Query().Get("period"), w.now(), loc)
 	if err != nil {
 		return boardDoc{}, err
 	}
-	loc := s.policy.Location()
 	rows := make([]boardRow, 0, len(b.Items))
 	for _, it := range b.Items {
 		due := "—"
@@ -99,28 +95,31 @@ func (s *Server) boardDoc(c echo.Context) (boardDoc, error) {
 	}
 	return boardDoc{Period: b.Period, Label: label, Items: rows,
 		From: b.From.In(loc).Format("2006年1月2日"), To: b.To.In(loc).Add(-time.Second).Format("2006年1月2日"),
-		Generated: s.now().In(loc).Format("2006年1月2日 15:04")}, nil
+		Generated: w.now().In(loc).Format("2006年1月2日 15:04")}, nil
 }
 
 // boardPage is the public board as a printable A4 page, in Chinese.
-func (s *Server) boardPage(c echo.Context) error {
-	d, err := s.boardDoc(c)
+func (w *web) boardPage(rw http.ResponseWriter, r *http.Request) {
+	d, err := w.boardDoc(r)
 	if err != nil {
-		return err
+		w.webError(rw, r, nil, err)
+		return
 	}
 	var buf bytes.Buffer
 	if err := boardTemplate.Execute(&buf, d); err != nil {
-		return fmt.Errorf("render the board: %w", err)
+		w.webError(rw, r, nil, fmt.Errorf("render the board: %w", err))
+		return
 	}
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	w.send(rw, r, "text/html; charset=utf-8", buf.Bytes())
 }
 
 // boardPDF is the same board as a PDF with its fonts inside, for offices
 // that pin up or forward a file rather than print a web page.
-func (s *Server) boardPDF(c echo.Context) error {
-	d, err := s.boardDoc(c)
+func (w *web) boardPDF(rw http.ResponseWriter, r *http.Request) {
+	d, err := w.boardDoc(r)
 	if err != nil {
-		return err
+		w.webError(rw, r, nil, err)
+		return
 	}
 	t := printout.Table{
 		Title:    "代表建议办理情况“五公开”",
@@ -131,23 +130,24 @@ func (s *Server) boardPDF(c echo.Context) error {
 			{Heading: "办理结果\nResult", Width: 15}, {Heading: "代表满意度\nSatisfaction", Width: 11}},
 		Empty:   "本期无代表建议。No suggestions in this period.",
 		Author:  "人大主席团",
-		Created: s.now(),
+		Created: w.now(),
 	}
 	for _, it := range d.Items {
 		unit := it.Unit
 		if unit == "" {
 			unit = "待交办"
 		}
-		result := statusNames[it.Status]
+		result := statusName(it.Status)
 		if it.ResultClass != "" {
-			result = classNames[it.ResultClass] + "\n" + result
+			result = className(it.ResultClass) + "\n" + result
 		}
 		t.Rows = append(t.Rows, []string{it.Number, it.Title, unit, it.Due, result, satisfactionName(it.Satisfaction)})
 	}
 	var buf bytes.Buffer
 	if err := t.WritePDF(&buf); err != nil {
-		return fmt.Errorf("board %s as PDF: %w", d.Period, err)
+		w.webError(rw, r, nil, fmt.Errorf("board %s as PDF: %w", d.Period, err))
+		return
 	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`inline; filename="board-%s.pdf"`, d.Period))
-	return c.Blob(http.StatusOK, "application/pdf", buf.Bytes())
+	rw.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="board-%s.pdf"`, d.Period))
+	w.send(rw, r, "application/pdf", buf.Bytes())
 }

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"bytes"
@@ -14,7 +14,9 @@ import (
 
 	"suggestflow/access"
 	"suggestflow/domain"
+	"suggestflow/i18n"
 	"suggestflow/notices"
+	"suggestflow/refusal"
 	"suggestflow/store"
 	"suggestflow/workflows"
 )
@@ -34,7 +36,7 @@ const ledgerMaxRows = 100_000
 
 func (w *web) ledgerXLSX(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	if may(wc.p, routeList, nil) != access.Allow {
-		w.webError(rw, r, wc, problem(http.StatusForbidden, "this account may not list suggestions"))
+		w.webError(rw, r, wc, refusal.New(refusal.Forbidden, refusal.NotPermitted, "action", "list_suggestions"))
 		return
 	}
 	body, err := w.ledger(r.Context(), langOf(r), wc.p)
@@ -51,9 +53,9 @@ func (w *web) ledger(ctx context.Context, lang string, p access.Principal) ([]by
 	f := store.SuggestionFilter{ScopeUnitID: scope.UnitID, ScopeDeputyID: scope.DeputyID}
 	var all []domain.Suggestion
 	for n := 1; len(all) < ledgerMaxRows; n++ {
-		items, total, err := w.s.store.Suggestions(ctx, f, store.Page{Number: n, Size: maxPageSize})
+		items, total, err := w.store.Suggestions(ctx, f, store.Page{Number: n, Size: maxPageSize})
 		if err != nil {
-			return nil, storeError(err, "suggestion")
+			return nil, store.Refused(err, "suggestion")
 		}
 		all = append(all, items...)
 		if len(items) == 0 || int64(len(all)) >= total {
@@ -72,7 +74,7 @@ func (w *web) ledger(ctx context.Context, lang string, p access.Principal) ([]by
 	if err != nil {
 		return nil, err
 	}
-	loc := w.s.policy.Location()
+	loc := w.policy.Location()
 	header := []any{}
 	for _, k := range []string{"f.number", "f.title", "f.lead_deputy", "f.unit", "f.status", "xl.assigned_date", "f.due_at",
 		"f.result_class", "xl.satisfaction", "xl.overdue"} {
@@ -123,17 +125,17 @@ type hearingBody struct {
 // is the presidium's).
 func (w *web) hearingXLSX(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	if may(wc.p, routeReports, nil) != access.Allow {
-		w.webError(rw, r, wc, problem(http.StatusForbidden, "this account may not read reports"))
+		w.webError(rw, r, wc, refusal.New(refusal.Forbidden, refusal.NotPermitted, "action", "read_reports"))
 		return
 	}
 	lang := langOf(r)
-	reports, _, err := w.s.store.Reports(r.Context(), workflows.CadenceProgressHearing, store.Page{Number: 1, Size: 1})
+	reports, _, err := w.store.Reports(r.Context(), workflows.CadenceProgressHearing, store.Page{Number: 1, Size: 1})
 	if err != nil {
-		w.webError(rw, r, wc, storeError(err, "report"))
+		w.webError(rw, r, wc, store.Refused(err, "report"))
 		return
 	}
 	if len(reports) == 0 {
-		w.webError(rw, r, wc, problem(http.StatusNotFound, "there is no progress hearing report yet"))
+		w.webError(rw, r, wc, refusal.New(refusal.NotFound, refusal.NoHearingReport))
 		return
 	}
 	rep := reports[0]
@@ -144,7 +146,7 @@ func (w *web) hearingXLSX(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	}
 	when := b.ScheduledAt
 	if t, err := time.Parse(time.RFC3339, b.ScheduledAt); err == nil {
-		when = t.In(w.s.policy.Location()).Format("2006-01-02 15:04")
+		when = t.In(w.policy.Location()).Format("2006-01-02 15:04")
 	}
 	rows := [][]any{{fmt.Sprintf(tr(lang, "xl.hearing_title"), rep.Period, when)}, {}}
 	header := []any{}
@@ -207,11 +209,16 @@ func buildXLSX(sheet string, rows [][]any, widths []float64) ([]byte, error) {
 }
 
 func (w *web) sendXLSX(rw http.ResponseWriter, r *http.Request, asciiName, name string, body []byte) {
-	date := w.s.now().In(w.s.policy.Location()).Format("20060102")
-	rw.Header().Set("Content-Type", xlsxType)
+	date := w.now().In(w.policy.Location()).Format("20060102")
 	rw.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.xlsx"; filename*=UTF-8''%s`,
 		asciiName, date, url.PathEscape(name+"-"+date+".xlsx")))
 	rw.Header().Set("Cache-Control", "no-store")
+	w.send(rw, r, xlsxType, body)
+}
+
+// send answers with a document.
+func (w *web) send(rw http.ResponseWriter, r *http.Request, contentType string, body []byte) {
+	rw.Header().Set("Content-Type", contentType)
 	http.ServeContent(rw, r, "", time.Time{}, bytes.NewReader(body))
 }
 
@@ -225,28 +232,28 @@ func (w *web) meetingNotice(rw http.ResponseWriter, r *http.Request, wc *webCtx)
 		w.webError(rw, r, wc, err)
 		return
 	}
-	loc := w.s.policy.Location()
+	loc := w.policy.Location()
 	_, body, err := notices.Render("meeting_notice", map[string]string{"number": m.Number, "title": m.Title,
 		"scheduled_at": m.ScheduledAt.UTC().Format(time.RFC3339), "place": m.Place, "agenda": m.Agenda}, loc)
 	if err != nil {
 		w.webError(rw, r, wc, fmt.Errorf("meeting notice: %w", err))
 		return
 	}
-	attendees, err := w.attendeeNames(r.Context(), langZH, wc.p, m)
+	attendees, err := w.attendeeNames(r.Context(), i18n.ZH, wc.p, m)
 	if err != nil {
 		w.webError(rw, r, wc, err)
 		return
 	}
 	to := ""
-	if u, err := w.s.store.Unit(r.Context(), m.UnitID); err == nil {
+	if u, err := w.store.Unit(r.Context(), m.UnitID); err == nil {
 		to = u.Name + " " + u.Head
 	}
 	issued := m.CalledAt
 	if m.NoticeSentAt != nil {
 		issued = *m.NoticeSentAt
 	}
-	w.renderPage(rw, http.StatusOK, "print_notice", langZH, webPage{Lang: langZH, Data: map[string]any{
-		"M": m.View(), "To": to, "Body": body, "Reason": tr(langZH, "mreason."+m.Reason), "Attendees": attendees,
+	w.renderPage(rw, http.StatusOK, "print_notice", i18n.ZH, webPage{Lang: i18n.ZH, Data: map[string]any{
+		"M": m.View(), "To": to, "Body": body, "Reason": tr(i18n.ZH, "mreason."+m.Reason), "Attendees": attendees,
 		"When":   m.ScheduledAt.In(loc).Format("2006年1月2日 15:04"),
 		"Issued": issued.In(loc).Format("2006年1月2日"),
 	}})
@@ -260,7 +267,6 @@ func (w *web) meetingNoticeICS(rw http.ResponseWriter, r *http.Request, wc *webC
 		w.webError(rw, r, wc, err)
 		return
 	}
-	rw.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	rw.Header().Set("Content-Disposition", `attachment; filename="`+m.ID+`.ics"`)
-	_, _ = rw.Write(notices.MeetingICS(m))
+	w.send(rw, r, "text/calendar; charset=utf-8", notices.MeetingICS(m))
 }

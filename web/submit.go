@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 
 	"suggestflow/access"
 	"suggestflow/domain"
+	"suggestflow/refusal"
 	"suggestflow/store"
 )
 
 func (w *web) newSuggestionPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	if may(wc.p, routeSubmit, nil) != access.Allow {
-		w.webError(rw, r, wc, problem(http.StatusForbidden, "this account may not submit suggestions"))
+		w.webError(rw, r, wc, refusal.New(refusal.Forbidden, refusal.NotPermitted, "action", "submit_suggestions"))
 		return
 	}
 	w.showNew(rw, r, wc, http.StatusOK, nil)
@@ -61,9 +62,9 @@ func (w *web) showNew(rw http.ResponseWriter, r *http.Request, wc *webCtx, statu
 func (w *web) allDeputies(ctx context.Context) ([]domain.Deputy, error) {
 	var out []domain.Deputy
 	for n := 1; n <= 100; n++ {
-		items, total, err := w.s.store.Deputies(ctx, store.Page{Number: n, Size: maxPageSize})
+		items, total, err := w.store.Deputies(ctx, store.Page{Number: n, Size: maxPageSize})
 		if err != nil {
-			return nil, storeError(err, "deputy")
+			return nil, store.Refused(err, "deputy")
 		}
 		out = append(out, items...)
 		if int64(len(out)) >= total || len(items) == 0 {
@@ -91,7 +92,6 @@ func (w *web) submitSuggestion(rw http.ResponseWriter, r *http.Request, wc *webC
 // submit starts a case from the form, with the checks and the
 // idempotency of POST /api/v1/suggestions.
 func (w *web) submit(ctx context.Context, wc *webCtx, f url.Values) (domain.Suggestion, error) {
-	s := w.s
 	in := domain.SubmitInput{Title: strings.TrimSpace(f.Get("title")), Content: f.Get("content"), Kind: f.Get("kind"),
 		Category: strings.TrimSpace(f.Get("category")), LeadDeputyID: f.Get("lead_deputy_id"), CoSignerIDs: nonEmpty(f["co_signer_ids"]),
 		SubmittedIn: f.Get("submitted_in"), Opinions: opinionLines(f.Get("opinions"))}
@@ -100,9 +100,6 @@ func (w *web) submit(ctx context.Context, wc *webCtx, f url.Values) (domain.Sugg
 	}
 	if len(in.Opinions) == 0 {
 		in.Opinions = nil
-	}
-	if err := s.check(&in); err != nil {
-		return domain.Suggestion{}, err
 	}
 	key := f.Get("idempotency_key")
 	if key != "" {
@@ -113,7 +110,7 @@ func (w *web) submit(ctx context.Context, wc *webCtx, f url.Values) (domain.Sugg
 			key = "web:" + key
 		}
 	}
-	sg, _, err := s.startSuggestion(ctx, wc.p, in, key)
+	sg, _, err := w.cases.Submit(ctx, wc.p, in, key)
 	return sg, err
 }
 

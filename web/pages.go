@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"context"
@@ -8,12 +8,15 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"suggestflow/access"
+	"suggestflow/cases"
 	"suggestflow/domain"
 	"suggestflow/evaluation"
 	"suggestflow/period"
+	"suggestflow/refusal"
 	"suggestflow/store"
 	"suggestflow/supervision"
 )
@@ -52,9 +55,9 @@ func rowOf(sg domain.Suggestion, units map[string]string) listRow {
 // unitNames maps every unit's id to its name; units are few, and every
 // role may list them (GET /api/v1/units is open to all).
 func (w *web) unitNames(ctx context.Context) (map[string]string, []domain.Unit, error) {
-	units, err := w.s.store.AllUnits(ctx)
+	units, err := w.store.AllUnits(ctx)
 	if err != nil {
-		return nil, nil, storeError(err, "unit")
+		return nil, nil, store.Refused(err, "unit")
 	}
 	names := make(map[string]string, len(units))
 	for _, u := range units {
@@ -69,9 +72,9 @@ func (w *web) unitNames(ctx context.Context) (map[string]string, []domain.Unit, 
 // they see each other's names, never the records); else a placeholder.
 // party says whether the caller is a party to the case these deputies are on.
 func (w *web) deputyNames(ctx context.Context, lang string, p access.Principal, party bool, ids []string) (map[string]string, error) {
-	_, deputies, err := w.s.store.Names(ctx, nil, ids)
+	_, deputies, err := w.store.Names(ctx, nil, ids)
 	if err != nil {
-		return nil, storeError(err, "deputy")
+		return nil, store.Refused(err, "deputy")
 	}
 	out := map[string]string{}
 	for _, id := range ids {
@@ -144,18 +147,17 @@ func (w *web) dashboard(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 }
 
 func (w *web) dashboardData(ctx context.Context, wc *webCtx) (dashData, error) {
-	s := w.s
-	loc := s.policy.Location()
-	now := s.now()
+	loc := w.policy.Location()
+	now := w.now()
 	scope := access.ListScope(wc.p)
 	d := dashData{CanSubmit: may(wc.p, routeSubmit, nil) == access.Allow, CanHearing: may(wc.p, routeReports, nil) == access.Allow}
 	// The counts are the list's, scoped as the list is, so that each
 	// number leads to exactly the rows it counts.
 	count := func(f store.SuggestionFilter) (int64, error) {
 		f.ScopeUnitID, f.ScopeDeputyID = scope.UnitID, scope.DeputyID
-		_, n, err := s.store.Suggestions(ctx, f, store.Page{Number: 1, Size: 1})
+		_, n, err := w.store.Suggestions(ctx, f, store.Page{Number: 1, Size: 1})
 		if err != nil {
-			return 0, storeError(err, "suggestion")
+			return 0, store.Refused(err, "suggestion")
 		}
 		return n, nil
 	}
@@ -175,10 +177,10 @@ func (w *web) dashboardData(ctx context.Context, wc *webCtx) (dashData, error) {
 	if d.DueSoon, err = w.dueSoon(ctx, wc.p, now); err != nil {
 		return d, err
 	}
-	_, d.OpenMeetings, err = s.store.Meetings(ctx, store.MeetingFilter{Status: domain.MeetingScheduled, UnitID: scope.UnitID, DeputyID: scope.DeputyID},
+	_, d.OpenMeetings, err = w.store.Meetings(ctx, store.MeetingFilter{Status: domain.MeetingScheduled, UnitID: scope.UnitID, DeputyID: scope.DeputyID},
 		store.Page{Number: 1, Size: 1})
 	if err != nil {
-		return d, storeError(err, "meeting")
+		return d, store.Refused(err, "meeting")
 	}
 	if may(wc.p, routeStats, nil) == access.Allow {
 		year := period.Year(now, loc)
@@ -200,9 +202,9 @@ func (w *web) dashboardData(ctx context.Context, wc *webCtx) (dashData, error) {
 }
 
 func (w *web) rates(ctx context.Context, p store.Period, unit string) ([]rateRow, error) {
-	replies, ratings, err := w.s.store.RateFacts(ctx, p, unit)
+	replies, ratings, err := w.store.RateFacts(ctx, p, unit)
 	if err != nil {
-		return nil, storeError(err, "statistics")
+		return nil, store.Refused(err, "statistics")
 	}
 	return rateRows(evaluation.ComputeRates(replies, ratings)), nil
 }
@@ -210,9 +212,9 @@ func (w *web) rates(ctx context.Context, p store.Period, unit string) ([]rateRow
 // dueSoon lists the open cases the caller may see whose reply is due
 // within seven days, soonest first.
 func (w *web) dueSoon(ctx context.Context, p access.Principal, now time.Time) ([]listRow, error) {
-	cases, err := w.s.store.OpenCases(ctx)
+	cases, err := w.store.OpenCases(ctx)
 	if err != nil {
-		return nil, storeError(err, "suggestion")
+		return nil, store.Refused(err, "suggestion")
 	}
 	units, _, err := w.unitNames(ctx)
 	if err != nil {
@@ -227,7 +229,7 @@ func (w *web) dueSoon(ctx context.Context, p access.Principal, now time.Time) ([
 		if sg.DueAt.Before(now) || sg.DueAt.After(limit) {
 			continue
 		}
-		facts := suggestionFacts(sg)
+		facts := access.SuggestionFacts(sg)
 		if may(p, routeGet, &facts) != access.Allow {
 			continue
 		}
@@ -240,22 +242,22 @@ func (w *web) dueSoon(ctx context.Context, p access.Principal, now time.Time) ([
 // latestRanking is this year's ranking, or last year's while this year
 // has no evaluated quarter yet.
 func (w *web) latestRanking(ctx context.Context, now time.Time) (string, []rankRow, error) {
-	loc := w.s.policy.Location()
+	loc := w.policy.Location()
 	for _, y := range []period.Range{period.Year(now, loc), period.Previous(period.Year, now, loc)} {
 		var quarters []string
 		for q := 1; q <= 4; q++ {
 			quarters = append(quarters, fmt.Sprintf("%s-Q%d", y.Label, q))
 		}
-		scores, _, err := w.s.store.Scores(ctx, quarters)
+		scores, _, err := w.store.Scores(ctx, quarters)
 		if err != nil {
-			return "", nil, storeError(err, "evaluation")
+			return "", nil, store.Refused(err, "evaluation")
 		}
 		if len(scores) == 0 {
 			continue
 		}
-		r, err := supervision.RankYear(ctx, w.s.store, w.s.policy.Evaluation, y)
+		r, err := supervision.RankYear(ctx, w.store, w.policy.Evaluation, y)
 		if err != nil {
-			return "", nil, storeError(err, "ranking")
+			return "", nil, store.Refused(err, "ranking")
 		}
 		rows := make([]rankRow, 0, len(r.Units))
 		for _, u := range r.Units {
@@ -283,7 +285,7 @@ const webPageSize = 20
 
 func (w *web) suggestionList(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	if may(wc.p, routeList, nil) != access.Allow {
-		w.webError(rw, r, wc, problem(http.StatusForbidden, "this account may not list suggestions"))
+		w.webError(rw, r, wc, refusal.New(refusal.Forbidden, refusal.NotPermitted, "action", "list_suggestions"))
 		return
 	}
 	ctx := r.Context()
@@ -295,32 +297,17 @@ func (w *web) suggestionList(rw http.ResponseWriter, r *http.Request, wc *webCtx
 		d.Statuses = append(d.Statuses, string(st))
 	}
 	// The same filters and checks as GET /api/v1/suggestions, with the
-	// role's scope forced on top.
-	scope := access.ListScope(wc.p)
-	f := store.SuggestionFilter{Status: d.Status, Query: d.Q, ScopeUnitID: scope.UnitID, ScopeDeputyID: scope.DeputyID}
-	var fields []FieldError
-	if f.Status != "" && !validStatus(f.Status) {
-		fields = append(fields, FieldError{Field: "status", Message: "unknown status"})
-		f.Status = ""
-	}
-	if d.Overdue == "true" || d.Overdue == "false" {
-		b := d.Overdue == "true"
-		f.Overdue = &b
-	}
-	if len([]rune(f.Query)) > 200 {
-		fields = append(fields, FieldError{Field: "q", Message: "must be at most 200 characters"})
-		f.Query = ""
-	}
+	// role's scope forced on top; what is not valid is left out and said.
+	f, ferr := cases.ListFilter(wc.p, cases.ListQuery{Status: d.Status, Overdue: d.Overdue, Query: d.Q})
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 0 && n <= 100000 {
 		d.Page = n
 	}
-	if len(fields) > 0 {
-		p := invalidFields(fields...)
-		d.Error = problemSummary(lang, p, w.s.policy.Location())
+	if rf, ok := refusal.As(ferr); ok {
+		d.Error = summary(lang, rf, w.policy.Location()) + tr(lang, "problem.sep") + strings.Join(fieldLines(lang, rf, w.policy.Location()), tr(lang, "list.sep"))
 	}
-	items, total, err := w.s.store.Suggestions(ctx, f, store.Page{Number: d.Page, Size: webPageSize})
+	items, total, err := w.store.Suggestions(ctx, f, store.Page{Number: d.Page, Size: webPageSize})
 	if err != nil {
-		w.webError(rw, r, wc, storeError(err, "suggestion"))
+		w.webError(rw, r, wc, store.Refused(err, "suggestion"))
 		return
 	}
 	units, _, err := w.unitNames(ctx)
@@ -367,19 +354,15 @@ type meetingRow struct {
 func (w *web) meetingRows(p access.Principal, ms []domain.Meeting) []meetingRow {
 	out := make([]meetingRow, 0, len(ms))
 	for _, m := range ms {
-		obj := meetingFacts(m)
+		obj := access.MeetingFacts(m)
 		out = append(out, meetingRow{MeetingView: m.View(), CanOpen: may(p, routeMeeting, &obj) == access.Allow})
 	}
 	return out
 }
 
-func meetingFacts(m domain.Meeting) access.Object {
-	return access.Object{UnitID: m.UnitID, MeetingDeputyIDs: m.DeputyIDs}
-}
-
 func (w *web) meetingList(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	if may(wc.p, routeMeetings, nil) != access.Allow {
-		w.webError(rw, r, wc, problem(http.StatusForbidden, "this account may not list meetings"))
+		w.webError(rw, r, wc, refusal.New(refusal.Forbidden, refusal.NotPermitted, "action", "list_meetings"))
 		return
 	}
 	status := r.URL.Query().Get("status")
@@ -391,10 +374,10 @@ func (w *web) meetingList(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 		pageNo = n
 	}
 	scope := access.ListScope(wc.p)
-	items, total, err := w.s.store.Meetings(r.Context(), store.MeetingFilter{Status: status, UnitID: scope.UnitID, DeputyID: scope.DeputyID},
+	items, total, err := w.store.Meetings(r.Context(), store.MeetingFilter{Status: status, UnitID: scope.UnitID, DeputyID: scope.DeputyID},
 		store.Page{Number: pageNo, Size: webPageSize})
 	if err != nil {
-		w.webError(rw, r, wc, storeError(err, "meeting"))
+		w.webError(rw, r, wc, store.Refused(err, "meeting"))
 		return
 	}
 	pages := int((total + webPageSize - 1) / webPageSize)
@@ -409,16 +392,16 @@ func (w *web) meetingList(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 // loadMeeting reads a meeting the caller may see under the route's rule;
 // a meeting that is not theirs is "not found", as in the API.
 func (w *web) loadMeeting(r *http.Request, wc *webCtx, route string) (domain.Meeting, error) {
-	m, err := w.s.store.Meeting(r.Context(), r.PathValue("id"))
+	m, err := w.store.Meeting(r.Context(), r.PathValue("id"))
 	if err != nil {
-		return m, storeError(err, "meeting")
+		return m, store.Refused(err, "meeting")
 	}
-	obj := meetingFacts(m)
+	obj := access.MeetingFacts(m)
 	switch may(wc.p, route, &obj) {
 	case access.Forbidden:
-		return m, problem(http.StatusForbidden, "this account may not do this")
+		return m, refusal.New(refusal.Forbidden, refusal.NotPermitted, "action", "do_this")
 	case access.Hidden:
-		return m, problem(http.StatusNotFound, "no meeting with this id")
+		return m, refusal.New(refusal.NotFound, refusal.NotFoundObject, "object", "meeting")
 	}
 	return m, nil
 }
@@ -439,10 +422,10 @@ func (w *web) showMeeting(rw http.ResponseWriter, r *http.Request, wc *webCtx, s
 		w.webError(rw, r, wc, err)
 		return
 	}
-	sg, err := w.s.store.Suggestion(r.Context(), m.SuggestionID)
+	sg, err := w.store.Suggestion(r.Context(), m.SuggestionID)
 	canOpen := false
 	if err == nil {
-		facts := suggestionFacts(sg)
+		facts := access.SuggestionFacts(sg)
 		canOpen = may(wc.p, routeGet, &facts) == access.Allow
 	}
 	if form == nil && m.Status == domain.MeetingScheduled && may(wc.p, routeMinutes, nil) == access.Allow {
@@ -465,7 +448,7 @@ func (w *web) attendeeNames(ctx context.Context, lang string, p access.Principal
 	}
 	heads := map[string]string{}
 	if m.UnitID != "" {
-		if u, err := w.s.store.Unit(ctx, m.UnitID); err == nil {
+		if u, err := w.store.Unit(ctx, m.UnitID); err == nil {
 			heads[u.ID] = u.Head
 		}
 	}
@@ -509,12 +492,12 @@ type scoreView struct {
 
 func (w *web) showEvaluations(rw http.ResponseWriter, r *http.Request, wc *webCtx, status int, errMsg string) {
 	if may(wc.p, routeEvals, nil) != access.Allow {
-		w.webError(rw, r, wc, problem(http.StatusForbidden, "this account may not see evaluations"))
+		w.webError(rw, r, wc, refusal.New(refusal.Forbidden, refusal.NotPermitted, "action", "see_evaluations"))
 		return
 	}
 	ctx := r.Context()
-	loc := w.s.policy.Location()
-	now := w.s.now()
+	loc := w.policy.Location()
+	now := w.now()
 	// The choice: the last four quarters and the current one.
 	var quarters []string
 	for q, t := 0, now; q < 5; q++ {
@@ -522,12 +505,12 @@ func (w *web) showEvaluations(rw http.ResponseWriter, r *http.Request, wc *webCt
 		t = period.Quarter(t, loc).From.Add(-time.Hour)
 	}
 	label := r.FormValue("quarter")
-	if _, err := w.s.quarter("quarter", label); err != nil || label == "" {
+	if _, err := period.QuarterField("quarter", label, loc); err != nil || label == "" {
 		label = period.Previous(period.Quarter, now, loc).Label
 	}
-	scores, _, err := w.s.store.Scores(ctx, []string{label})
+	scores, _, err := w.store.Scores(ctx, []string{label})
 	if err != nil {
-		w.webError(rw, r, wc, storeError(err, "evaluation"))
+		w.webError(rw, r, wc, store.Refused(err, "evaluation"))
 		return
 	}
 	units, _, err := w.unitNames(ctx)
@@ -560,21 +543,21 @@ func (w *web) runEvaluation(rw http.ResponseWriter, r *http.Request, wc *webCtx)
 		w.webError(rw, r, wc, err)
 		return
 	}
-	q, err := w.s.quarter("quarter", r.PostFormValue("quarter"))
+	q, err := period.QuarterField("quarter", r.PostFormValue("quarter"), w.policy.Location())
 	if err == nil {
-		_, err = supervision.EvaluateQuarter(r.Context(), w.s.store, w.s.policy.Evaluation, q, w.s.now().UTC())
+		_, err = supervision.EvaluateQuarter(r.Context(), w.store, w.policy.Evaluation, q, w.now().UTC())
 		if err != nil {
-			err = storeError(err, "evaluation")
+			err = store.Refused(err, "evaluation")
 		}
 	}
 	w.audit(r, wc, "/ui/evaluations", "", err)
 	if err != nil {
-		p, ok := asProblem(err)
+		rf, ok := refusal.As(err)
 		if !ok {
 			w.webError(rw, r, wc, err)
 			return
 		}
-		w.showEvaluations(rw, r, wc, p.Status, problemSummary(lang, p, w.s.policy.Location()))
+		w.showEvaluations(rw, r, wc, rf.Kind.Status(), summary(lang, rf, w.policy.Location()))
 		return
 	}
 	w.setFlash(r, wc, fmt.Sprintf(tr(lang, "msg.evaluated"), q.Label))

@@ -1,4 +1,11 @@
-package api
+// Package web is the pages: server-rendered Chinese (and English) pages
+// for the presidium, the units and the deputies under /ui/, the public
+// board, and the documents they download (Excel, PDF, iCalendar).
+// Everything a page needs is embedded here (no CDN, system fonts), so it
+// works on an office intranet without internet. The pages run on net/http
+// alone; every action goes through the case commands (package cases) and
+// every text comes from package i18n.
+package web
 
 import (
 	"bytes"
@@ -6,41 +13,61 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"suggestflow/access"
+	"suggestflow/cases"
+	"suggestflow/i18n"
+	"suggestflow/policy"
+	"suggestflow/refusal"
+	"suggestflow/store"
+	"suggestflow/throttle"
+
+	"go.temporal.io/sdk/client"
 )
 
-// The web UI: server-rendered pages for the presidium, the units and the
-// deputies, under /ui/. Everything a page needs is embedded here (no CDN,
-// system fonts), so it works on an office intranet without internet.
-
-//go:embed web
+//go:embed static templates
 var webFS embed.FS
 
-// WebConfig is what the web UI needs beyond the API's dependencies.
-type WebConfig struct {
+// Deps are what the pages need.
+type Deps struct {
+	Store    *store.Store
+	Cases    *cases.Service
+	Temporal client.Client
+	Policy   policy.Policy
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// Writes is the per-token write limit, shared with the API.
+	Writes *throttle.Writes
 	// TemporalUIURL is the base URL of the Temporal Web UI (for example
 	// http://127.0.0.1:8233); empty hides the link. When it names no
 	// namespace (no "/namespaces/" in it), the default namespace is used.
 	TemporalUIURL string
 }
 
-// web holds the UI's state: its templates and its sessions.
+// web holds the pages' state: their dependencies, templates and sessions.
 type web struct {
-	s        *Server
-	cfg      WebConfig
+	store    *store.Store
+	cases    *cases.Service
+	temporal client.Client
+	policy   policy.Policy
+	log      *slog.Logger
+	now      func() time.Time
+	writes   *throttle.Writes
+	uiURL    string
 	sessions sessionStore
 	pages    map[string]*template.Template
 	static   fs.FS
 	css      []byte
 }
+
+// maxPageSize is the store's largest page, for reading whole lists.
+const maxPageSize = 100
 
 // Security headers of every UI answer. The content security policy is the
 // guarantee behind "no outside host": the browser itself refuses any
@@ -48,16 +75,13 @@ type web struct {
 const webCSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// webRoutes mounts the UI. It is one wildcard route on the Echo router with
-// its own net/http mux inside: the UI's pages are not part of the JSON API,
-// so they stay out of the API's route table (which the OpenAPI document and
-// the access-matrix test walk) while still passing the server's recovery,
-// metrics, body-limit and timeout middleware.
-func (s *Server) webRoutes(cfg WebConfig) {
-	w, err := newWeb(s, cfg)
+// New builds the pages' handler: /ui/ and the public board (/board,
+// /board.pdf). Its routes are its own, on a net/http mux, apart from the
+// JSON API's route table.
+func New(d Deps) (http.Handler, error) {
+	w, err := newWeb(d)
 	if err != nil {
-		// The templates are embedded: failing to parse them is a build bug.
-		panic(fmt.Errorf("web ui: %w", err))
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ui/static/{file}", w.staticFile)
@@ -81,23 +105,25 @@ func (s *Server) webRoutes(cfg WebConfig) {
 	mux.HandleFunc("GET /ui/ledger.xlsx", w.authed(w.ledgerXLSX))
 	mux.HandleFunc("GET /ui/hearing.xlsx", w.authed(w.hearingXLSX))
 	mux.HandleFunc("/ui/", w.notFound)
+	ui := w.headers(mux)
 
-	h := echo.WrapHandler(w.headers(mux))
-	s.e.Any("/ui/*", h)
-	// "/" and "/ui" are not routes of their own (they would have to be in
-	// the API's OpenAPI document); they are redirected before routing.
-	s.e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if p := c.Request().URL.Path; (p == "/" || p == "/ui") && c.Request().Method == http.MethodGet {
-				return c.Redirect(http.StatusFound, "/ui/")
-			}
-			return next(c)
-		}
-	})
+	// The board is public and printable; its page carries its own print
+	// styles, so it is served outside the pages' content security policy.
+	root := http.NewServeMux()
+	root.HandleFunc("GET /board", w.boardPage)
+	root.HandleFunc("GET /board.pdf", w.boardPDF)
+	root.Handle("/ui/", ui)
+	return root, nil
 }
 
-func newWeb(s *Server, cfg WebConfig) (*web, error) {
-	static, err := fs.Sub(webFS, "web/static")
+func newWeb(d Deps) (*web, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	static, err := fs.Sub(webFS, "static")
 	if err != nil {
 		return nil, fmt.Errorf("static files: %w", err)
 	}
@@ -111,7 +137,9 @@ func newWeb(s *Server, cfg WebConfig) (*web, error) {
 	for i := 0; i <= 100; i++ {
 		fmt.Fprintf(&bars, ".w%d{width:%d%%}\n", i, i)
 	}
-	w := &web{s: s, cfg: cfg, sessions: sessionStore{st: s.store}, static: static, css: append(css, bars.String()...)}
+	w := &web{store: d.Store, cases: d.Cases, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
+		writes: d.Writes, uiURL: d.TemporalUIURL, sessions: sessionStore{st: d.Store}, static: static,
+		css: append(css, bars.String()...)}
 	if w.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -122,7 +150,7 @@ func newWeb(s *Server, cfg WebConfig) (*web, error) {
 // placeholder here; each request clones the page and binds "t" to its
 // language.
 func parsePages() (map[string]*template.Template, error) {
-	names, err := fs.Glob(webFS, "web/templates/*.html")
+	names, err := fs.Glob(webFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +163,11 @@ func parsePages() (map[string]*template.Template, error) {
 		// A print page is a document of its own, with its own "layout".
 		files := []string{name}
 		if !strings.HasPrefix(base, "print_") {
-			partials, _ := fs.Glob(webFS, "web/templates/part_*.html")
-			files = append(append([]string{"web/templates/layout.html"}, partials...), name)
+			partials, err := fs.Glob(webFS, "templates/part_*.html")
+			if err != nil {
+				return nil, err
+			}
+			files = append(append([]string{"templates/layout.html"}, partials...), name)
 		}
 		t, err := template.New(base).Funcs(webFuncs(nil, nil)).ParseFS(webFS, files...)
 		if err != nil {
@@ -214,33 +245,35 @@ func (w *web) render(rw http.ResponseWriter, r *http.Request, wc *webCtx, status
 func (w *web) renderPage(rw http.ResponseWriter, status int, name, lang string, data any) {
 	base, ok := w.pages[name]
 	if !ok {
-		w.s.log.Error("web: no such template", "name", name)
+		w.log.Error("web: no such template", "name", name)
 		http.Error(rw, "internal error", http.StatusInternalServerError)
 		return
 	}
 	t, err := base.Clone()
 	if err == nil {
-		t = t.Funcs(webFuncs(func(key string) string { return tr(lang, key) }, w.s.policy.Location()))
+		t = t.Funcs(webFuncs(func(key string) string { return tr(lang, key) }, w.policy.Location()))
 	}
 	var buf bytes.Buffer
 	if err == nil {
 		err = t.ExecuteTemplate(&buf, "layout", data)
 	}
 	if err != nil {
-		w.s.log.Error("web: render failed", "template", name, "error", err)
+		w.log.Error("web: render failed", "template", name, "error", err)
 		http.Error(rw, "internal error", http.StatusInternalServerError)
 		return
 	}
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.WriteHeader(status)
-	_, _ = rw.Write(buf.Bytes())
+	if _, err := rw.Write(buf.Bytes()); err != nil {
+		w.log.Debug("web: the browser left before the page was sent", "template", name, "error", err)
+	}
 }
 
 // langURLs are the current URL with ?lang= for each language.
 func langURLs(u *url.URL) map[string]string {
 	out := map[string]string{}
-	for _, l := range []string{langZH, langEN} {
+	for _, l := range []string{i18n.ZH, i18n.EN} {
 		q := u.Query()
 		q.Set("lang", l)
 		out[l] = u.Path + "?" + q.Encode()
@@ -252,26 +285,25 @@ func langURLs(u *url.URL) map[string]string {
 // caller's (the API's rule: existence is not revealed), 503 when a
 // dependency is down, 500 otherwise.
 func (w *web) webError(rw http.ResponseWriter, r *http.Request, wc *webCtx, err error) {
-	status := http.StatusInternalServerError
-	p, known := clientProblem(err)
-	if known {
-		status = p.Status
-	} else {
-		w.s.log.Error("web: request failed", "path", r.URL.Path, "error", err)
-	}
-	if status == http.StatusServiceUnavailable {
-		rw.Header().Set("Retry-After", "5")
-	}
 	lang := langOf(r)
-	msg := problemSummary(lang, p, w.s.policy.Location())
-	if p == nil {
-		msg = tr(lang, "err.internal")
+	status := http.StatusInternalServerError
+	msg := tr(lang, "err.internal")
+	rf, known := refusalOf(err)
+	switch {
+	case !known:
+		w.log.Error("web: request failed", "path", r.URL.Path, "error", err)
+	case rf.Kind == refusal.Unavailable:
+		w.log.Warn("web: dependency unavailable", "path", r.URL.Path, "error", rf.Cause())
+		rw.Header().Set("Retry-After", "5")
+		fallthrough
+	default:
+		status, msg = rf.Kind.Status(), summary(lang, rf, w.policy.Location())
 	}
 	w.render(rw, r, wc, status, "error", "err.title", map[string]any{"Status": status, "Message": msg})
 }
 
 func (w *web) notFound(rw http.ResponseWriter, r *http.Request) {
-	w.webError(rw, r, nil, problem(http.StatusNotFound, "no such page"))
+	w.webError(rw, r, nil, refusal.New(refusal.NotFound, refusal.NoPage))
 }
 
 // may reports whether the principal may call an API route, and act on the
@@ -290,7 +322,7 @@ func may(p access.Principal, route string, obj *access.Object) access.Decision {
 
 // temporalLink is the Temporal Web UI page of a workflow, or "".
 func (w *web) temporalLink(workflowID string) string {
-	base := strings.TrimRight(w.cfg.TemporalUIURL, "/")
+	base := strings.TrimRight(w.uiURL, "/")
 	if base == "" {
 		return ""
 	}
@@ -298,4 +330,16 @@ func (w *web) temporalLink(workflowID string) string {
 		base += "/namespaces/default"
 	}
 	return base + "/workflows/" + url.PathEscape(workflowID)
+}
+
+// refusalOf is the refusal an error carries, or 503 for a database that is
+// down; false for an unexpected error.
+func refusalOf(err error) (*refusal.Error, bool) {
+	if r, ok := refusal.As(err); ok {
+		return r, true
+	}
+	if store.Unavailable(err) {
+		return refusal.DependencyDown(err), true
+	}
+	return nil, false
 }

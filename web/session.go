@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"suggestflow/access"
 	"suggestflow/domain"
+	"suggestflow/refusal"
 	"suggestflow/store"
 )
 
@@ -95,7 +96,7 @@ func (ss sessionStore) delete(ctx context.Context, s *session) error {
 // failing the action that has already been taken.
 func (w *web) setFlash(r *http.Request, wc *webCtx, msg string) {
 	if err := w.sessions.st.SetWebSessionFlash(r.Context(), wc.sess.idHash, msg); err != nil {
-		w.s.log.Warn("web: keeping a message failed", "error", err)
+		w.log.Warn("web: keeping a message failed", "error", err)
 	}
 }
 
@@ -108,7 +109,7 @@ func (w *web) takeFlash(r *http.Request, wc *webCtx) string {
 	}
 	wc.sess.flash = ""
 	if err := w.sessions.st.ClearWebSessionFlash(r.Context(), wc.sess.idHash, msg); err != nil {
-		w.s.log.Warn("web: clearing a message failed", "error", err)
+		w.log.Warn("web: clearing a message failed", "error", err)
 	}
 	return msg
 }
@@ -129,13 +130,13 @@ type webHandler func(rw http.ResponseWriter, r *http.Request, wc *webCtx)
 // sign-in page.
 func (w *web) authed(h webHandler) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
-		now := w.s.now()
+		now := w.now()
 		var sess *session
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			sess, err = w.sessions.get(r.Context(), c.Value, now)
 			if err != nil {
-				w.s.log.Warn("web: session lookup failed", "error", err)
-				w.webError(rw, r, nil, unavailable(err))
+				w.log.Warn("web: session lookup failed", "error", err)
+				w.webError(rw, r, nil, refusal.DependencyDown(err))
 				return
 			}
 		}
@@ -143,17 +144,17 @@ func (w *web) authed(h webHandler) http.HandlerFunc {
 			w.toLogin(rw, r)
 			return
 		}
-		acc, err := w.s.store.AccountByTokenHash(r.Context(), sess.tokenHash, now)
+		acc, err := w.store.AccountByTokenHash(r.Context(), sess.tokenHash, now)
 		if err != nil {
-			if errorsIsNotFound(err) {
+			if errors.Is(err, store.ErrNotFound) {
 				if err := w.sessions.delete(r.Context(), sess); err != nil {
-					w.s.log.Warn("web: ending a session failed", "error", err)
+					w.log.Warn("web: ending a session failed", "error", err)
 				}
 				w.toLogin(rw, r)
 				return
 			}
-			w.s.log.Warn("web: session lookup failed", "error", err)
-			w.webError(rw, r, nil, unavailable(err))
+			w.log.Warn("web: session lookup failed", "error", err)
+			w.webError(rw, r, nil, refusal.DependencyDown(err))
 			return
 		}
 		wc := &webCtx{sess: sess, name: acc.Name, tokenID: acc.TokenID,
@@ -174,7 +175,7 @@ func (w *web) toLogin(rw http.ResponseWriter, r *http.Request) {
 func (w *web) csrf(h webHandler) webHandler {
 	return func(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 		if !sameToken(r.PostFormValue("csrf"), wc.sess.csrf) {
-			w.webError(rw, r, wc, problem(http.StatusForbidden, "the form has no valid CSRF token; reload the page and try again"))
+			w.webError(rw, r, wc, refusal.New(refusal.Forbidden, refusal.CSRFInvalid))
 			return
 		}
 		h(rw, r, wc)
@@ -212,7 +213,7 @@ func (w *web) showLogin(rw http.ResponseWriter, r *http.Request, status int, err
 func (w *web) login(rw http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(loginCookie)
 	if err != nil || !sameToken(r.PostFormValue("csrf"), c.Value) {
-		w.webError(rw, r, nil, problem(http.StatusForbidden, "the sign-in form has expired; reload it"))
+		w.webError(rw, r, nil, refusal.New(refusal.Forbidden, refusal.LoginExpired))
 		return
 	}
 	token := strings.TrimSpace(r.PostFormValue("token"))
@@ -220,21 +221,21 @@ func (w *web) login(rw http.ResponseWriter, r *http.Request) {
 		w.showLogin(rw, r, http.StatusUnauthorized, "login.bad")
 		return
 	}
-	hash := HashToken(token)
+	hash := store.HashToken(token)
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
-	if _, err := w.s.store.AccountByTokenHash(ctx, hash, w.s.now()); err != nil {
-		if errorsIsNotFound(err) {
+	if _, err := w.store.AccountByTokenHash(ctx, hash, w.now()); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
 			w.showLogin(rw, r, http.StatusUnauthorized, "login.bad")
 			return
 		}
-		w.s.log.Warn("web: sign-in lookup failed", "error", err)
-		w.webError(rw, r, nil, unavailable(err))
+		w.log.Warn("web: sign-in lookup failed", "error", err)
+		w.webError(rw, r, nil, refusal.DependencyDown(err))
 		return
 	}
-	cookie, err := w.sessions.create(ctx, hash, w.s.now())
+	cookie, err := w.sessions.create(ctx, hash, w.now())
 	if err != nil {
-		w.webError(rw, r, nil, storeError(err, "session"))
+		w.webError(rw, r, nil, store.Refused(err, "session"))
 		return
 	}
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: cookie, Path: "/ui", MaxAge: int(webMaxAge / time.Second),
@@ -262,7 +263,7 @@ func (w *web) logoutPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 
 func (w *web) logout(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	if err := w.sessions.delete(r.Context(), wc.sess); err != nil {
-		w.webError(rw, r, wc, storeError(err, "session"))
+		w.webError(rw, r, wc, store.Refused(err, "session"))
 		return
 	}
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: "/ui", MaxAge: -1, HttpOnly: true,

@@ -1,11 +1,11 @@
-package api
+package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,8 +13,9 @@ import (
 
 	"suggestflow/access"
 	"suggestflow/domain"
+	"suggestflow/refusal"
+	"suggestflow/rules"
 	"suggestflow/store"
-	"suggestflow/workflows"
 )
 
 // formState is one form as the page shows it: its values (the defaults,
@@ -55,14 +56,9 @@ func (f *formState) Sel(k, v string) bool {
 	return f.Defaults[k] == v
 }
 
-// refused is a form shown again with the problem's messages.
-func refused(name string, p *Problem, values url.Values, lang string, loc *time.Location) *formState {
-	return &formState{Name: name, Open: true, Values: values, Summary: problemSummary(lang, p, loc), List: problemLines(lang, p, loc)}
-}
-
-func asProblem(err error) (*Problem, bool) {
-	var p *Problem
-	return p, errors.As(err, &p)
+// refused is a form shown again with the refusal's messages.
+func refused(name string, r *refusal.Error, values url.Values, lang string, loc *time.Location) *formState {
+	return &formState{Name: name, Open: true, Values: values, Summary: summary(lang, r, loc), List: fieldLines(lang, r, loc)}
 }
 
 // refuse answers a form whose action failed: the form again, as filled in,
@@ -72,46 +68,42 @@ func (w *web) refuse(rw http.ResponseWriter, r *http.Request, wc *webCtx, form s
 	if err == nil {
 		return false
 	}
-	p, ok := asProblem(err)
-	if !ok {
+	rf, ok := refusal.As(err)
+	if !ok || rf.Kind == refusal.Unavailable {
 		w.webError(rw, r, wc, err)
 		return true
 	}
 	values := r.PostForm
 	values.Del("csrf")
-	show(p.Status, refused(form, p, values, langOf(r), w.s.policy.Location()))
+	show(rf.Kind.Status(), refused(form, rf, values, langOf(r), w.policy.Location()))
 	return true
 }
 
-// webAction is an action on a suggestion: the API route whose access rule
-// it follows, the states in which the workflow takes it, and how its form
-// becomes the same domain input the API decodes from JSON.
+// webAction is an action on a suggestion as the page offers it: its form's
+// name, the case action (whose rules say when it is open), the API route
+// whose access rule it follows, and how its form becomes the command's
+// input.
 type webAction struct {
-	key      string
-	route    string
-	statuses []domain.Status
-	run      func(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error
+	key    string
+	action rules.Action
+	route  string
+	run    func(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error
 }
-
-var (
-	open     = []domain.Status{domain.StatusHandling, domain.StatusRehandling}
-	anyLater = []domain.Status{domain.StatusAccepted, domain.StatusHandling, domain.StatusReplied, domain.StatusRehandling, domain.StatusFollowingUp}
-)
 
 // webActions are in the order the page offers them.
 var webActions = []webAction{
-	{"review", "POST /api/v1/suggestions/:id/review", []domain.Status{domain.StatusSubmitted}, runReview},
-	{"assign", "POST /api/v1/suggestions/:id/assignment", []domain.Status{domain.StatusAccepted}, runAssign},
-	{"consult", "POST /api/v1/suggestions/:id/consultations", open, runConsult},
-	{"progress", "POST /api/v1/suggestions/:id/progress-reports", append(open, domain.StatusFollowingUp), runProgress},
-	{"reply", "POST /api/v1/suggestions/:id/reply", open, runReply},
-	{"extension-request", "POST /api/v1/suggestions/:id/extension-requests", open, runExtensionRequest},
-	{"extension-decision", "POST /api/v1/suggestions/:id/extension-decision", open, runExtensionDecision},
-	{"co-opinion", "POST /api/v1/suggestions/:id/co-opinions", open, runCoOpinion},
-	{"assignment-return", "POST /api/v1/suggestions/:id/assignment-return", []domain.Status{domain.StatusHandling}, runAssignmentReturn},
-	{"rate", "POST /api/v1/suggestions/:id/ratings", []domain.Status{domain.StatusReplied, domain.StatusRehandling, domain.StatusFollowingUp}, runRate},
-	{"complete", "POST /api/v1/suggestions/:id/completion", []domain.Status{domain.StatusFollowingUp}, runComplete},
-	{"meeting", "POST /api/v1/meetings", anyLater, runCallMeeting},
+	{"review", rules.Review, "POST /api/v1/suggestions/:id/review", runReview},
+	{"assign", rules.Assign, "POST /api/v1/suggestions/:id/assignment", runAssign},
+	{"consult", rules.Consult, "POST /api/v1/suggestions/:id/consultations", runConsult},
+	{"progress", rules.ProgressReport, "POST /api/v1/suggestions/:id/progress-reports", runProgress},
+	{"reply", rules.Reply, "POST /api/v1/suggestions/:id/reply", runReply},
+	{"extension-request", rules.RequestExtension, "POST /api/v1/suggestions/:id/extension-requests", runExtensionRequest},
+	{"extension-decision", rules.DecideExtension, "POST /api/v1/suggestions/:id/extension-decision", runExtensionDecision},
+	{"co-opinion", rules.CoOpinion, "POST /api/v1/suggestions/:id/co-opinions", runCoOpinion},
+	{"assignment-return", rules.ReturnAssignment, "POST /api/v1/suggestions/:id/assignment-return", runAssignmentReturn},
+	{"rate", rules.Rate, "POST /api/v1/suggestions/:id/ratings", runRate},
+	{"complete", rules.Complete, "POST /api/v1/suggestions/:id/completion", runComplete},
+	{"meeting", rules.CallMeeting, "POST /api/v1/meetings", runCallMeeting},
 }
 
 func actionByKey(key string) *webAction {
@@ -123,13 +115,14 @@ func actionByKey(key string) *webAction {
 	return nil
 }
 
-func hasStatus(list []domain.Status, s domain.Status) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+// formOf is the form of a case action.
+func formOf(a rules.Action) string {
+	for _, wa := range webActions {
+		if wa.action == a {
+			return wa.key
 		}
 	}
-	return false
+	return ""
 }
 
 // --- the suggestion page ---
@@ -167,13 +160,13 @@ type sgData struct {
 // loadSuggestion reads a suggestion the caller may see; one that is not
 // theirs is "not found", as in the API.
 func (w *web) loadSuggestion(r *http.Request, wc *webCtx) (domain.Suggestion, error) {
-	sg, err := w.s.store.Suggestion(r.Context(), r.PathValue("id"))
+	sg, err := w.store.Suggestion(r.Context(), r.PathValue("id"))
 	if err != nil {
-		return sg, storeError(err, "suggestion")
+		return sg, store.Refused(err, "suggestion")
 	}
-	facts := suggestionFacts(sg)
+	facts := access.SuggestionFacts(sg)
 	if may(wc.p, routeGet, &facts) != access.Allow {
-		return sg, problem(http.StatusNotFound, "no suggestion with this id")
+		return sg, refusal.New(refusal.NotFound, refusal.NotFoundObject, "object", "suggestion")
 	}
 	return sg, nil
 }
@@ -197,13 +190,11 @@ func (w *web) showSuggestion(rw http.ResponseWriter, r *http.Request, wc *webCtx
 }
 
 func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg domain.Suggestion, failed *formState) (*sgData, error) {
-	s := w.s
 	units, all, err := w.unitNames(ctx)
 	if err != nil {
 		return nil, err
 	}
-	signers := append([]string{sg.LeadDeputyID}, sg.CoSignerIDs...)
-	names, err := w.deputyNames(ctx, lang, wc.p, true, signers)
+	names, err := w.deputyNames(ctx, lang, wc.p, true, rules.Signers(sg))
 	if err != nil {
 		return nil, err
 	}
@@ -222,30 +213,12 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 	for _, g := range sg.Ratings {
 		d.Ratings = append(d.Ratings, ratingRow{Rating: g, Deputy: names[g.DeputyID]})
 	}
-	if d.Timeline, err = s.store.Timeline(ctx, sg.ID); err != nil {
-		return nil, storeError(err, "suggestion")
+	if d.Timeline, err = w.timeline(ctx, lang, sg.ID, units, names); err != nil {
+		return nil, err
 	}
-	// The workflow writes ids into the details; people read names.
-	var pairs []string
-	for id, n := range units {
-		pairs = append(pairs, id, n)
-	}
-	for id, n := range names {
-		pairs = append(pairs, id, n)
-	}
-	ids := strings.NewReplacer(pairs...)
-	loc := s.policy.Location()
-	for i := range d.Timeline {
-		d.Timeline[i].Detail = rfc3339.ReplaceAllStringFunc(ids.Replace(d.Timeline[i].Detail), func(v string) string {
-			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-				return t.In(loc).Format("2006-01-02 15:04")
-			}
-			return v
-		})
-	}
-	meetings, _, err := s.store.Meetings(ctx, store.MeetingFilter{SuggestionID: sg.ID}, store.Page{Number: 1, Size: maxPageSize})
+	meetings, _, err := w.store.Meetings(ctx, store.MeetingFilter{SuggestionID: sg.ID}, store.Page{Number: 1, Size: maxPageSize})
 	if err != nil {
-		return nil, storeError(err, "meeting")
+		return nil, store.Refused(err, "meeting")
 	}
 	d.Meetings = w.meetingRows(wc.p, meetings)
 	d.Workflow, d.HistoryLength, d.WorkflowErr = w.workflowStatus(ctx, lang, sg.ID)
@@ -254,11 +227,11 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 		// the presidium, who may see everything anyway.
 		d.TemporalURL = w.temporalLink(sg.ID)
 	}
-	d.Raters = raters(wc.p, sg, names)
+	d.Raters = raters(wc.p, sg, names, w.now())
 	d.CoUnitChoices = coUnitChoices(wc.p, sg, all)
-	facts := suggestionFacts(sg)
+	facts := access.SuggestionFacts(sg)
 	for _, a := range webActions {
-		if !hasStatus(a.statuses, sg.Status) || may(wc.p, a.route, &facts) != access.Allow || !offered(a.key, sg, d) {
+		if !rules.Offered(a.action, sg) || may(wc.p, a.route, &facts) != access.Allow || !offered(a.key, d) {
 			continue
 		}
 		f := &formState{Name: a.key, Defaults: w.defaults(a.key, wc, sg)}
@@ -267,7 +240,7 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 		}
 		d.Actions[a.key] = f
 	}
-	if f := d.Actions[nextStep(sg)]; f != nil && failed == nil {
+	if f := d.Actions[formOf(rules.NextStep(sg))]; f != nil && failed == nil {
 		f.Open = true
 	}
 	if failed != nil && d.Actions[failed.Name] == nil {
@@ -277,38 +250,10 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 	return d, nil
 }
 
-// nextStep is the action the case waits for, whose form opens by itself.
-func nextStep(sg domain.Suggestion) string {
-	switch sg.Status {
-	case domain.StatusSubmitted:
-		return "review"
-	case domain.StatusAccepted:
-		return "assign"
-	case domain.StatusHandling, domain.StatusRehandling:
-		if sg.PendingExtension != nil {
-			return "extension-decision"
-		}
-		if !sg.Consulted {
-			return "consult"
-		}
-		return "reply"
-	case domain.StatusReplied:
-		return "rate"
-	case domain.StatusFollowingUp:
-		return "complete"
-	}
-	return ""
-}
-
-// offered narrows an action to when it makes sense on this case.
-func offered(key string, sg domain.Suggestion, d *sgData) bool {
+// offered narrows an action to what the caller can fill in: a co-handling
+// unit to file for, a signer to rate for.
+func offered(key string, d *sgData) bool {
 	switch key {
-	case "extension-request":
-		return sg.PendingExtension == nil
-	case "extension-decision":
-		return sg.PendingExtension != nil
-	case "assignment-return":
-		return sg.Round == 1
 	case "co-opinion":
 		return len(d.CoUnitChoices) > 0
 	case "rate":
@@ -317,24 +262,14 @@ func offered(key string, sg domain.Suggestion, d *sgData) bool {
 	return true
 }
 
-// raters are the signers the caller may rate for and who have not rated
-// the current reply; the lead deputy only while the case awaits rating.
-func raters(p access.Principal, sg domain.Suggestion, names map[string]string) []choice {
-	if sg.Reply == nil {
-		return nil
-	}
-	rated := map[string]bool{}
-	for _, g := range sg.Ratings {
-		if g.Round == sg.Reply.Round {
-			rated[g.DeputyID] = true
-		}
-	}
+// raters are the signers the caller may rate for and who may rate the
+// current reply now.
+func raters(p access.Principal, sg domain.Suggestion, names map[string]string, now time.Time) []choice {
 	var out []choice
-	for _, id := range append([]string{sg.LeadDeputyID}, sg.CoSignerIDs...) {
-		if rated[id] || !access.RateAs(p, id) || (id == sg.LeadDeputyID && sg.Status != domain.StatusReplied) {
-			continue
+	for _, id := range rules.Signers(sg) {
+		if access.RateAs(p, id) && rules.RatingRefusal(sg, id, now) == nil {
+			out = append(out, choice{ID: id, Name: names[id]})
 		}
-		out = append(out, choice{ID: id, Name: names[id]})
 	}
 	return out
 }
@@ -346,7 +281,7 @@ func coUnitChoices(p access.Principal, sg domain.Suggestion, units []domain.Unit
 	}
 	var out []domain.Unit
 	for _, u := range units {
-		if contains(sg.Assignment.CoUnitIDs, u.ID) && !contains(sg.CoOpinionUnits, u.ID) && access.CoOpinionAs(p, u.ID) {
+		if slices.Contains(sg.Assignment.CoUnitIDs, u.ID) && !slices.Contains(sg.CoOpinionUnits, u.ID) && access.CoOpinionAs(p, u.ID) {
 			out = append(out, u)
 		}
 	}
@@ -355,8 +290,8 @@ func coUnitChoices(p access.Principal, sg domain.Suggestion, units []domain.Unit
 
 // defaults are a fresh form's values.
 func (w *web) defaults(key string, wc *webCtx, sg domain.Suggestion) map[string]string {
-	loc := w.s.policy.Location()
-	now := w.s.now().In(loc)
+	loc := w.policy.Location()
+	now := w.now().In(loc)
 	switch key {
 	case "review":
 		return map[string]string{"decision": "accept"}
@@ -371,9 +306,9 @@ func (w *web) defaults(key string, wc *webCtx, sg domain.Suggestion) map[string]
 	case "complete":
 		return map[string]string{"kept": "true"}
 	case "meeting":
-		at := w.s.policy.After(w.s.now(), w.s.policy.MeetingNoticeAhead).In(loc).Add(24 * time.Hour)
+		at := w.policy.After(w.now(), w.policy.MeetingNoticeAhead).In(loc).Add(24 * time.Hour)
 		at = time.Date(at.Year(), at.Month(), at.Day(), 9, 0, 0, 0, loc)
-		return map[string]string{"scheduled_at": at.Format("2006-01-02T15:04"), "place": w.s.policy.MeetingPlace}
+		return map[string]string{"scheduled_at": at.Format("2006-01-02T15:04"), "place": w.policy.MeetingPlace}
 	}
 	return nil
 }
@@ -381,15 +316,15 @@ func (w *web) defaults(key string, wc *webCtx, sg domain.Suggestion) map[string]
 // workflowStatus is the live status of the case's workflow, as Temporal
 // reports it now; a failure to ask is shown, never fatal.
 func (w *web) workflowStatus(ctx context.Context, lang, id string) (string, int64, bool) {
-	if w.s.temporal == nil {
+	if w.temporal == nil {
 		return "", 0, true
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	resp, err := w.s.temporal.DescribeWorkflowExecution(ctx, id, "")
+	resp, err := w.temporal.DescribeWorkflowExecution(ctx, id, "")
 	if err != nil || resp.GetWorkflowExecutionInfo() == nil {
 		if err != nil {
-			w.s.log.Warn("web: describe workflow", "workflow", id, "error", err)
+			w.log.Warn("web: describe workflow", "workflow", id, "error", err)
 		}
 		return "", 0, true
 	}
@@ -422,7 +357,7 @@ func (w *web) suggestionAction(rw http.ResponseWriter, r *http.Request, wc *webC
 		w.webError(rw, r, wc, err)
 		return
 	}
-	facts := suggestionFacts(sg)
+	facts := access.SuggestionFacts(sg)
 	err = w.allowWrite(wc, a.route, &facts)
 	if err == nil {
 		err = a.run(w, r.Context(), wc, sg, r.PostForm)
@@ -431,7 +366,7 @@ func (w *web) suggestionAction(rw http.ResponseWriter, r *http.Request, wc *webC
 	lang := langOf(r)
 	if w.refuse(rw, r, wc, a.key, err, func(status int, f *formState) {
 		// Show the case as it is now, with the refused form and why.
-		if now, rerr := w.s.store.Suggestion(r.Context(), sg.ID); rerr == nil {
+		if now, rerr := w.store.Suggestion(r.Context(), sg.ID); rerr == nil {
 			sg = now
 		}
 		w.showSuggestion(rw, r, wc, status, sg, f)
@@ -447,12 +382,12 @@ func (w *web) suggestionAction(rw http.ResponseWriter, r *http.Request, wc *webC
 func (w *web) allowWrite(wc *webCtx, route string, obj *access.Object) error {
 	switch may(wc.p, route, obj) {
 	case access.Forbidden:
-		return problem(http.StatusForbidden, "this account may see this suggestion but not do this to it")
+		return refusal.New(refusal.Forbidden, refusal.ForbiddenAction, "object", "suggestion")
 	case access.Hidden:
-		return problem(http.StatusNotFound, "no suggestion with this id")
+		return refusal.New(refusal.NotFound, refusal.NotFoundObject, "object", "suggestion")
 	}
-	if w.s.writeRate > 0 && !w.s.limiterFor(wc.tokenID).Allow() {
-		return problem(http.StatusTooManyRequests, "too many changes from this token; slow down and try again")
+	if !w.writes.Allow(wc.tokenID) {
+		return refusal.New(refusal.TooMany, refusal.RateLimited)
 	}
 	return nil
 }
@@ -462,151 +397,114 @@ func (w *web) audit(r *http.Request, wc *webCtx, route, objectID string, err err
 	status := http.StatusOK
 	if err != nil {
 		status = http.StatusInternalServerError
-		if p, ok := asProblem(err); ok {
-			status = p.Status
+		if rf, ok := refusalOf(err); ok {
+			status = rf.Kind.Status()
 		}
 	}
-	entry := store.AuditEntry{ID: newID("au_"), At: w.s.now().UTC(), ActorID: wc.p.AccountID, Role: wc.p.Role,
+	entry := store.AuditEntry{ID: domain.NewID("au_"), At: w.now().UTC(), ActorID: wc.p.AccountID, Role: wc.p.Role,
 		Method: r.Method, Route: route, ObjectID: objectID, Status: status}
 	actx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
 	defer cancel()
-	if aerr := w.s.store.Audit(actx, entry); aerr != nil {
-		w.s.log.Error("audit write failed", "route", route, "error", aerr)
+	if aerr := w.store.Audit(actx, entry); aerr != nil {
+		w.log.Error("audit write failed", "route", route, "error", aerr)
 	}
 }
 
-// update validates an input as the API does and runs it on the workflow.
-func (w *web) update(ctx context.Context, id, name string, in any) error {
-	if err := w.s.check(in); err != nil {
-		return err
-	}
-	_, err := w.s.runUpdate(ctx, id, name, in)
+// Each run reads its form into the command's input and runs the command.
+
+func runReview(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
+	_, err := w.cases.Review(ctx, wc.p, sg.ID, domain.ReviewInput{Decision: f.Get("decision"), Reason: f.Get("reason"),
+		ReturnCategory: f.Get("return_category")})
 	return err
 }
 
-func runReview(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	in := domain.ReviewInput{Decision: f.Get("decision"), Reason: f.Get("reason"), ReturnCategory: f.Get("return_category"), Actor: wc.actor()}
-	return w.update(ctx, sg.ID, workflows.UpdateReview, &in)
-}
-
 func runAssign(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	in := domain.AssignInput{LeadUnitID: f.Get("lead_unit_id"), CoUnitIDs: nonEmpty(f["co_unit_ids"]), Leader: f.Get("leader"),
-		Handler: f.Get("handler"), Complex: f.Get("complex") == "true", Actor: wc.actor()}
-	if err := w.s.check(&in); err != nil {
-		return err
-	}
-	if err := w.s.checkUnits(ctx, in); err != nil {
-		return err
-	}
-	return w.update(ctx, sg.ID, workflows.UpdateAssign, &in)
+	_, err := w.cases.Assign(ctx, wc.p, sg.ID, domain.AssignInput{LeadUnitID: f.Get("lead_unit_id"), CoUnitIDs: nonEmpty(f["co_unit_ids"]),
+		Leader: f.Get("leader"), Handler: f.Get("handler"), Complex: f.Get("complex") == "true"})
+	return err
 }
 
 func runAssignmentReturn(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	in := domain.AssignmentReturnInput{Reason: f.Get("reason"), Actor: wc.actor()}
-	return w.update(ctx, sg.ID, workflows.UpdateReturnAssignment, &in)
+	_, err := w.cases.ReturnAssignment(ctx, wc.p, sg.ID, domain.AssignmentReturnInput{Reason: f.Get("reason")})
+	return err
 }
 
 func runCoOpinion(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	in := domain.CoOpinionInput{UnitID: f.Get("unit_id"), Content: f.Get("content"), Actor: wc.actor()}
+	in := domain.CoOpinionInput{UnitID: f.Get("unit_id"), Content: f.Get("content")}
 	if in.UnitID == "" && wc.p.Role == access.RoleUnit {
-		in.UnitID = wc.p.UnitID
+		in.UnitID = wc.p.UnitID // a unit's form files for the unit itself
 	}
-	if err := w.s.check(&in); err != nil {
-		return err
-	}
-	if !access.CoOpinionAs(wc.p, in.UnitID) {
-		return problem(http.StatusForbidden, "a unit files co-handling opinions only for itself")
-	}
-	if missing, err := w.s.store.MissingUnits(ctx, []string{in.UnitID}); err != nil {
-		return storeError(err, "unit")
-	} else if len(missing) > 0 {
-		return invalidFields(FieldError{Field: "unit_id", Message: "no unit with this id"})
-	}
-	return w.update(ctx, sg.ID, workflows.UpdateCoOpinion, &in)
+	_, err := w.cases.CoOpinion(ctx, wc.p, sg.ID, in)
+	return err
 }
 
 func runConsult(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	held, err := localTime(f.Get("held_at"), "held_at", w.s.policy.Location())
+	held, err := localTime(f.Get("held_at"), "held_at", w.policy.Location())
 	if err != nil {
 		return err
 	}
-	in := domain.ConsultationInput{HeldAt: held, Method: f.Get("method"), Participants: splitList(f.Get("participants")),
-		Notes: f.Get("notes"), Actor: wc.actor()}
-	return w.update(ctx, sg.ID, workflows.UpdateConsult, &in)
+	_, err = w.cases.Consult(ctx, wc.p, sg.ID, domain.ConsultationInput{HeldAt: held, Method: f.Get("method"),
+		Participants: splitList(f.Get("participants")), Notes: f.Get("notes")})
+	return err
 }
 
 func runProgress(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	in := domain.ProgressReportInput{Content: f.Get("content"), Actor: wc.actor()}
-	return w.update(ctx, sg.ID, workflows.UpdateProgressReport, &in)
+	_, err := w.cases.ProgressReport(ctx, wc.p, sg.ID, domain.ProgressReportInput{Content: f.Get("content")})
+	return err
 }
 
 func runExtensionRequest(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	due, err := endOfDay(f.Get("new_due_at"), "new_due_at", w.s.policy.Location())
+	due, err := endOfDay(f.Get("new_due_at"), "new_due_at", w.policy.Location())
 	if err != nil {
 		return err
 	}
-	in := domain.ExtensionRequestInput{Reason: f.Get("reason"), Measures: f.Get("measures"), NewDueAt: due, Actor: wc.actor()}
-	return w.update(ctx, sg.ID, workflows.UpdateRequestExtension, &in)
+	_, err = w.cases.RequestExtension(ctx, wc.p, sg.ID, domain.ExtensionRequestInput{Reason: f.Get("reason"),
+		Measures: f.Get("measures"), NewDueAt: due})
+	return err
 }
 
 func runExtensionDecision(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	in := domain.ExtensionDecisionInput{Comment: f.Get("comment"), Actor: wc.actor()}
-	if v := f.Get("approve"); v == "true" || v == "false" {
-		b := v == "true"
-		in.Approve = &b
-	}
-	return w.update(ctx, sg.ID, workflows.UpdateDecideExtension, &in)
+	_, err := w.cases.DecideExtension(ctx, wc.p, sg.ID, domain.ExtensionDecisionInput{Approve: formBool(f.Get("approve")),
+		Comment: f.Get("comment")})
+	return err
 }
 
 func runReply(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	in := domain.ReplyInput{ResultClass: f.Get("result_class"), Content: f.Get("content"), Actor: wc.actor()}
+	in := domain.ReplyInput{ResultClass: f.Get("result_class"), Content: f.Get("content")}
 	if v := f.Get("promised_at"); v != "" {
-		at, err := endOfDay(v, "promised_at", w.s.policy.Location())
+		at, err := endOfDay(v, "promised_at", w.policy.Location())
 		if err != nil {
 			return err
 		}
 		in.PromisedAt = &at
 	}
-	if err := w.s.check(&in); err != nil {
-		return err
-	}
-	if (in.ResultClass == "B" || in.ResultClass == "C") && in.PromisedAt == nil {
-		return invalidFields(FieldError{Field: "promised_at", Message: "a B or C reply needs the promised date"})
-	}
-	return w.update(ctx, sg.ID, workflows.UpdateReply, &in)
+	_, err := w.cases.Reply(ctx, wc.p, sg.ID, in)
+	return err
 }
 
 func runRate(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	in := domain.RatingInput{DeputyID: f.Get("deputy_id"), Attitude: f.Get("attitude"), Result: f.Get("result"),
-		Reasons: f.Get("reasons"), Actor: wc.actor()}
+	in := domain.RatingInput{DeputyID: f.Get("deputy_id"), Attitude: f.Get("attitude"), Result: f.Get("result"), Reasons: f.Get("reasons")}
 	if in.DeputyID == "" && wc.p.Role == access.RoleDeputy {
-		in.DeputyID = wc.p.DeputyID
+		in.DeputyID = wc.p.DeputyID // a deputy's form rates in the deputy's own name
 	}
-	if err := w.s.check(&in); err != nil {
-		return err
-	}
-	if !access.RateAs(wc.p, in.DeputyID) {
-		return problem(http.StatusForbidden, "a deputy rates only in their own name")
-	}
-	return w.update(ctx, sg.ID, workflows.UpdateRate, &in)
+	_, err := w.cases.Rate(ctx, wc.p, sg.ID, in)
+	return err
 }
 
 func runComplete(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	in := domain.CompletionInput{Content: f.Get("content"), Evidence: f.Get("evidence"), SignedBy: f.Get("signed_by"), Actor: wc.actor()}
-	if v := f.Get("kept"); v == "true" || v == "false" {
-		b := v == "true"
-		in.Kept = &b
-	}
-	return w.update(ctx, sg.ID, workflows.UpdateComplete, &in)
+	_, err := w.cases.Complete(ctx, wc.p, sg.ID, domain.CompletionInput{Content: f.Get("content"), Evidence: f.Get("evidence"),
+		SignedBy: f.Get("signed_by"), Kept: formBool(f.Get("kept"))})
+	return err
 }
 
 func runCallMeeting(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
-	at, err := localTime(f.Get("scheduled_at"), "scheduled_at", w.s.policy.Location())
+	at, err := localTime(f.Get("scheduled_at"), "scheduled_at", w.policy.Location())
 	if err != nil {
 		return err
 	}
-	in := domain.CallMeetingInput{SuggestionID: sg.ID, ScheduledAt: at, Place: f.Get("place"), Agenda: f.Get("agenda"), Actor: wc.actor()}
-	return w.update(ctx, sg.ID, workflows.UpdateCallMeeting, &in)
+	_, err = w.cases.CallMeeting(ctx, wc.p, domain.CallMeetingInput{SuggestionID: sg.ID, ScheduledAt: at,
+		Place: f.Get("place"), Agenda: f.Get("agenda")})
+	return err
 }
 
 // meetingMinutes records what a meeting decided (POST /api/v1/meetings/:id/minutes).
@@ -616,18 +514,11 @@ func (w *web) meetingMinutes(rw http.ResponseWriter, r *http.Request, wc *webCtx
 		w.webError(rw, r, wc, err)
 		return
 	}
-	obj := meetingFacts(m)
+	obj := access.MeetingFacts(m)
 	err = w.allowWrite(wc, routeMinutes, &obj)
 	if err == nil {
-		in := domain.MinutesInput{Content: r.PostFormValue("content"), Outcome: r.PostFormValue("outcome"), Actor: wc.actor()}
-		if err = w.s.check(&in); err == nil {
-			var done domain.Meeting
-			if err = w.s.updateInto(r.Context(), m.ID, workflows.UpdateMinutes, &in, &done); err != nil {
-				if p, ok := asProblem(err); ok && p.Status == http.StatusConflict {
-					err = problem(http.StatusConflict, "the minutes of this meeting are already recorded")
-				}
-			}
-		}
+		_, err = w.cases.Minutes(r.Context(), wc.p, m.ID, domain.MinutesInput{Content: r.PostFormValue("content"),
+			Outcome: r.PostFormValue("outcome")})
 	}
 	w.audit(r, wc, "/ui/meetings/:id/minutes", m.ID, err)
 	lang := langOf(r)
@@ -636,6 +527,15 @@ func (w *web) meetingMinutes(rw http.ResponseWriter, r *http.Request, wc *webCtx
 	}
 	w.setFlash(r, wc, tr(lang, "msg.minutes"))
 	http.Redirect(rw, r, "/ui/meetings/"+url.PathEscape(m.ID), http.StatusSeeOther)
+}
+
+// formBool reads a true/false choice; anything else is no answer.
+func formBool(v string) *bool {
+	if v != "true" && v != "false" {
+		return nil
+	}
+	b := v == "true"
+	return &b
 }
 
 // --- form values ---
@@ -652,7 +552,7 @@ func localTime(v, field string, loc *time.Location) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, invalidFields(FieldError{Field: field, Message: "must be a time such as 2006-01-02 15:04"})
+	return time.Time{}, refusal.OnField(field, refusal.TimeFormat)
 }
 
 // endOfDay reads a date in the township's zone as the end of that day: a
@@ -667,7 +567,7 @@ func endOfDay(v, field string, loc *time.Location) (time.Time, error) {
 			return t.AddDate(0, 0, 1).Add(-time.Second).UTC(), nil
 		}
 	}
-	return time.Time{}, invalidFields(FieldError{Field: field, Message: "must be a date such as 2006-01-02"})
+	return time.Time{}, refusal.OnField(field, refusal.DateFormat)
 }
 
 // splitList reads names one per line or separated by commas (either

@@ -1,0 +1,146 @@
+// Package cases is the one command layer for what people do to a case:
+// intake and every action on a suggestion or a meeting, each written once
+// with its input checks, the actor, the Temporal call and the mapping of
+// what Temporal and the store answer into refusals. The JSON API and the
+// pages are thin adapters over it: they read a request into a domain
+// input, call a command, and render what it returns.
+//
+// A request flows one way: HTTP (api/, web/) → command (here) → Temporal
+// update → workflow (workflows/, whose validators apply rules/) → local
+// activity (activities/) → store (store/).
+package cases
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"golang.org/x/sync/singleflight"
+
+	"suggestflow/access"
+	"suggestflow/domain"
+	"suggestflow/policy"
+	"suggestflow/refusal"
+	"suggestflow/store"
+	"suggestflow/workflows"
+)
+
+// updateTimeout bounds how long a command waits for its workflow to take
+// an action and store it.
+const updateTimeout = 20 * time.Second
+
+// Deps are what the commands need.
+type Deps struct {
+	Store    *store.Store
+	Temporal client.Client
+	Policy   policy.Policy
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// Service runs the commands.
+type Service struct {
+	store    *store.Store
+	temporal client.Client
+	policy   policy.Policy
+	log      *slog.Logger
+	now      func() time.Time
+	// starts lets identical submissions arriving together share one
+	// workflow start.
+	starts singleflight.Group
+}
+
+// New builds the commands.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return &Service{store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now}
+}
+
+// CurrentPolicy is the policy a new case starts under: the configured one
+// with the township's calendar overrides as they stand.
+func (s *Service) CurrentPolicy(ctx context.Context) (policy.Policy, error) {
+	p := s.policy
+	overrides, err := s.store.CalendarOverrides(ctx)
+	if err != nil {
+		return p, store.Refused(err, "calendar")
+	}
+	p.CalendarOverrides = overrides
+	return p, nil
+}
+
+func actor(p access.Principal) domain.Actor { return domain.Actor{ID: p.AccountID, Role: p.Role} }
+
+// act validates an input, runs the pre-checks, and runs the action on the
+// case's workflow, answering with the state it stored.
+func (s *Service) act(ctx context.Context, id, update string, in any, checks ...func() error) (domain.Suggestion, error) {
+	var sg domain.Suggestion
+	if err := Validate(in); err != nil {
+		return sg, err
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return sg, err
+		}
+	}
+	err := s.update(ctx, id, update, in, &sg)
+	return sg, err
+}
+
+// update runs a workflow update and waits for its stored result.
+func (s *Service) update(ctx context.Context, workflowID, name string, arg, out any) error {
+	uctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+	handle, err := s.temporal.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return s.temporalError(err)
+	}
+	if err := handle.Get(uctx, out); err != nil {
+		return s.temporalError(err)
+	}
+	return nil
+}
+
+// temporalError maps what Temporal answers to a refusal: the workflow's own
+// refusal carried in the error's details, a case whose workflow has ended,
+// or a Temporal that is not there.
+func (s *Service) temporalError(err error) error {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && (app.Type() == workflows.ErrTypeConflict || app.Type() == workflows.ErrTypeInvalid) {
+		var r refusal.Error
+		if app.HasDetails() && app.Details(&r) == nil && r.Code != "" {
+			return &r
+		}
+		kind := refusal.Conflict
+		if app.Type() == workflows.ErrTypeInvalid {
+			kind = refusal.Invalid
+		}
+		return refusal.New(kind, refusal.HTTPError, "message", app.Message())
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) || strings.Contains(err.Error(), "workflow execution already completed") {
+		return refusal.New(refusal.Conflict, refusal.CaseClosed)
+	}
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return refusal.New(refusal.Conflict, refusal.IdempotencyKeyClosed)
+	}
+	var unav *serviceerror.Unavailable
+	var dead *serviceerror.DeadlineExceeded
+	if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) &&
+		!errors.As(err, &unav) && !errors.As(err, &dead) {
+		s.log.Error("temporal call failed", "error", err)
+	}
+	return refusal.DependencyDown(err)
+}

@@ -1,0 +1,159 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"suggestflow/access"
+	"suggestflow/domain"
+	"suggestflow/policy"
+	"suggestflow/refusal"
+	"suggestflow/store"
+	"suggestflow/workflows"
+)
+
+// maxKeyLength bounds an Idempotency-Key.
+const maxKeyLength = 200
+
+// Submit starts a case for a submission. The same key with the same body
+// returns the stored case (replayed); without a key an open case with the
+// same title from the same deputy is refused.
+func (s *Service) Submit(ctx context.Context, p access.Principal, in domain.SubmitInput, key string) (domain.Suggestion, bool, error) {
+	var none domain.Suggestion
+	if len(key) > maxKeyLength {
+		return none, false, refusal.OnField("Idempotency-Key", refusal.TooLong, "max", fmt.Sprint(maxKeyLength))
+	}
+	if err := Validate(in); err != nil {
+		return none, false, err
+	}
+	if !access.SubmitAs(p, in.LeadDeputyID) {
+		return none, false, refusal.New(refusal.Forbidden, refusal.SubmitAsSelf)
+	}
+	if err := s.checkSigners(ctx, in); err != nil {
+		return none, false, err
+	}
+	in.Actor = actor(p)
+	in.RequestHash = ""
+	// The fingerprint leaves out who sent it (the empty Actor shadows the
+	// input's), so the same body resent by another session matches; stored
+	// cases keep their fingerprints, so this form must not change.
+	canonical, err := json.Marshal(struct {
+		domain.SubmitInput
+		Actor domain.Actor `json:"actor"`
+	}{SubmitInput: in})
+	if err != nil {
+		return none, false, fmt.Errorf("fingerprint the submission: %w", err)
+	}
+	in.RequestHash = domain.Digest(canonical)
+
+	var id string
+	if key != "" {
+		id = "sg_" + domain.Digest([]byte(key))[:20]
+		if existing, err := s.store.Suggestion(ctx, id); err == nil && existing.Number != "" {
+			if existing.RequestHash != in.RequestHash {
+				return none, false, refusal.New(refusal.Conflict, refusal.IdempotencyKeyReused)
+			}
+			return existing, true, nil
+		}
+	} else {
+		dup, err := s.store.OpenDuplicate(ctx, in.LeadDeputyID, in.Title)
+		if err != nil {
+			return none, false, store.Refused(err, "suggestion")
+		}
+		if dup != "" {
+			return none, false, refusal.New(refusal.Conflict, refusal.DuplicateTitle, "number", dup)
+		}
+		id = domain.NewID("sg_")
+	}
+	// Constituents' opinions are personal data: they go to the database
+	// only, never into a workflow's history.
+	if err := s.store.SaveOpinions(ctx, id, in.Opinions); err != nil {
+		return none, false, store.Refused(err, "suggestion")
+	}
+	in.Opinions = nil
+	pol, err := s.CurrentPolicy(ctx)
+	if err != nil {
+		return none, false, err
+	}
+	// Identical requests arriving together share one start: the server
+	// takes only a few updates at once on one workflow.
+	ran := false
+	v, err, _ := s.starts.Do(id, func() (any, error) {
+		ran = true
+		return s.start(ctx, id, pol, in)
+	})
+	if err != nil {
+		return none, false, err
+	}
+	return v.(domain.Suggestion), !ran, nil
+}
+
+// start starts the case's workflow with its intake (Update-With-Start).
+func (s *Service) start(ctx context.Context, id string, pol policy.Policy, in domain.SubmitInput) (domain.Suggestion, error) {
+	var sg domain.Suggestion
+	uctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+	op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.SuggestionWorkflowName, workflows.SuggestionInput{ID: id, Policy: pol})
+	handle, err := s.temporal.UpdateWithStartWorkflow(uctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: op,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName: workflows.UpdateSubmit, Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return sg, s.temporalError(err)
+	}
+	if err := handle.Get(uctx, &sg); err != nil {
+		return sg, s.temporalError(err)
+	}
+	return sg, nil
+}
+
+// checkSigners refuses a deputy named twice or one that does not exist.
+func (s *Service) checkSigners(ctx context.Context, in domain.SubmitInput) error {
+	seen := map[string]bool{in.LeadDeputyID: true}
+	for _, id := range in.CoSignerIDs {
+		if seen[id] {
+			return refusal.OnField("co_signer_ids", refusal.DuplicateDeputy)
+		}
+		seen[id] = true
+	}
+	missing, err := s.store.MissingDeputies(ctx, append([]string{in.LeadDeputyID}, in.CoSignerIDs...))
+	if err != nil {
+		return store.Refused(err, "deputy")
+	}
+	if len(missing) > 0 {
+		field := "co_signer_ids"
+		if missing[0] == in.LeadDeputyID {
+			field = "lead_deputy_id"
+		}
+		return refusal.OnField(field, refusal.NoSuchID, "object", "deputy", "ids", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// CheckUnits refuses an assignment to units that do not exist.
+func (s *Service) checkUnits(ctx context.Context, in domain.AssignInput) error {
+	missing, err := s.store.MissingUnits(ctx, append([]string{in.LeadUnitID}, in.CoUnitIDs...))
+	if err != nil {
+		return store.Refused(err, "unit")
+	}
+	if len(missing) > 0 {
+		field := "co_unit_ids"
+		if missing[0] == in.LeadUnitID {
+			field = "lead_unit_id"
+		}
+		return refusal.OnField(field, refusal.NoSuchID, "object", "unit", "ids", strings.Join(missing, ", "))
+	}
+	return nil
+}

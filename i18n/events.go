@@ -1,0 +1,47 @@
+package i18n
+
+// events are the texts of timeline events, by type (or type.variant, where
+// the parameter "as" names a variant). Parts in [brackets] are shown only
+// when every parameter in them has a value. The English is the event's
+// detail in the API.
+var events = map[string]pair{
+	"submitted":            {"代表 {deputy} 领衔提出，联名代表 {co_signers} 人", "submitted by deputy {deputy} with {co_signers} co-signers"},
+	"accepted":             {"审查立案，交付办理", "accepted for handling"},
+	"returned":             {"不予立案[（{return_category}）]：{reason}", "returned[ ({return_category})]: {reason}"},
+	"review_overdue":       {"审查期限已过", "the review time has passed"},
+	"assigned":             {"主办单位 {lead_unit}[，会办单位 {co_unit_ids}]，分管领导 {leader}，专办人员 {handler}；答复期限 {due_at}", "lead unit {lead_unit}[, co-handling {co_unit_ids}], leader {leader}, handler {handler}; reply due {due_at}"},
+	"assignment_returned":  {"{unit} 申请退回交办：{reason}", "unit {unit} returned the assignment: {reason}"},
+	"co_opinion":           {"会办单位 {unit} 提交了会办意见", "co-handling unit {unit} filed its opinion"},
+	"co_opinion_overdue":   {"会办单位 {unit_ids} 未按期提交会办意见", "co-handling opinions missing from {unit_ids}"},
+	"consultation":         {"面商（{method}），时间 {held_at}", "consultation ({method}) held {held_at}"},
+	"progress_report":      {"报告办理进展；下次报告期限 {next_at}", "progress report filed; next due {next_at}"},
+	"progress_reminder":    {"应报告办理进展", "a progress report is due"},
+	"progress_missed":      {"未按期报告办理进展（应于 {due_at} 前报告）", "no progress report for the period due {due_at}"},
+	"reminder":             {"答复期限 {due_at}，提前 {ahead} 提醒", "reply due at {due_at} ({ahead} ahead)"},
+	"extension_requested":  {"申请延期至 {new_due_at}", "extension requested to {new_due_at}"},
+	"extension_approved":   {"批准延期，答复期限改为 {due_at}", "due time moved to {due_at}"},
+	"extension_rejected":   {"不批准延期：{comment}", "extension rejected: {comment}"},
+	"overdue":              {"第 {round} 轮：答复期限 {due_at} 已过，未答复", "round {round}: no reply by {due_at}"},
+	"replied":              {"{class}答复（第 {round} 轮，{on_time}）", "reply of class {class} (round {round}, on time: {on_time})"},
+	"rated":                {"代表 {deputy} 评价：办理态度{attitude}，办理结果{result}", "deputy {deputy} rated attitude {attitude}, result {result}"},
+	"rating_reminder":      {"领衔代表尚未评价", "no rating from the lead deputy yet"},
+	"rehandling":           {"代表不满意（第 {count} 次）：进入第 {round} 轮办理，答复期限 {due_at}", "unsatisfied ({count}): round {round}, new reply due {due_at}"},
+	"following_up":         {"承诺事项跟踪落实，直至完成", "the promise is followed up until it is completed"},
+	"promise_due":          {"承诺完成日期已到，尚未报告落实情况", "the promised date has come without a completion report"},
+	"completed":            {"承诺事项已落实", "the promise is completed"},
+	"unfulfillable":        {"承诺无法落实；单位负责人 {signed_by} 签字说明", "the promise cannot be kept; statement signed by {signed_by}"},
+	"closed.satisfied":     {"领衔代表评价为{result}，办结", "closed with the lead deputy's rating: {result}"},
+	"closed.no_feedback":   {"领衔代表未反馈意见，按无反馈办结", "no feedback from the lead deputy: closed as no feedback"},
+	"meeting_called":       {"约见承办单位负责人（{meeting_reason}），时间 {scheduled_at}", "escalation meeting {meeting} ({meeting_reason}) scheduled at {scheduled_at}"},
+	"meeting_notice":       {"已发出约见通知：{scheduled_at}，{place}", "meeting notice sent for {scheduled_at} at {place}"},
+	"meeting_reminder":     {"已发出约见提醒", "meeting reminder sent"},
+	"minutes_due":          {"约见纪要尚未记录", "the meeting's minutes have not been recorded"},
+	"minutes":              {"已记录约见纪要；结果：{outcome}", "minutes recorded; outcome: {outcome}"},
+	"meeting_held":         {"约见已举行：{outcome}", "meeting {meeting} held: {outcome}"},
+	"deadlines_recomputed": {"工作日历已调整，重新计算期限[：审查期限 {review_due_at}][；答复期限 {reply_due_at}][；评价期限 {rating_due_at}]", "the working-day calendar changed[: review due {review_due_at}][; reply due {reply_due_at}][; rating due {rating_due_at}]"},
+	"notice":               {"已生成通知，发送给 {recipient_ids}", "{notice_kind} queued for {recipient_ids}"},
+	"delivery.sent":        {"{channel}已送达 {recipient}", "{notice_kind} {channel} to {recipient}: sent"},
+	"delivery.failed":      {"{channel}发送给 {recipient} 失败：{error}", "{notice_kind} {channel} to {recipient}: failed: {error}"},
+	"delivery.retrying":    {"{channel}第 {attempt} 次发送给 {recipient} 未成功，将重试", "{notice_kind} {channel} to {recipient}: attempt {attempt} failed, will retry: {error}"},
+	"error":                {"系统错误：{error}", "{error}"},
+}

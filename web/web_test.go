@@ -1,0 +1,116 @@
+package web
+
+import (
+	"io/fs"
+	"regexp"
+	"strings"
+	"suggestflow/i18n"
+	"suggestflow/refusal"
+	"testing"
+	"time"
+)
+
+// TestWebTextsComplete: both languages have every key, and every key a
+// template names literally exists.
+func TestWebTextsComplete(t *testing.T) {
+	for _, k := range i18n.Keys(i18n.ZH) {
+		if !i18n.Has(i18n.EN, k) {
+			t.Errorf("English lacks %q", k)
+		}
+	}
+	for _, k := range i18n.Keys(i18n.EN) {
+		if !i18n.Has(i18n.ZH, k) {
+			t.Errorf("Chinese lacks %q", k)
+		}
+	}
+	literal := regexp.MustCompile(`\bt "([a-z_.]+)"`)
+	files, err := fs.Glob(webFS, "templates/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("templates: %v", err)
+	}
+	for _, name := range files {
+		b, _ := fs.ReadFile(webFS, name)
+		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+			if !i18n.Has(i18n.ZH, m[1]) {
+				t.Errorf("%s uses %q, which has no text", name, m[1])
+			}
+		}
+	}
+	// Every page has the layout and the shared parts.
+	pages, err := parsePages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range pages {
+		for _, part := range []string{"layout", "content", "sgtable", "status", "rates", "formerr", "csrf", "actions", "mtable"} {
+			if name == "print_notice" && part != "layout" {
+				continue
+			}
+			if p.Lookup(part) == nil {
+				t.Errorf("page %s lacks template %q", name, part)
+			}
+		}
+	}
+	// Keys built from data: every status, flag and role has its words.
+	for _, k := range []string{"status.submitted", "status.following_up", "flag.extension_pending", "role.staff", "ev.rated", "rule.floor"} {
+		if !i18n.Has(i18n.ZH, k) {
+			t.Errorf("no text for %q", k)
+		}
+	}
+}
+
+// TestWebMessagesInChinese: refusals show in the reader's language by
+// their code, with times in the township's zone and statuses by name.
+func TestWebMessagesInChinese(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	cases := []struct {
+		r      *refusal.Error
+		zh, en string
+	}{
+		{refusal.OnField("title", refusal.Required), "必须填写", "is required"},
+		{refusal.OnField("title", refusal.TooLong, "max", "200"), "最多 200 个字符", "must be at most 200 characters"},
+		{refusal.New(refusal.Conflict, refusal.ConsultationRequired), "先面商", "a consultation with the lead deputy must be recorded before replying"},
+		{refusal.New(refusal.Conflict, refusal.WrongStatus, "action", "reply", "status", "closed"), "“已办结”", "cannot reply to a suggestion that is closed"},
+		{refusal.OnField("new_due_at", refusal.DueNotLater, "due_at", "2026-03-31T15:59:59Z"), "2026-03-31 23:59", "must be later than the current due time 2026-03-31T15:59:59Z"},
+	}
+	for _, c := range cases {
+		zh := summary(i18n.ZH, c.r, loc) + strings.Join(fieldLines(i18n.ZH, c.r, loc), " ")
+		if !strings.Contains(zh, c.zh) {
+			t.Errorf("%s → %q, want it to hold %q", c.r.Code, zh, c.zh)
+		}
+		if got := c.r.Error(); !strings.HasSuffix(got, c.en) {
+			t.Errorf("English of %s is %q, want %q", c.r.Code, got, c.en)
+		}
+	}
+	lines := fieldLines(i18n.ZH, refusal.OnField("promised_at", refusal.PromisedDateRequired), loc)
+	if len(lines) != 1 || !strings.Contains(lines[0], "承诺完成日期") {
+		t.Errorf("field lines: %v", lines)
+	}
+	if s := summary(i18n.ZH, refusal.New(refusal.Conflict, refusal.NoReplyToRate), loc); !strings.Contains(s, "当前状态不允许") || !strings.Contains(s, "尚无可评价的答复") {
+		t.Errorf("summary: %q", s)
+	}
+}
+
+func TestWebFormValues(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	at, err := localTime("2026-05-04T09:30", "held_at", loc)
+	if err != nil || !at.Equal(time.Date(2026, 5, 4, 1, 30, 0, 0, time.UTC)) {
+		t.Errorf("local time: %v %v", at, err)
+	}
+	if _, err := localTime("tomorrow", "held_at", loc); err == nil {
+		t.Error("a bad time is accepted")
+	}
+	end, err := endOfDay("2026-05-04", "promised_at", loc)
+	if err != nil || !end.Equal(time.Date(2026, 5, 4, 15, 59, 59, 0, time.UTC)) {
+		t.Errorf("end of day: %v %v", end, err)
+	}
+	if got := splitList("王西林，李所长、张三\n赵四, "); len(got) != 4 {
+		t.Errorf("split: %q", got)
+	}
+	for next, want := range map[string]string{"/ui/suggestions?page=2": "/ui/suggestions?page=2", "//evil.example/ui/": "/ui/",
+		"https://evil.example/": "/ui/", "/ui/login": "/ui/", "/ui/\\evil": "/ui/", "": "/ui/"} {
+		if got := safeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}
