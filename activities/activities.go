@@ -16,6 +16,7 @@ import (
 
 	"suggestflow/delivery"
 	"suggestflow/domain"
+	"suggestflow/i18n"
 	"suggestflow/notices"
 	"suggestflow/policy"
 	"suggestflow/store"
@@ -60,9 +61,10 @@ func (a *Activities) Record(ctx context.Context, step domain.Step) error {
 		return err
 	}
 	for _, n := range step.Notices {
+		params := map[string]string{"notice_kind": n.Kind, "recipient_ids": strings.Join(n.Recipients, ", ")}
 		step.Events = append(step.Events, domain.Event{
 			ID: n.ID + "-t", SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, At: n.At, Actor: domain.System,
-			Type: "notice", Detail: fmt.Sprintf("%s queued for %s", n.Kind, strings.Join(n.Recipients, ", ")),
+			Type: "notice", Params: params, Detail: i18n.Event(i18n.Raw, "notice", params),
 		})
 	}
 	if err := a.Store.Record(ctx, step, messages); err != nil {

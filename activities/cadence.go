@@ -11,6 +11,7 @@ import (
 
 	"go.temporal.io/sdk/activity"
 
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/evaluation"
 	"suggestflow/holiday"
@@ -18,7 +19,6 @@ import (
 	"suggestflow/period"
 	"suggestflow/store"
 	"suggestflow/supervision"
-	"suggestflow/workflows"
 )
 
 // minVisitsPerMonth is the six-step method's floor: each deputy visits at
@@ -38,7 +38,7 @@ type unitHearing struct {
 // RunCadence does one round of the presidium's recurring work at the time
 // its schedule fired. Its report id is kind and period, so a retry or a
 // second run replaces the report and queues no notice twice.
-func (a *Activities) RunCadence(ctx context.Context, kind string, at time.Time) (workflows.CadenceResult, error) {
+func (a *Activities) RunCadence(ctx context.Context, kind string, at time.Time) (contract.CadenceResult, error) {
 	loc := a.Policy.Location()
 	var (
 		p    period.Range
@@ -47,52 +47,52 @@ func (a *Activities) RunCadence(ctx context.Context, kind string, at time.Time) 
 		err  error
 	)
 	switch kind {
-	case workflows.CadenceProgressHearing:
+	case contract.CadenceProgressHearing:
 		p = period.Range{Label: period.Month(at, loc).Label, From: at.AddDate(0, -2, 0), To: at}
 		body, msgs, err = a.progressHearing(ctx, p, at)
-	case workflows.CadenceSiteInspection:
+	case contract.CadenceSiteInspection:
 		p = period.Previous(period.Quarter, at, loc)
 		body, msgs, err = a.siteInspection(ctx, p, at)
-	case workflows.CadenceGroupMeetings:
+	case contract.CadenceGroupMeetings:
 		p = period.Quarter(at, loc)
 		body, msgs, err = a.groupMeetings(ctx, p, at)
-	case workflows.CadenceUnitEvaluation:
+	case contract.CadenceUnitEvaluation:
 		p = period.Previous(period.Quarter, at, loc)
 		body, msgs, err = a.unitEvaluation(ctx, p, at)
-	case workflows.CadencePublicBoard:
+	case contract.CadencePublicBoard:
 		p = period.Previous(period.Half, at, loc)
 		body, msgs, err = a.publicBoard(ctx, p)
-	case workflows.CadenceYearlyRanking:
+	case contract.CadenceYearlyRanking:
 		p = period.Previous(period.Year, at, loc)
 		body, msgs, err = a.yearlyRanking(ctx, p)
-	case workflows.CadenceVisitCheck:
+	case contract.CadenceVisitCheck:
 		p = period.Previous(period.Month, at, loc)
 		body, msgs, err = a.visitCheck(ctx, p)
 	default:
-		return workflows.CadenceResult{}, fmt.Errorf("unknown cadence %q", kind)
+		return contract.CadenceResult{}, fmt.Errorf("unknown cadence %q", kind)
 	}
 	if err != nil {
-		return workflows.CadenceResult{}, fmt.Errorf("%s %s: %w", kind, p.Label, err)
+		return contract.CadenceResult{}, fmt.Errorf("%s %s: %w", kind, p.Label, err)
 	}
 	raw, err := json.Marshal(body)
 	if err != nil {
-		return workflows.CadenceResult{}, fmt.Errorf("%s report: %w", kind, err)
+		return contract.CadenceResult{}, fmt.Errorf("%s report: %w", kind, err)
 	}
 	id := kind + "-" + p.Label
 	var messages []domain.Message
 	for i, n := range msgs {
 		subject, text, err := notices.Render(n.kind, n.data, loc)
 		if err != nil {
-			return workflows.CadenceResult{}, err
+			return contract.CadenceResult{}, err
 		}
 		messages = append(messages, domain.Message{ID: fmt.Sprintf("%s-n%d:%s", id, i+1, n.to), NoticeID: fmt.Sprintf("%s-n%d", id, i+1),
 			Kind: n.kind, Recipient: n.to, Channel: "inbox", Subject: subject, Body: text, Status: domain.MessageQueued, CreatedAt: at,
 			HoldUntil: a.Policy.QuietUntil(at)})
 	}
 	if err := a.Store.SaveReport(ctx, store.Report{ID: id, Kind: kind, Period: p.Label, Body: raw, CreatedAt: at}, messages); err != nil {
-		return workflows.CadenceResult{}, err
+		return contract.CadenceResult{}, err
 	}
-	return workflows.CadenceResult{Kind: kind, Period: p.Label, ReportID: id, Notices: len(messages)}, nil
+	return contract.CadenceResult{Kind: kind, Period: p.Label, ReportID: id, Notices: len(messages)}, nil
 }
 
 type noticeSpec struct {
@@ -321,7 +321,7 @@ func (a *Activities) SignalOpenCases(ctx context.Context, overrides []holiday.Ov
 			return n, nil
 		}
 		for _, id := range ids {
-			err := a.Client.SignalWorkflow(ctx, id, "", workflows.SignalCalendar, workflows.RecomputeInput{Overrides: overrides})
+			err := a.Client.SignalWorkflow(ctx, id, "", contract.SignalCalendar, contract.RecomputeInput{Overrides: overrides})
 			if err != nil && !isNotFound(err) {
 				return n, fmt.Errorf("signal %s: %w", id, err)
 			}

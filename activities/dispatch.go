@@ -5,15 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
 
+	"suggestflow/contract"
 	"suggestflow/delivery"
 	"suggestflow/domain"
+	"suggestflow/i18n"
 	"suggestflow/notices"
-	"suggestflow/workflows"
 )
 
 const (
@@ -34,8 +36,8 @@ func (a *Activities) now() time.Time {
 // RunDispatcher delivers the outbox for a while: it polls for messages
 // that are due, sends each on the configured channels, and heartbeats, so
 // that another worker takes over if this one dies.
-func (a *Activities) RunDispatcher(ctx context.Context, d time.Duration) (workflows.DispatchResult, error) {
-	var total workflows.DispatchResult
+func (a *Activities) RunDispatcher(ctx context.Context, d time.Duration) (contract.DispatchResult, error) {
+	var total contract.DispatchResult
 	end := time.Now().Add(d)
 	for time.Now().Before(end) {
 		res, err := a.DispatchOnce(ctx)
@@ -64,8 +66,8 @@ func (a *Activities) RunDispatcher(ctx context.Context, d time.Duration) (workfl
 // DispatchOnce delivers the messages due now. A message already sent on a
 // channel is never sent there again: the delivery record is checked first
 // and written right after the send.
-func (a *Activities) DispatchOnce(ctx context.Context) (workflows.DispatchResult, error) {
-	var res workflows.DispatchResult
+func (a *Activities) DispatchOnce(ctx context.Context) (contract.DispatchResult, error) {
+	var res contract.DispatchResult
 	now := a.now().UTC()
 	msgs, err := a.Store.DueMessages(ctx, now, dispatchBatch)
 	if err != nil {
@@ -137,20 +139,22 @@ func (a *Activities) deliver(ctx context.Context, m domain.Message, now time.Tim
 		if errors.Is(sendErr, delivery.ErrNoAddress) {
 			continue
 		}
-		status, detail := domain.MessageSent, fmt.Sprintf("%s %s to %s: sent", m.Kind, name, m.Recipient)
+		status := domain.MessageSent
 		switch {
 		case sendErr == nil:
 		case delivery.IsPermanent(sendErr):
-			status, detail = domain.MessageFailed, fmt.Sprintf("%s %s to %s: failed: %v", m.Kind, name, m.Recipient, sendErr)
+			status = domain.MessageFailed
 			permanent = append(permanent, name)
 		default:
-			status, detail = "retrying", fmt.Sprintf("%s %s to %s: attempt %d failed, will retry: %v", m.Kind, name, m.Recipient, attempt, sendErr)
+			status = "retrying"
 			transient = append(transient, name+": "+sendErr.Error())
 		}
 		var ev *domain.Event
 		if m.SuggestionID != "" {
+			params := map[string]string{"as": status, "notice_kind": m.Kind, "channel": name, "recipient": m.Recipient,
+				"attempt": strconv.Itoa(attempt), "error": errText(sendErr)}
 			ev = &domain.Event{ID: fmt.Sprintf("%s-d-%s-%d", m.ID, name, attempt), SuggestionID: m.SuggestionID, MeetingID: m.MeetingID,
-				At: now, Actor: domain.System, Type: "delivery", Detail: detail}
+				At: now, Actor: domain.System, Type: "delivery", Params: params, Detail: i18n.Event(i18n.Raw, "delivery", params)}
 		}
 		if err := a.Store.RecordDelivery(ctx, key, m.ID, name, status, errText(sendErr), now, ev); err != nil {
 			return "", err

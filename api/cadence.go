@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"suggestflow/board"
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/evaluation"
 	"suggestflow/holiday"
@@ -17,7 +18,6 @@ import (
 	"suggestflow/refusal"
 	"suggestflow/store"
 	"suggestflow/supervision"
-	"suggestflow/workflows"
 )
 
 // --- statistics ---
@@ -365,7 +365,7 @@ func (s *Server) listReports(c echo.Context) error {
 		return err
 	}
 	kind := c.QueryParam("kind")
-	if kind != "" && !contains(workflows.CadenceKinds, kind) {
+	if kind != "" && !contains(contract.CadenceKinds, kind) {
 		return refusal.OnField("kind", refusal.UnknownKind)
 	}
 	items, total, err := s.store.Reports(c.Request().Context(), kind, p)

@@ -14,7 +14,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"suggestflow/access"
-	"suggestflow/workflows"
+	"suggestflow/contract"
 )
 
 // world is a small township: suggestion S led by deputy lead with co-signer
@@ -63,12 +63,12 @@ func buildWorld(t *testing.T, c *apiClient) *world {
 	v := c.must(201, "POST", "/api/v1/deputies/"+w.lead+"/visits", map[string]any{"visited_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339),
 		"opinions": []map[string]any{{"constituent": "李四", "content": "路灯坏了"}}})
 	w.opinion = v["opinions"].([]any)[0].(map[string]any)["id"].(string)
-	run, err := c.app.Temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "world-report", TaskQueue: workflows.TaskQueue},
-		workflows.CadenceWorkflowName, workflows.CadenceInput{Kind: workflows.CadenceVisitCheck})
+	run, err := c.app.Temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "world-report", TaskQueue: contract.TaskQueue},
+		contract.CadenceWorkflowName, contract.CadenceInput{Kind: contract.CadenceVisitCheck})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res workflows.CadenceResult
+	var res contract.CadenceResult
 	if err := run.Get(context.Background(), &res); err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,9 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"suggestflow/contract"
 	"suggestflow/printout/printouttest"
 	"suggestflow/worker"
-	"suggestflow/workflows"
 )
 
 // TestSchedulesAndCadence checks that every cadence has its schedule in the
@@ -25,7 +25,7 @@ func TestSchedulesAndCadence(t *testing.T) {
 	c.must(200, "POST", "/api/v1/suggestions/"+id+"/assignment", map[string]any{"lead_unit_id": unit, "leader": "l", "handler": "h"})
 
 	tc := c.app.Temporal
-	for _, kind := range workflows.CadenceKinds {
+	for _, kind := range contract.CadenceKinds {
 		d, err := tc.ScheduleClient().GetHandle(ctx, worker.ScheduleID(kind)).Describe(ctx)
 		if err != nil {
 			t.Fatalf("schedule %s: %v", kind, err)
@@ -35,24 +35,24 @@ func TestSchedulesAndCadence(t *testing.T) {
 		}
 	}
 	crons := map[string]string{}
-	for _, k := range workflows.CadenceKinds {
+	for _, k := range contract.CadenceKinds {
 		crons[k] = "0 9 1 * *"
 	}
 	if err := worker.EnsureSchedules(ctx, tc, crons, "Asia/Shanghai"); err != nil {
 		t.Fatalf("creating the schedules again: %v", err)
 	}
-	d, _ := tc.ScheduleClient().GetHandle(ctx, worker.ScheduleID(workflows.CadencePublicBoard)).Describe(ctx)
+	d, _ := tc.ScheduleClient().GetHandle(ctx, worker.ScheduleID(contract.CadencePublicBoard)).Describe(ctx)
 	if cal := d.Schedule.Spec.Calendars; len(cal) != 1 || len(cal[0].Month) != 1 || cal[0].Month[0].End != 12 || d.Schedule.State.Note != "cron 0 9 1 * * in Asia/Shanghai" {
 		t.Errorf("a changed cron was not applied: %+v %q", d.Schedule.Spec.Calendars, d.Schedule.State.Note)
 	}
 
-	for _, kind := range workflows.CadenceKinds {
-		run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "test-" + kind, TaskQueue: workflows.TaskQueue},
-			workflows.CadenceWorkflowName, workflows.CadenceInput{Kind: kind})
+	for _, kind := range contract.CadenceKinds {
+		run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "test-" + kind, TaskQueue: contract.TaskQueue},
+			contract.CadenceWorkflowName, contract.CadenceInput{Kind: kind})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var res workflows.CadenceResult
+		var res contract.CadenceResult
 		if err := run.Get(ctx, &res); err != nil {
 			t.Fatalf("cadence %s: %v", kind, err)
 		}
@@ -60,18 +60,18 @@ func TestSchedulesAndCadence(t *testing.T) {
 		if r["kind"] != kind {
 			t.Errorf("report %s: %v", res.ReportID, r["kind"])
 		}
-		if kind == workflows.CadenceProgressHearing {
+		if kind == contract.CadenceProgressHearing {
 			units := r["body"].(map[string]any)["units"].([]any)
 			if len(units) != 1 || res.Notices != 1 {
 				t.Errorf("hearing: %d units, %d notices: %v", len(units), res.Notices, r["body"])
 			}
 		}
-		if kind == workflows.CadenceVisitCheck && res.Notices != 2 {
+		if kind == contract.CadenceVisitCheck && res.Notices != 2 {
 			t.Errorf("visit check reminded %d deputies, want both (no visits)", res.Notices)
 		}
 	}
 	// Triggering a schedule runs the same workflow.
-	if err := tc.ScheduleClient().GetHandle(ctx, worker.ScheduleID(workflows.CadenceGroupMeetings)).Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
+	if err := tc.ScheduleClient().GetHandle(ctx, worker.ScheduleID(contract.CadenceGroupMeetings)).Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)

@@ -13,8 +13,8 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"suggestflow/config"
+	"suggestflow/contract"
 	"suggestflow/store"
-	"suggestflow/workflows"
 )
 
 // RoleReconcile compares the database with Temporal once and reports.
@@ -62,7 +62,7 @@ func Reconcile(ctx context.Context, st *store.Store, c client.Client, namespace 
 	open := map[string]bool{}
 	seen := map[string]bool{}
 	req := &workflowservice.ListWorkflowExecutionsRequest{Namespace: namespace, PageSize: 1000,
-		Query: fmt.Sprintf("WorkflowType = '%s'", workflows.SuggestionWorkflowName)}
+		Query: fmt.Sprintf("WorkflowType = '%s'", contract.SuggestionWorkflowName)}
 	for {
 		resp, err := c.ListWorkflow(ctx, req)
 		if err != nil {

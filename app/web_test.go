@@ -25,10 +25,10 @@ import (
 	"github.com/xuri/excelize/v2"
 	"go.temporal.io/sdk/client"
 
+	"suggestflow/contract"
 	"suggestflow/embedded"
 	"suggestflow/period"
 	"suggestflow/printout/printouttest"
-	"suggestflow/workflows"
 )
 
 // --- a browser-less client of the web UI ---
@@ -138,12 +138,12 @@ func outsideRefs(base, doc string) []string {
 
 func runCadence(t *testing.T, c *apiClient, id, kind string) {
 	t.Helper()
-	run, err := c.app.Temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue},
-		workflows.CadenceWorkflowName, workflows.CadenceInput{Kind: kind})
+	run, err := c.app.Temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: contract.TaskQueue},
+		contract.CadenceWorkflowName, contract.CadenceInput{Kind: kind})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res workflows.CadenceResult
+	var res contract.CadenceResult
 	if err := run.Get(context.Background(), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func runCadence(t *testing.T, c *apiClient, id, kind string) {
 func TestWebPagesHTTP(t *testing.T) {
 	c := startApp(t, "")
 	w := buildWorld(t, c)
-	runCadence(t, c, "web-hearing", workflows.CadenceProgressHearing)
+	runCadence(t, c, "web-hearing", contract.CadenceProgressHearing)
 	sg, mt := "/ui/suggestions/"+w.suggestion, "/ui/meetings/"+w.meeting
 
 	admin := signIn(t, c.base, testToken)

@@ -7,11 +7,11 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/holiday"
 	"suggestflow/refusal"
 	"suggestflow/store"
-	"suggestflow/workflows"
 )
 
 // SetCalendarDay records a local working or rest day, then tells every
@@ -28,8 +28,8 @@ func (s *Service) SetCalendarDay(ctx context.Context, o holiday.Override) (holid
 	if err != nil {
 		return day, err
 	}
-	_, err = s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: domain.NewID("calendar-"), TaskQueue: workflows.TaskQueue},
-		workflows.RecomputeWorkflowName, workflows.RecomputeInput{Overrides: pol.CalendarOverrides})
+	_, err = s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: domain.NewID("calendar-"), TaskQueue: contract.TaskQueue},
+		contract.RecomputeWorkflowName, contract.RecomputeInput{Overrides: pol.CalendarOverrides})
 	if err != nil {
 		return day, s.temporalError(err)
 	}

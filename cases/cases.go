@@ -23,11 +23,11 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"suggestflow/access"
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/policy"
 	"suggestflow/refusal"
 	"suggestflow/store"
-	"suggestflow/workflows"
 )
 
 // updateTimeout bounds how long a command waits for its workflow to take
@@ -117,13 +117,13 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg, out 
 // or a Temporal that is not there.
 func (s *Service) temporalError(err error) error {
 	var app *temporal.ApplicationError
-	if errors.As(err, &app) && (app.Type() == workflows.ErrTypeConflict || app.Type() == workflows.ErrTypeInvalid) {
+	if errors.As(err, &app) && (app.Type() == contract.ErrTypeConflict || app.Type() == contract.ErrTypeInvalid) {
 		var r refusal.Error
 		if app.HasDetails() && app.Details(&r) == nil && r.Code != "" {
 			return &r
 		}
 		kind := refusal.Conflict
-		if app.Type() == workflows.ErrTypeInvalid {
+		if app.Type() == contract.ErrTypeInvalid {
 			kind = refusal.Invalid
 		}
 		return refusal.New(kind, refusal.HTTPError, "message", app.Message())

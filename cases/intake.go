@@ -10,11 +10,11 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"suggestflow/access"
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/policy"
 	"suggestflow/refusal"
 	"suggestflow/store"
-	"suggestflow/workflows"
 )
 
 // maxKeyLength bounds an Idempotency-Key.
@@ -100,14 +100,14 @@ func (s *Service) start(ctx context.Context, id string, pol policy.Policy, in do
 	defer cancel()
 	op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       id,
-		TaskQueue:                workflows.TaskQueue,
+		TaskQueue:                contract.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.SuggestionWorkflowName, workflows.SuggestionInput{ID: id, Policy: pol})
+	}, contract.SuggestionWorkflowName, contract.SuggestionInput{ID: id, Policy: pol})
 	handle, err := s.temporal.UpdateWithStartWorkflow(uctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
 		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: workflows.UpdateSubmit, Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
+			UpdateName: contract.UpdateSubmit, Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	})
 	if err != nil {

@@ -13,12 +13,12 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"suggestflow/access"
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/i18n"
 	"suggestflow/notices"
 	"suggestflow/refusal"
 	"suggestflow/store"
-	"suggestflow/workflows"
 )
 
 // The documents the presidium's office prints or files: the ledger of
@@ -129,7 +129,7 @@ func (w *web) hearingXLSX(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 		return
 	}
 	lang := langOf(r)
-	reports, _, err := w.store.Reports(r.Context(), workflows.CadenceProgressHearing, store.Page{Number: 1, Size: 1})
+	reports, _, err := w.store.Reports(r.Context(), contract.CadenceProgressHearing, store.Page{Number: 1, Size: 1})
 	if err != nil {
 		w.webError(rw, r, wc, store.Refused(err, "report"))
 		return

@@ -16,13 +16,14 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"suggestflow/activities"
+	"suggestflow/contract"
 	"suggestflow/workflows"
 )
 
 // New builds a worker with every workflow and activity registered under
 // its durable name.
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+	w := sdkworker.New(c, contract.TaskQueue, sdkworker.Options{})
 	Register(w, acts)
 	return w
 }
@@ -39,17 +40,17 @@ func Register(r interface {
 	RegisterWorkflowWithOptions(interface{}, workflow.RegisterOptions)
 	RegisterActivityWithOptions(interface{}, activity.RegisterOptions)
 }, acts *activities.Activities) {
-	r.RegisterWorkflowWithOptions(workflows.SuggestionWorkflow, workflow.RegisterOptions{Name: workflows.SuggestionWorkflowName})
-	r.RegisterWorkflowWithOptions(workflows.MeetingWorkflow, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
-	r.RegisterWorkflowWithOptions(workflows.CadenceWorkflow, workflow.RegisterOptions{Name: workflows.CadenceWorkflowName})
-	r.RegisterWorkflowWithOptions(workflows.RecomputeDeadlinesWorkflow, workflow.RegisterOptions{Name: workflows.RecomputeWorkflowName})
-	r.RegisterWorkflowWithOptions(workflows.OutboxWorkflow, workflow.RegisterOptions{Name: workflows.OutboxWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.SuggestionWorkflow, workflow.RegisterOptions{Name: contract.SuggestionWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.MeetingWorkflow, workflow.RegisterOptions{Name: contract.MeetingWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.CadenceWorkflow, workflow.RegisterOptions{Name: contract.CadenceWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.RecomputeDeadlinesWorkflow, workflow.RegisterOptions{Name: contract.RecomputeWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.OutboxWorkflow, workflow.RegisterOptions{Name: contract.OutboxWorkflowName})
 	if acts != nil {
-		r.RegisterActivityWithOptions(acts.CreateSuggestion, activity.RegisterOptions{Name: workflows.ActivityCreateSuggestion})
-		r.RegisterActivityWithOptions(acts.Record, activity.RegisterOptions{Name: workflows.ActivityRecord})
-		r.RegisterActivityWithOptions(acts.RunCadence, activity.RegisterOptions{Name: workflows.ActivityRunCadence})
-		r.RegisterActivityWithOptions(acts.SignalOpenCases, activity.RegisterOptions{Name: workflows.ActivitySignalOpenCases})
-		r.RegisterActivityWithOptions(acts.RunDispatcher, activity.RegisterOptions{Name: workflows.ActivityDispatcher})
+		r.RegisterActivityWithOptions(acts.CreateSuggestion, activity.RegisterOptions{Name: contract.ActivityCreateSuggestion})
+		r.RegisterActivityWithOptions(acts.Record, activity.RegisterOptions{Name: contract.ActivityRecord})
+		r.RegisterActivityWithOptions(acts.RunCadence, activity.RegisterOptions{Name: contract.ActivityRunCadence})
+		r.RegisterActivityWithOptions(acts.SignalOpenCases, activity.RegisterOptions{Name: contract.ActivitySignalOpenCases})
+		r.RegisterActivityWithOptions(acts.RunDispatcher, activity.RegisterOptions{Name: contract.ActivityDispatcher})
 	}
 }
 
@@ -73,8 +74,8 @@ func EnsureSchedules(ctx context.Context, c client.Client, crons map[string]stri
 			Spec: spec,
 			Note: note,
 			Action: &client.ScheduleWorkflowAction{
-				ID: "cadence-" + kind, Workflow: workflows.CadenceWorkflowName, TaskQueue: workflows.TaskQueue,
-				Args: []interface{}{workflows.CadenceInput{Kind: kind}},
+				ID: "cadence-" + kind, Workflow: contract.CadenceWorkflowName, TaskQueue: contract.TaskQueue,
+				Args: []interface{}{contract.CadenceInput{Kind: kind}},
 			},
 			// A run missed while everything was down still happens once.
 			CatchupWindow: 7 * 24 * time.Hour,
@@ -109,9 +110,9 @@ func ScheduleID(kind string) string { return "suggestflow-" + kind }
 // EnsureDispatcher starts the outbox dispatcher unless it runs already.
 func EnsureDispatcher(ctx context.Context, c client.Client) error {
 	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.OutboxWorkflowID, TaskQueue: workflows.TaskQueue,
+		ID: contract.OutboxWorkflowID, TaskQueue: contract.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.OutboxWorkflowName)
+	}, contract.OutboxWorkflowName)
 	if err != nil {
 		return fmt.Errorf("start the outbox dispatcher: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/holiday"
 	"suggestflow/policy"
@@ -16,7 +17,7 @@ import (
 // Each schedule's workflow runs its cadence's activity once, at the time the
 // schedule fired, and returns what it produced.
 func TestCadenceWorkflowRunsItsKind(t *testing.T) {
-	for _, kind := range CadenceKinds {
+	for _, kind := range contract.CadenceKinds {
 		t.Run(kind, func(t *testing.T) {
 			var suite testsuite.WorkflowTestSuite
 			env := suite.NewTestWorkflowEnvironment()
@@ -24,13 +25,13 @@ func TestCadenceWorkflowRunsItsKind(t *testing.T) {
 			env.SetStartTime(fired)
 			var gotKind string
 			var gotAt time.Time
-			env.RegisterWorkflowWithOptions(CadenceWorkflow, workflow.RegisterOptions{Name: CadenceWorkflowName})
-			env.RegisterActivityWithOptions(func(k string, at time.Time) (CadenceResult, error) {
+			env.RegisterWorkflowWithOptions(CadenceWorkflow, workflow.RegisterOptions{Name: contract.CadenceWorkflowName})
+			env.RegisterActivityWithOptions(func(k string, at time.Time) (contract.CadenceResult, error) {
 				gotKind, gotAt = k, at
-				return CadenceResult{Kind: k, Period: "2026-Q1", ReportID: k + "-2026-Q1", Notices: 3}, nil
-			}, activity.RegisterOptions{Name: ActivityRunCadence})
-			env.ExecuteWorkflow(CadenceWorkflowName, CadenceInput{Kind: kind})
-			var res CadenceResult
+				return contract.CadenceResult{Kind: k, Period: "2026-Q1", ReportID: k + "-2026-Q1", Notices: 3}, nil
+			}, activity.RegisterOptions{Name: contract.ActivityRunCadence})
+			env.ExecuteWorkflow(contract.CadenceWorkflowName, contract.CadenceInput{Kind: kind})
+			var res contract.CadenceResult
 			if err := env.GetWorkflowResult(&res); err != nil {
 				t.Fatal(err)
 			}
@@ -50,7 +51,7 @@ func TestCalendarChangeRecomputesDeadlines(t *testing.T) {
 	h.at(time.Hour)
 	h.then(func() {
 		// Two local rest days inside the review window.
-		h.env.SignalWorkflow(SignalCalendar, RecomputeInput{Overrides: []holiday.Override{
+		h.env.SignalWorkflow(contract.SignalCalendar, contract.RecomputeInput{Overrides: []holiday.Override{
 			{Date: "2026-03-12", Working: false, Note: "镇人代会"}, {Date: "2026-03-13", Working: false, Note: "镇人代会"}}})
 	})
 	h.at(2 * time.Hour)

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/policy"
 )
@@ -52,21 +53,21 @@ func newHarness(t *testing.T, pol policy.Policy) *harness {
 	env.SetStartTime(start)
 	env.SetTestTimeout(30 * time.Second)
 	h := &harness{t: t, env: env, pol: pol, id: "sg_test1"}
-	env.RegisterWorkflowWithOptions(SuggestionWorkflow, workflow.RegisterOptions{Name: SuggestionWorkflowName})
-	env.RegisterWorkflowWithOptions(MeetingWorkflow, workflow.RegisterOptions{Name: MeetingWorkflowName})
+	env.RegisterWorkflowWithOptions(SuggestionWorkflow, workflow.RegisterOptions{Name: contract.SuggestionWorkflowName})
+	env.RegisterWorkflowWithOptions(MeetingWorkflow, workflow.RegisterOptions{Name: contract.MeetingWorkflowName})
 	env.RegisterActivityWithOptions(func(s domain.Suggestion) (string, error) { return "2026-001", nil },
-		activity.RegisterOptions{Name: ActivityCreateSuggestion})
+		activity.RegisterOptions{Name: contract.ActivityCreateSuggestion})
 	env.RegisterActivityWithOptions(func(step domain.Step) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.steps = append(h.steps, step)
 		return nil
-	}, activity.RegisterOptions{Name: ActivityRecord})
+	}, activity.RegisterOptions{Name: contract.ActivityRecord})
 	// The test environment cannot signal its root workflow from a child
 	// by itself: deliver the meeting's report as the server would.
-	env.OnSignalExternalWorkflow(mock.Anything, h.id, "", SignalMeetingHeld, mock.Anything).Return(
+	env.OnSignalExternalWorkflow(mock.Anything, h.id, "", contract.SignalMeetingHeld, mock.Anything).Return(
 		func(_, _, _, _ string, arg interface{}) error {
-			env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalMeetingHeld, arg) }, 0)
+			env.RegisterDelayedCallback(func() { env.SignalWorkflow(contract.SignalMeetingHeld, arg) }, 0)
 			return nil
 		})
 	return h
@@ -151,7 +152,7 @@ func (h *harness) stepCount() int {
 // query reads the workflow's state.
 func (h *harness) query() domain.Suggestion {
 	h.t.Helper()
-	v, err := h.env.QueryWorkflow(QueryState)
+	v, err := h.env.QueryWorkflow(contract.QueryState)
 	if err != nil {
 		h.t.Fatalf("query: %v", err)
 	}
@@ -163,25 +164,25 @@ func (h *harness) query() domain.Suggestion {
 }
 
 func (h *harness) submit(check func(domain.Suggestion)) {
-	h.act(UpdateSubmit, domain.SubmitInput{Title: "农村电网增容", Content: "建议对三个村的电网增容", Kind: "suggestion",
+	h.act(contract.UpdateSubmit, domain.SubmitInput{Title: "农村电网增容", Content: "建议对三个村的电网增容", Kind: "suggestion",
 		LeadDeputyID: "dp_lead", CoSignerIDs: []string{"dp_co1", "dp_co2"}, SubmittedIn: "session", RequestHash: "h1",
 		Actor: domain.Actor{ID: "admin", Role: "admin"}}, check)
 }
 
 func (h *harness) acceptAndAssign(complex bool, check func(domain.Suggestion)) {
-	h.act(UpdateReview, domain.ReviewInput{Decision: "accept"}, nil)
-	h.act(UpdateAssign, domain.AssignInput{LeadUnitID: "un_power", CoUnitIDs: []string{"un_water"},
+	h.act(contract.UpdateReview, domain.ReviewInput{Decision: "accept"}, nil)
+	h.act(contract.UpdateAssign, domain.AssignInput{LeadUnitID: "un_power", CoUnitIDs: []string{"un_water"},
 		Leader: "张镇长", Handler: "小李", Complex: complex}, check)
 }
 
 func (h *harness) consult() {
-	h.actf(UpdateConsult, func() any {
+	h.actf(contract.UpdateConsult, func() any {
 		return domain.ConsultationInput{HeldAt: h.env.Now(), Method: "in_person", Participants: []string{"王代表"}}
 	}, nil)
 }
 
 func (h *harness) run() (domain.Suggestion, error) {
-	h.env.ExecuteWorkflow(SuggestionWorkflowName, SuggestionInput{ID: h.id, Policy: h.pol})
+	h.env.ExecuteWorkflow(contract.SuggestionWorkflowName, contract.SuggestionInput{ID: h.id, Policy: h.pol})
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatalf("workflow did not complete")
 	}

@@ -5,6 +5,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/policy"
 	"suggestflow/rules"
@@ -21,12 +22,12 @@ type meeting struct {
 
 // MeetingWorkflow runs one escalation meeting (约见) and reports its outcome
 // to the suggestion it belongs to.
-func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (domain.Meeting, error) {
+func MeetingWorkflow(ctx workflow.Context, in contract.MeetingInput) (domain.Meeting, error) {
 	w := &meeting{m: in.Meeting, pol: in.Policy, mu: workflow.NewMutex(ctx)}
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (domain.Meeting, error) { return w.m, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, contract.QueryState, func() (domain.Meeting, error) { return w.m, nil }); err != nil {
 		return w.m, err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateMinutes, w.minutes,
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateMinutes, w.minutes,
 		workflow.UpdateHandlerOptions{Validator: w.checkMinutes}); err != nil {
 		return w.m, err
 	}
@@ -66,13 +67,13 @@ func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (domain.Meeting, err
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return w.m, err
 	}
-	held := MeetingHeld{MeetingID: w.m.ID, Outcome: w.m.Outcome}
+	held := contract.MeetingHeld{MeetingID: w.m.ID, Outcome: w.m.Outcome}
 	if w.m.HeldAt != nil {
 		held.HeldAt = *w.m.HeldAt
 	}
 	// The suggestion may have closed meanwhile; the meeting's own record
 	// already holds the outcome, so a failed signal loses nothing.
-	if err := workflow.SignalExternalWorkflow(ctx, w.m.SuggestionID, "", SignalMeetingHeld, held).Get(ctx, nil); err != nil {
+	if err := workflow.SignalExternalWorkflow(ctx, w.m.SuggestionID, "", contract.SignalMeetingHeld, held).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Info("the suggestion did not take the meeting's outcome", "meeting", w.m.ID, "error", err)
 	}
 	return w.m, nil
@@ -183,7 +184,7 @@ func (w *meeting) persist(ctx workflow.Context, step *domain.Step) error {
 	w.version++
 	m := w.m
 	step.Meeting = &m
-	if err := workflow.ExecuteLocalActivity(persistOptions(ctx), ActivityRecord, *step).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(persistOptions(ctx), contract.ActivityRecord, *step).Get(ctx, nil); err != nil {
 		return fmt.Errorf("record step of meeting %s: %w", w.m.ID, err)
 	}
 	return nil

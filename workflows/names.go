@@ -12,51 +12,10 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/i18n"
-	"suggestflow/policy"
 	"suggestflow/refusal"
-)
-
-// TaskQueue is where the workers listen.
-const TaskQueue = "suggestflow"
-
-// Workflow, update, signal and query names: part of the durable contract.
-const (
-	SuggestionWorkflowName = "Suggestion"
-	MeetingWorkflowName    = "Meeting"
-
-	UpdateSubmit           = "submit"
-	UpdateReview           = "review"
-	UpdateAssign           = "assign"
-	UpdateReturnAssignment = "return-assignment"
-	UpdateCoOpinion        = "co-opinion"
-	UpdateConsult          = "consult"
-	UpdateProgressReport   = "progress-report"
-	UpdateRequestExtension = "request-extension"
-	UpdateDecideExtension  = "decide-extension"
-	UpdateReply            = "reply"
-	UpdateRate             = "rate"
-	UpdateComplete         = "complete"
-	UpdateCallMeeting      = "call-meeting"
-	UpdateMinutes          = "minutes"
-
-	SignalMeetingHeld = "meeting-held"
-	QueryState        = "state"
-)
-
-// Activity names, registered by the worker from the activities package.
-const (
-	ActivityCreateSuggestion = "CreateSuggestion"
-	ActivityRecord           = "Record"
-)
-
-// Error types carried by ApplicationErrors out of updates; their details
-// hold the refusal (package refusal), which the API turns back into its
-// problem.
-const (
-	ErrTypeConflict = "conflict"
-	ErrTypeInvalid  = "invalid"
 )
 
 // refused carries a rule's refusal out of an update as an ApplicationError
@@ -66,9 +25,9 @@ func refused(err error) error {
 	if !ok {
 		return err
 	}
-	typ := ErrTypeConflict
+	typ := contract.ErrTypeConflict
 	if r.Kind == refusal.Invalid {
-		typ = ErrTypeInvalid
+		typ = contract.ErrTypeInvalid
 	}
 	return temporal.NewApplicationErrorWithOptions(r.Error(), typ,
 		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []interface{}{*r}})
@@ -76,29 +35,6 @@ func refused(err error) error {
 
 // params are an event's facts, by name.
 type params = map[string]string
-
-// SuggestionInput starts (or continues) a suggestion's workflow.
-type SuggestionInput struct {
-	ID     string             `json:"id"`
-	Policy policy.Policy      `json:"policy"`
-	State  *domain.Suggestion `json:"state,omitempty"`
-	// HistoryLimit continues as new past this many events; zero means the
-	// default. Tests lower it to exercise continue-as-new.
-	HistoryLimit int `json:"history_limit,omitempty"`
-}
-
-// MeetingInput starts a meeting's workflow.
-type MeetingInput struct {
-	Meeting domain.Meeting `json:"meeting"`
-	Policy  policy.Policy  `json:"policy"`
-}
-
-// MeetingHeld is what a meeting tells its suggestion when it is over.
-type MeetingHeld struct {
-	MeetingID string    `json:"meeting_id"`
-	HeldAt    time.Time `json:"held_at"`
-	Outcome   string    `json:"outcome"`
-}
 
 const defaultHistoryLimit = 10000
 

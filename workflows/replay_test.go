@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"path/filepath"
+	"suggestflow/contract"
 	"testing"
 
 	"go.temporal.io/sdk/worker"
@@ -24,8 +25,8 @@ func TestReplayRecordedHistories(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflowWithOptions(SuggestionWorkflow, workflow.RegisterOptions{Name: SuggestionWorkflowName})
-			r.RegisterWorkflowWithOptions(MeetingWorkflow, workflow.RegisterOptions{Name: MeetingWorkflowName})
+			r.RegisterWorkflowWithOptions(SuggestionWorkflow, workflow.RegisterOptions{Name: contract.SuggestionWorkflowName})
+			r.RegisterWorkflowWithOptions(MeetingWorkflow, workflow.RegisterOptions{Name: contract.MeetingWorkflowName})
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatalf("replay %s: %v", f, err)
 			}

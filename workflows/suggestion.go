@@ -10,6 +10,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/workflow"
 
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/policy"
 	"suggestflow/rules"
@@ -40,7 +41,7 @@ type suggestion struct {
 const versionNoticeInStep = "meeting-notice-in-calling-step"
 
 // SuggestionWorkflow owns one suggestion from submission to closing.
-func SuggestionWorkflow(ctx workflow.Context, in SuggestionInput) (domain.Suggestion, error) {
+func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (domain.Suggestion, error) {
 	w := &suggestion{pol: in.Policy, mu: workflow.NewMutex(ctx)}
 	if in.State != nil {
 		w.st = *in.State
@@ -83,7 +84,7 @@ func SuggestionWorkflow(ctx workflow.Context, in SuggestionInput) (domain.Sugges
 				return w.st, err
 			}
 			st := w.st
-			return w.st, workflow.NewContinueAsNewError(ctx, SuggestionWorkflowName, SuggestionInput{ID: w.st.ID, Policy: w.pol, State: &st, HistoryLimit: in.HistoryLimit})
+			return w.st, workflow.NewContinueAsNewError(ctx, contract.SuggestionWorkflowName, contract.SuggestionInput{ID: w.st.ID, Policy: w.pol, State: &st, HistoryLimit: in.HistoryLimit})
 		}
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -183,7 +184,7 @@ func (w *suggestion) persist(ctx workflow.Context, step *domain.Step) error {
 	w.version++
 	st := w.st
 	step.Suggestion = &st
-	if err := workflow.ExecuteLocalActivity(persistOptions(ctx), ActivityRecord, *step).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(persistOptions(ctx), contract.ActivityRecord, *step).Get(ctx, nil); err != nil {
 		return fmt.Errorf("record step of %s: %w", w.st.ID, err)
 	}
 	starting := w.starting
@@ -266,11 +267,11 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 	// the action that called it answers; the meeting's own steps follow.
 	step.Meeting = &m
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:        m.ID,
-		TaskQueue:         workflow.GetInfo(ctx).TaskQueueName,
-		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowID:         m.ID,
+		TaskQueue: workflow.GetInfo(ctx).TaskQueueName,
+		ParentClosePolicy:  enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})
-	child := workflow.ExecuteChildWorkflow(cctx, MeetingWorkflowName, MeetingInput{Meeting: m, Policy: w.pol})
+	child := workflow.ExecuteChildWorkflow(cctx, contract.MeetingWorkflowName, contract.MeetingInput{Meeting: m, Policy: w.pol})
 	if inStep {
 		w.starting = append(w.starting, child)
 		return m, nil

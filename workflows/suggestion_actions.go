@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/refusal"
 	"suggestflow/rules"
@@ -42,38 +43,46 @@ func action[T any](ctx workflow.Context, w *suggestion, name string, check func(
 }
 
 func (w *suggestion) register(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (domain.Suggestion, error) { return w.st, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, contract.QueryState, func() (domain.Suggestion, error) { return w.st, nil }); err != nil {
 		return err
 	}
 	if err := w.registerSubmit(ctx); err != nil {
 		return err
 	}
 	regs := []func(workflow.Context) error{
-		func(ctx workflow.Context) error { return action(ctx, w, UpdateReview, w.checkReview, w.applyReview) },
-		func(ctx workflow.Context) error { return action(ctx, w, UpdateAssign, w.checkAssign, w.applyAssign) },
 		func(ctx workflow.Context) error {
-			return action(ctx, w, UpdateReturnAssignment, w.checkReturnAssignment, w.applyReturnAssignment)
+			return action(ctx, w, contract.UpdateReview, w.checkReview, w.applyReview)
 		},
 		func(ctx workflow.Context) error {
-			return action(ctx, w, UpdateCoOpinion, w.checkCoOpinion, w.applyCoOpinion)
-		},
-		func(ctx workflow.Context) error { return action(ctx, w, UpdateConsult, w.checkConsult, w.applyConsult) },
-		func(ctx workflow.Context) error {
-			return action(ctx, w, UpdateProgressReport, w.checkProgress, w.applyProgress)
+			return action(ctx, w, contract.UpdateAssign, w.checkAssign, w.applyAssign)
 		},
 		func(ctx workflow.Context) error {
-			return action(ctx, w, UpdateRequestExtension, w.checkExtension, w.applyExtension)
+			return action(ctx, w, contract.UpdateReturnAssignment, w.checkReturnAssignment, w.applyReturnAssignment)
 		},
 		func(ctx workflow.Context) error {
-			return action(ctx, w, UpdateDecideExtension, w.checkDecision, w.applyDecision)
-		},
-		func(ctx workflow.Context) error { return action(ctx, w, UpdateReply, w.checkReply, w.applyReply) },
-		func(ctx workflow.Context) error { return action(ctx, w, UpdateRate, w.checkRate, w.applyRate) },
-		func(ctx workflow.Context) error {
-			return action(ctx, w, UpdateComplete, w.checkComplete, w.applyComplete)
+			return action(ctx, w, contract.UpdateCoOpinion, w.checkCoOpinion, w.applyCoOpinion)
 		},
 		func(ctx workflow.Context) error {
-			return action(ctx, w, UpdateCallMeeting, w.checkCallMeeting, w.applyCallMeeting)
+			return action(ctx, w, contract.UpdateConsult, w.checkConsult, w.applyConsult)
+		},
+		func(ctx workflow.Context) error {
+			return action(ctx, w, contract.UpdateProgressReport, w.checkProgress, w.applyProgress)
+		},
+		func(ctx workflow.Context) error {
+			return action(ctx, w, contract.UpdateRequestExtension, w.checkExtension, w.applyExtension)
+		},
+		func(ctx workflow.Context) error {
+			return action(ctx, w, contract.UpdateDecideExtension, w.checkDecision, w.applyDecision)
+		},
+		func(ctx workflow.Context) error {
+			return action(ctx, w, contract.UpdateReply, w.checkReply, w.applyReply)
+		},
+		func(ctx workflow.Context) error { return action(ctx, w, contract.UpdateRate, w.checkRate, w.applyRate) },
+		func(ctx workflow.Context) error {
+			return action(ctx, w, contract.UpdateComplete, w.checkComplete, w.applyComplete)
+		},
+		func(ctx workflow.Context) error {
+			return action(ctx, w, contract.UpdateCallMeeting, w.checkCallMeeting, w.applyCallMeeting)
 		},
 	}
 	for _, reg := range regs {
@@ -95,7 +104,7 @@ func (w *suggestion) registerSubmit(ctx workflow.Context) error {
 		}
 		return nil
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSubmit,
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateSubmit,
 		func(ctx workflow.Context, in domain.SubmitInput) (domain.Suggestion, error) {
 			if err := w.mu.Lock(ctx); err != nil {
 				return w.st, err
@@ -120,7 +129,7 @@ func (w *suggestion) registerSubmit(ctx workflow.Context) error {
 				s.CoSignerIDs = []string{}
 			}
 			var number string
-			if err := workflow.ExecuteLocalActivity(persistOptions(ctx), ActivityCreateSuggestion, *s).Get(ctx, &number); err != nil {
+			if err := workflow.ExecuteLocalActivity(persistOptions(ctx), contract.ActivityCreateSuggestion, *s).Get(ctx, &number); err != nil {
 				return w.st, fmt.Errorf("create suggestion %s: %w", s.ID, err)
 			}
 			s.Number = number
@@ -387,18 +396,18 @@ func (w *suggestion) applyCallMeeting(ctx workflow.Context, in domain.CallMeetin
 // the lock: meetings' outcomes, and a changed working-day calendar. One
 // coroutine serves both, so a cached case costs one goroutine for them.
 func (w *suggestion) listenSignals(ctx workflow.Context) {
-	w.meetingCh = workflow.GetSignalChannel(ctx, SignalMeetingHeld)
-	w.calendarCh = workflow.GetSignalChannel(ctx, SignalCalendar)
+	w.meetingCh = workflow.GetSignalChannel(ctx, contract.SignalMeetingHeld)
+	w.calendarCh = workflow.GetSignalChannel(ctx, contract.SignalCalendar)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel := workflow.NewSelector(ctx)
 			sel.AddReceive(w.meetingCh, func(c workflow.ReceiveChannel, _ bool) {
-				var held MeetingHeld
+				var held contract.MeetingHeld
 				c.Receive(ctx, &held)
 				w.locked(ctx, func() { w.meetingHeld(ctx, held) })
 			})
 			sel.AddReceive(w.calendarCh, func(c workflow.ReceiveChannel, _ bool) {
-				var in RecomputeInput
+				var in contract.RecomputeInput
 				c.Receive(ctx, &in)
 				w.locked(ctx, func() { w.calendarChanged(ctx, in) })
 			})
@@ -420,7 +429,7 @@ func (w *suggestion) locked(ctx workflow.Context, f func()) {
 }
 
 // meetingHeld records a meeting's outcome as it comes back.
-func (w *suggestion) meetingHeld(ctx workflow.Context, held MeetingHeld) {
+func (w *suggestion) meetingHeld(ctx workflow.Context, held contract.MeetingHeld) {
 	for i := range w.st.Meetings {
 		if w.st.Meetings[i].ID == held.MeetingID {
 			w.st.Meetings[i].Status = domain.MeetingHeld
@@ -434,7 +443,7 @@ func (w *suggestion) meetingHeld(ctx workflow.Context, held MeetingHeld) {
 // listenCalendar recomputes the working-day deadlines when the township's
 // calendar changes: the review due time, the reply due time of a round not
 // yet extended, and the rating due time.
-func (w *suggestion) calendarChanged(ctx workflow.Context, in RecomputeInput) {
+func (w *suggestion) calendarChanged(ctx workflow.Context, in contract.RecomputeInput) {
 	w.pol.CalendarOverrides = in.Overrides
 	changed := params{}
 	s := &w.st

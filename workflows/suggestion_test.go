@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/policy"
 )
@@ -33,12 +34,12 @@ func TestLifecycleToSatisfiedClose(t *testing.T) {
 		eq(t, "progress due", *s.ProgressDueAt, endOfDay(2026, 5, 10))
 	})
 	h.at(40 * day)
-	h.act(UpdateProgressReport, domain.ProgressReportInput{Content: "已完成勘察"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateProgressReport, domain.ProgressReportInput{Content: "已完成勘察"}, func(s domain.Suggestion) {
 		eq(t, "next progress due", *s.ProgressDueAt, endOfDay(2026, 6, 19))
 	})
 	h.at(86 * day)
 	h.consult()
-	h.act(UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "已完成增容"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "已完成增容"}, func(s domain.Suggestion) {
 		if s.Status != domain.StatusReplied || !s.Reply.OnTime || !s.Reply.Consulted {
 			t.Errorf("after reply: %s %+v", s.Status, s.Reply)
 		}
@@ -47,18 +48,18 @@ func TestLifecycleToSatisfiedClose(t *testing.T) {
 		eq(t, "rating due", *s.RatingDueAt, endOfDay(2026, 7, 3))
 	})
 	h.at(87 * day)
-	h.act(UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "satisfied"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "satisfied"}, func(s domain.Suggestion) {
 		if s.Status != domain.StatusClosed || s.ClosedAs != domain.ClosedSatisfied {
 			t.Errorf("after lead rating: %s %s", s.Status, s.ClosedAs)
 		}
 	})
 	h.at(88 * day)
-	h.act(UpdateRate, domain.RatingInput{DeputyID: "dp_co1", Attitude: "satisfied", Result: "basically_satisfied"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_co1", Attitude: "satisfied", Result: "basically_satisfied"}, func(s domain.Suggestion) {
 		if s.Status != domain.StatusClosed {
 			t.Errorf("a co-signer's rating changed the status to %s", s.Status)
 		}
 	})
-	h.refuse(UpdateRate, domain.RatingInput{DeputyID: "dp_co1", Attitude: "satisfied", Result: "satisfied"}, ErrTypeConflict)
+	h.refuse(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_co1", Attitude: "satisfied", Result: "satisfied"}, contract.ErrTypeConflict)
 	final, err := h.run()
 	if err != nil {
 		t.Fatal(err)
@@ -99,21 +100,21 @@ func TestReplyNeedsConsultation(t *testing.T) {
 	h.at(time.Hour)
 	h.acceptAndAssign(false, nil)
 	h.at(2 * day)
-	h.refuse(UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "x"}, ErrTypeConflict)
+	h.refuse(contract.UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "x"}, contract.ErrTypeConflict)
 	h.then(func() {
 		if s := h.query(); s.Status != domain.StatusHandling || s.Reply != nil {
 			t.Errorf("refused reply changed the state: %s", s.Status)
 		}
 	})
 	// A consultation from before the round, or from the future, does not count.
-	h.refuse(UpdateConsult, domain.ConsultationInput{HeldAt: start.Add(-10 * day), Method: "phone"}, ErrTypeInvalid)
-	h.refuse(UpdateConsult, domain.ConsultationInput{HeldAt: start.Add(10 * day), Method: "phone"}, ErrTypeInvalid)
+	h.refuse(contract.UpdateConsult, domain.ConsultationInput{HeldAt: start.Add(-10 * day), Method: "phone"}, contract.ErrTypeInvalid)
+	h.refuse(contract.UpdateConsult, domain.ConsultationInput{HeldAt: start.Add(10 * day), Method: "phone"}, contract.ErrTypeInvalid)
 	h.consult()
-	h.refuse(UpdateReply, domain.ReplyInput{ResultClass: "B", Content: "x"}, ErrTypeInvalid)
-	h.act(UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "x"}, nil)
-	h.refuse(UpdateRate, domain.RatingInput{DeputyID: "dp_stranger", Attitude: "satisfied", Result: "satisfied"}, ErrTypeInvalid)
-	h.refuse(UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "unsatisfied"}, ErrTypeInvalid)
-	h.refuse(UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "again"}, ErrTypeConflict)
+	h.refuse(contract.UpdateReply, domain.ReplyInput{ResultClass: "B", Content: "x"}, contract.ErrTypeInvalid)
+	h.act(contract.UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "x"}, nil)
+	h.refuse(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_stranger", Attitude: "satisfied", Result: "satisfied"}, contract.ErrTypeInvalid)
+	h.refuse(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "unsatisfied"}, contract.ErrTypeInvalid)
+	h.refuse(contract.UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "again"}, contract.ErrTypeConflict)
 	h.then(h.env.CancelWorkflow)
 	h.run()
 }
@@ -136,7 +137,7 @@ func TestOverdueCallsMeetingThatReportsBack(t *testing.T) {
 	})
 	h.at(due.Sub(start) + 7*day)
 	h.then(func() {
-		err := h.env.UpdateWorkflowByID(meetingID, UpdateMinutes, "m1", &testsuite.TestUpdateCallback{
+		err := h.env.UpdateWorkflowByID(meetingID, contract.UpdateMinutes, "m1", &testsuite.TestUpdateCallback{
 			OnReject: func(err error) { t.Errorf("minutes rejected: %v", err) },
 			OnAccept: func() {}, OnComplete: func(interface{}, error) {},
 		}, domain.MinutesInput{Content: "所长当面说明并承诺两周内答复", Outcome: "限期两周答复"})
@@ -151,12 +152,12 @@ func TestOverdueCallsMeetingThatReportsBack(t *testing.T) {
 		}
 	})
 	h.consult()
-	h.act(UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "late"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "late"}, func(s domain.Suggestion) {
 		if s.Reply.OnTime || !s.Overdue {
 			t.Errorf("late reply: on time %t overdue %t", s.Reply.OnTime, s.Overdue)
 		}
 	})
-	h.act(UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "basically_satisfied", Result: "satisfied"}, nil)
+	h.act(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "basically_satisfied", Result: "satisfied"}, nil)
 	h.then(h.env.CancelWorkflow)
 	h.run()
 	over := h.events("overdue")
@@ -206,17 +207,17 @@ func TestExtensionMovesDueAndIsCapped(t *testing.T) {
 	h.acceptAndAssign(false, nil)
 	newDue := endOfDay(2026, 7, 10)
 	h.at(60 * day)
-	h.refuse(UpdateDecideExtension, domain.ExtensionDecisionInput{Approve: ptr(true)}, ErrTypeConflict)
+	h.refuse(contract.UpdateDecideExtension, domain.ExtensionDecisionInput{Approve: ptr(true)}, contract.ErrTypeConflict)
 	// The cap: P3M after the first due time (10 June) is 10 September.
-	h.refuse(UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: endOfDay(2026, 9, 11)}, ErrTypeInvalid)
-	h.refuse(UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: endOfDay(2026, 6, 1)}, ErrTypeInvalid)
-	h.act(UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "资金未到位", Measures: "争取专项资金", NewDueAt: newDue}, func(s domain.Suggestion) {
+	h.refuse(contract.UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: endOfDay(2026, 9, 11)}, contract.ErrTypeInvalid)
+	h.refuse(contract.UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: endOfDay(2026, 6, 1)}, contract.ErrTypeInvalid)
+	h.act(contract.UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "资金未到位", Measures: "争取专项资金", NewDueAt: newDue}, func(s domain.Suggestion) {
 		if flags := s.Flags(); len(flags) != 1 || flags[0] != domain.FlagExtensionPending {
 			t.Errorf("flags: %v", flags)
 		}
 	})
-	h.refuse(UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: newDue}, ErrTypeConflict)
-	h.act(UpdateDecideExtension, domain.ExtensionDecisionInput{Approve: ptr(true), Comment: "同意"}, func(s domain.Suggestion) {
+	h.refuse(contract.UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: newDue}, contract.ErrTypeConflict)
+	h.act(contract.UpdateDecideExtension, domain.ExtensionDecisionInput{Approve: ptr(true), Comment: "同意"}, func(s domain.Suggestion) {
 		eq(t, "extended due", *s.DueAt, newDue)
 		if s.PendingExtension != nil {
 			t.Error("still pending after the decision")
@@ -228,7 +229,7 @@ func TestExtensionMovesDueAndIsCapped(t *testing.T) {
 			t.Error("not overdue after the extended due time")
 		}
 	})
-	h.refuse(UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: endOfDay(2026, 8, 1)}, ErrTypeConflict)
+	h.refuse(contract.UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: endOfDay(2026, 8, 1)}, contract.ErrTypeConflict)
 	h.then(h.env.CancelWorkflow)
 	h.run()
 	over := h.events("overdue")
@@ -260,27 +261,27 @@ func TestUnsatisfiedRehandlesThenEscalates(t *testing.T) {
 	h.acceptAndAssign(false, nil)
 	h.at(10 * day)
 	h.consult()
-	h.act(UpdateReply, domain.ReplyInput{ResultClass: "D", Content: "留作参考"}, nil)
-	h.act(UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "unsatisfied", Reasons: "未解决实际问题"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateReply, domain.ReplyInput{ResultClass: "D", Content: "留作参考"}, nil)
+	h.act(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "unsatisfied", Reasons: "未解决实际问题"}, func(s domain.Suggestion) {
 		if s.Status != domain.StatusRehandling || s.Round != 2 || s.Consulted || s.Escalated {
 			t.Fatalf("after first unsatisfied: %s round %d consulted %t escalated %t", s.Status, s.Round, s.Consulted, s.Escalated)
 		}
 		// rehandle_within P1M from Friday 20 March.
 		eq(t, "round 2 due", *s.DueAt, endOfDay(2026, 4, 20))
 	})
-	h.refuse(UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "x"}, ErrTypeConflict)
+	h.refuse(contract.UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "x"}, contract.ErrTypeConflict)
 	h.at(20 * day)
 	h.consult()
-	h.act(UpdateReply, domain.ReplyInput{ResultClass: "D", Content: "仍留作参考"}, nil)
-	h.act(UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "unsatisfied", Result: "unsatisfied", Reasons: "仍未解决"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateReply, domain.ReplyInput{ResultClass: "D", Content: "仍留作参考"}, nil)
+	h.act(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "unsatisfied", Result: "unsatisfied", Reasons: "仍未解决"}, func(s domain.Suggestion) {
 		if s.Round != 3 || !s.Escalated || len(s.Meetings) != 1 || s.Meetings[0].Reason != "unsatisfied" {
 			t.Fatalf("after second unsatisfied: round %d escalated %t meetings %+v", s.Round, s.Escalated, s.Meetings)
 		}
 	})
 	h.at(30 * day)
 	h.consult()
-	h.act(UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "已解决"}, nil)
-	h.act(UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "satisfied"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "已解决"}, nil)
+	h.act(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "satisfied"}, func(s domain.Suggestion) {
 		if s.Status != domain.StatusClosed || s.Unsatisfied != 2 {
 			t.Errorf("final: %s unsatisfied %d", s.Status, s.Unsatisfied)
 		}
@@ -300,18 +301,18 @@ func TestFollowUpUntilCompletion(t *testing.T) {
 	h.acceptAndAssign(false, nil)
 	h.at(10 * day)
 	h.consult()
-	h.refuse(UpdateReply, domain.ReplyInput{ResultClass: "B", Content: "x", PromisedAt: ptr(start.Add(-day))}, ErrTypeInvalid)
-	h.act(UpdateReply, domain.ReplyInput{ResultClass: "B", Content: "年底前完成", PromisedAt: &promised}, nil)
-	h.refuse(UpdateComplete, domain.CompletionInput{Content: "x"}, ErrTypeConflict)
-	h.act(UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "basically_satisfied"}, func(s domain.Suggestion) {
+	h.refuse(contract.UpdateReply, domain.ReplyInput{ResultClass: "B", Content: "x", PromisedAt: ptr(start.Add(-day))}, contract.ErrTypeInvalid)
+	h.act(contract.UpdateReply, domain.ReplyInput{ResultClass: "B", Content: "年底前完成", PromisedAt: &promised}, nil)
+	h.refuse(contract.UpdateComplete, domain.CompletionInput{Content: "x"}, contract.ErrTypeConflict)
+	h.act(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "basically_satisfied"}, func(s domain.Suggestion) {
 		if s.Status != domain.StatusFollowingUp {
 			t.Fatalf("after a satisfied B rating: %s", s.Status)
 		}
 		eq(t, "progress due", *s.ProgressDueAt, endOfDay(2026, 5, 20))
 	})
 	h.at(100 * day)
-	h.refuse(UpdateComplete, domain.CompletionInput{Content: "x", Kept: ptr(false)}, ErrTypeInvalid)
-	h.act(UpdateComplete, domain.CompletionInput{Content: "增容完成", Evidence: "验收单"}, func(s domain.Suggestion) {
+	h.refuse(contract.UpdateComplete, domain.CompletionInput{Content: "x", Kept: ptr(false)}, contract.ErrTypeInvalid)
+	h.act(contract.UpdateComplete, domain.CompletionInput{Content: "增容完成", Evidence: "验收单"}, func(s domain.Suggestion) {
 		if s.Status != domain.StatusClosed || s.ClosedAs != domain.ClosedCompleted {
 			t.Errorf("after completion: %s %s", s.Status, s.ClosedAs)
 		}
@@ -338,7 +339,7 @@ func TestNoFeedbackCloses(t *testing.T) {
 	h.acceptAndAssign(false, nil)
 	h.at(3 * day)
 	h.consult()
-	h.act(UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "x"}, nil)
+	h.act(contract.UpdateReply, domain.ReplyInput{ResultClass: "A", Content: "x"}, nil)
 	final, err := h.run()
 	if err != nil {
 		t.Fatal(err)
@@ -363,9 +364,9 @@ func TestReturnedEnds(t *testing.T) {
 	h := newHarness(t, policy.Default())
 	h.submit(nil)
 	h.at(time.Hour)
-	h.refuse(UpdateAssign, domain.AssignInput{LeadUnitID: "u", Leader: "l", Handler: "h"}, ErrTypeConflict)
-	h.refuse(UpdateReview, domain.ReviewInput{Decision: "return"}, ErrTypeInvalid)
-	h.act(UpdateReview, domain.ReviewInput{Decision: "return", Reason: "属个人事务", ReturnCategory: "personal_affair"}, func(s domain.Suggestion) {
+	h.refuse(contract.UpdateAssign, domain.AssignInput{LeadUnitID: "u", Leader: "l", Handler: "h"}, contract.ErrTypeConflict)
+	h.refuse(contract.UpdateReview, domain.ReviewInput{Decision: "return"}, contract.ErrTypeInvalid)
+	h.act(contract.UpdateReview, domain.ReviewInput{Decision: "return", Reason: "属个人事务", ReturnCategory: "personal_affair"}, func(s domain.Suggestion) {
 		if s.Status != domain.StatusReturned {
 			t.Errorf("status %s", s.Status)
 		}
@@ -398,18 +399,18 @@ func TestAssignmentReturnWindow(t *testing.T) {
 	h.at(time.Hour)
 	h.acceptAndAssign(false, nil)
 	h.at(2 * day)
-	h.act(UpdateReturnAssignment, domain.AssignmentReturnInput{Reason: "不属本单位职责"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateReturnAssignment, domain.AssignmentReturnInput{Reason: "不属本单位职责"}, func(s domain.Suggestion) {
 		if s.Status != domain.StatusAccepted || s.Assignment != nil || s.DueAt != nil {
 			t.Fatalf("after return: %s", s.Status)
 		}
 	})
-	h.act(UpdateAssign, domain.AssignInput{LeadUnitID: "un_road", Leader: "l", Handler: "h", Complex: true}, func(s domain.Suggestion) {
+	h.act(contract.UpdateAssign, domain.AssignInput{LeadUnitID: "un_road", Leader: "l", Handler: "h", Complex: true}, func(s domain.Suggestion) {
 		// Complex: P6M from Thursday 12 March.
 		eq(t, "complex due", *s.DueAt, endOfDay(2026, 9, 12))
 	})
 	h.at(20 * day)
-	h.refuse(UpdateReturnAssignment, domain.AssignmentReturnInput{Reason: "late"}, ErrTypeConflict)
-	h.refuse(UpdateCoOpinion, domain.CoOpinionInput{UnitID: "un_power", Content: "x"}, ErrTypeInvalid)
+	h.refuse(contract.UpdateReturnAssignment, domain.AssignmentReturnInput{Reason: "late"}, contract.ErrTypeConflict)
+	h.refuse(contract.UpdateCoOpinion, domain.CoOpinionInput{UnitID: "un_power", Content: "x"}, contract.ErrTypeInvalid)
 	h.then(h.env.CancelWorkflow)
 	h.run()
 	if n := h.notices("assignment_returned"); len(n) != 1 {
@@ -423,7 +424,7 @@ func TestCoOpinion(t *testing.T) {
 	h.at(time.Hour)
 	h.acceptAndAssign(false, nil)
 	h.at(5 * day)
-	h.act(UpdateCoOpinion, domain.CoOpinionInput{UnitID: "un_water", Content: "同意增容方案"}, func(s domain.Suggestion) {
+	h.act(contract.UpdateCoOpinion, domain.CoOpinionInput{UnitID: "un_water", Content: "同意增容方案"}, func(s domain.Suggestion) {
 		if len(s.CoOpinionUnits) != 1 {
 			t.Errorf("co-opinion units: %v", s.CoOpinionUnits)
 		}
@@ -448,7 +449,7 @@ func TestIdempotentSubmit(t *testing.T) {
 			t.Errorf("a repeated submission changed the case: %d -> %d", first.Seq, s.Seq)
 		}
 	})
-	h.refuse(UpdateSubmit, domain.SubmitInput{Title: "other", RequestHash: "h2"}, ErrTypeConflict)
+	h.refuse(contract.UpdateSubmit, domain.SubmitInput{Title: "other", RequestHash: "h2"}, contract.ErrTypeConflict)
 	h.then(h.env.CancelWorkflow)
 	h.run()
 	if n := len(h.events("submitted")); n != 1 {
@@ -460,10 +461,10 @@ func TestManualMeeting(t *testing.T) {
 	h := newHarness(t, policy.Default())
 	h.submit(nil)
 	h.at(time.Hour)
-	h.refuse(UpdateCallMeeting, domain.CallMeetingInput{ScheduledAt: start.Add(10 * day)}, ErrTypeConflict)
+	h.refuse(contract.UpdateCallMeeting, domain.CallMeetingInput{ScheduledAt: start.Add(10 * day)}, contract.ErrTypeConflict)
 	h.acceptAndAssign(false, nil)
-	h.refuse(UpdateCallMeeting, domain.CallMeetingInput{ScheduledAt: start.Add(day)}, ErrTypeInvalid)
-	h.act(UpdateCallMeeting, domain.CallMeetingInput{ScheduledAt: start.Add(5 * day), Place: "村委会", Agenda: "听取答复"}, func(s domain.Suggestion) {
+	h.refuse(contract.UpdateCallMeeting, domain.CallMeetingInput{ScheduledAt: start.Add(day)}, contract.ErrTypeInvalid)
+	h.act(contract.UpdateCallMeeting, domain.CallMeetingInput{ScheduledAt: start.Add(5 * day), Place: "村委会", Agenda: "听取答复"}, func(s domain.Suggestion) {
 		if len(s.Meetings) != 1 || s.Meetings[0].Reason != "manual" || !s.Escalated {
 			t.Fatalf("meetings %+v", s.Meetings)
 		}
@@ -483,16 +484,16 @@ func TestContinueAsNewKeepsState(t *testing.T) {
 	h.at(time.Hour)
 	h.acceptAndAssign(false, nil)
 	h.at(2 * day)
-	h.act(UpdateProgressReport, domain.ProgressReportInput{Content: "进展"}, nil)
+	h.act(contract.UpdateProgressReport, domain.ProgressReportInput{Content: "进展"}, nil)
 	h.then(func() { h.env.SetContinueAsNewSuggested(true) })
-	h.act(UpdateProgressReport, domain.ProgressReportInput{Content: "进展"}, nil)
-	h.env.ExecuteWorkflow(SuggestionWorkflowName, SuggestionInput{ID: h.id, Policy: h.pol, HistoryLimit: 40})
+	h.act(contract.UpdateProgressReport, domain.ProgressReportInput{Content: "进展"}, nil)
+	h.env.ExecuteWorkflow(contract.SuggestionWorkflowName, contract.SuggestionInput{ID: h.id, Policy: h.pol, HistoryLimit: 40})
 	err := h.env.GetWorkflowError()
 	var can *workflow.ContinueAsNewError
 	if !errors.As(err, &can) {
 		t.Fatalf("expected continue-as-new, got %v", err)
 	}
-	var next SuggestionInput
+	var next contract.SuggestionInput
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,131 @@
+// Package contract is the durable contract between the callers of
+// Temporal (the case commands, the worker, the reconciliation, the
+// benchmarks), the workflows and the activities: the names of workflows,
+// updates, signals, queries, activities and the task queue, and the
+// payloads they carry. A running case depends on every name and field
+// here, so a change is a change to released workflows (see the README on
+// safe upgrades). It holds no logic, so that activities need not import
+// the workflows and callers need not import either.
+package contract
+
+import (
+	"time"
+
+	"suggestflow/domain"
+	"suggestflow/holiday"
+	"suggestflow/policy"
+)
+
+// TaskQueue is where the workers listen.
+const TaskQueue = "suggestflow"
+
+// Workflow, update, signal and query names.
+const (
+	SuggestionWorkflowName = "Suggestion"
+	MeetingWorkflowName    = "Meeting"
+	CadenceWorkflowName    = "Cadence"
+	RecomputeWorkflowName  = "RecomputeDeadlines"
+	OutboxWorkflowName     = "Outbox"
+
+	UpdateSubmit           = "submit"
+	UpdateReview           = "review"
+	UpdateAssign           = "assign"
+	UpdateReturnAssignment = "return-assignment"
+	UpdateCoOpinion        = "co-opinion"
+	UpdateConsult          = "consult"
+	UpdateProgressReport   = "progress-report"
+	UpdateRequestExtension = "request-extension"
+	UpdateDecideExtension  = "decide-extension"
+	UpdateReply            = "reply"
+	UpdateRate             = "rate"
+	UpdateComplete         = "complete"
+	UpdateCallMeeting      = "call-meeting"
+	UpdateMinutes          = "minutes"
+
+	SignalMeetingHeld = "meeting-held"
+	SignalCalendar    = "calendar"
+	QueryState        = "state"
+
+	// OutboxWorkflowID is the one outbox dispatcher of a namespace.
+	OutboxWorkflowID = "suggestflow-outbox"
+)
+
+// Activity names, registered by the worker from the activities package.
+const (
+	ActivityCreateSuggestion = "CreateSuggestion"
+	ActivityRecord           = "Record"
+	ActivityRunCadence       = "RunCadence"
+	ActivitySignalOpenCases  = "SignalOpenCases"
+	ActivityDispatcher       = "RunDispatcher"
+)
+
+// Error types carried by ApplicationErrors out of updates; their details
+// hold the refusal (package refusal), which the commands turn back into it.
+const (
+	ErrTypeConflict = "conflict"
+	ErrTypeInvalid  = "invalid"
+)
+
+// SuggestionInput starts (or continues) a suggestion's workflow.
+type SuggestionInput struct {
+	ID     string             `json:"id"`
+	Policy policy.Policy      `json:"policy"`
+	State  *domain.Suggestion `json:"state,omitempty"`
+	// HistoryLimit continues as new past this many events; zero means the
+	// default. Tests lower it to exercise continue-as-new.
+	HistoryLimit int `json:"history_limit,omitempty"`
+}
+
+// MeetingInput starts a meeting's workflow.
+type MeetingInput struct {
+	Meeting domain.Meeting `json:"meeting"`
+	Policy  policy.Policy  `json:"policy"`
+}
+
+// MeetingHeld is what a meeting tells its suggestion when it is over.
+type MeetingHeld struct {
+	MeetingID string    `json:"meeting_id"`
+	HeldAt    time.Time `json:"held_at"`
+	Outcome   string    `json:"outcome"`
+}
+
+// Cadence kinds: the presidium's recurring work, each run by a Temporal
+// Schedule (DOMAIN.md section 4).
+const (
+	CadenceProgressHearing = "progress_hearing"
+	CadenceSiteInspection  = "site_inspection"
+	CadenceGroupMeetings   = "group_meetings"
+	CadenceUnitEvaluation  = "unit_evaluation"
+	CadencePublicBoard     = "public_board"
+	CadenceYearlyRanking   = "yearly_ranking"
+	CadenceVisitCheck      = "visit_check"
+)
+
+// CadenceKinds lists every cadence.
+var CadenceKinds = []string{CadenceProgressHearing, CadenceSiteInspection, CadenceGroupMeetings,
+	CadenceUnitEvaluation, CadencePublicBoard, CadenceYearlyRanking, CadenceVisitCheck}
+
+// CadenceInput names the work a schedule starts.
+type CadenceInput struct {
+	Kind string `json:"kind"`
+}
+
+// CadenceResult says what a run produced.
+type CadenceResult struct {
+	Kind     string `json:"kind"`
+	Period   string `json:"period"`
+	ReportID string `json:"report_id"`
+	Notices  int    `json:"notices"`
+}
+
+// RecomputeInput carries a changed working-day calendar to the open cases.
+type RecomputeInput struct {
+	Overrides []holiday.Override `json:"overrides"`
+}
+
+// DispatchResult counts what a dispatcher run did.
+type DispatchResult struct {
+	Sent     int `json:"sent"`
+	Failed   int `json:"failed"`
+	Retrying int `json:"retrying"`
+}
