@@ -2,12 +2,69 @@ package store
 
 import (
 	"context"
-
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 )
+
+// Account is who a token belongs to.
+type Account struct {
+	TokenID  string
+	ID       string
+	Role     string
+	Name     string
+	UnitID   string
+	DeputyID string
+}
+
+// AccountByTokenHash finds the account of a live token.
+func (s *Store) AccountByTokenHash(ctx context.Context, hash string, at time.Time) (Account, error) {
+	var tok tokenRow
+	err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", hash, at).
+		First(&tok).Error
+	if err != nil {
+		return Account{}, fmt.Errorf("token: %w", translate(err))
+	}
+	var acc accountRow
+	if err := s.db.WithContext(ctx).First(&acc, "id = ?", tok.AccountID).Error; err != nil {
+		return Account{}, fmt.Errorf("account of token: %w", translate(err))
+	}
+	return Account{TokenID: tok.ID, ID: acc.ID, Role: acc.Role, Name: acc.Name, UnitID: acc.UnitID, DeputyID: acc.DeputyID}, nil
+}
+
+// EnsureAdmin creates the bootstrap admin account with the token hash if
+// no admin exists; it reports whether it created one.
+func (s *Store) EnsureAdmin(ctx context.Context, tokenHash string) (bool, error) {
+	created := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&accountRow{}).Where("id = ?", "admin").Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if err := tx.Create(&accountRow{ID: "admin", Role: "admin", Name: "presidium administrator"}).Error; err != nil {
+			return err
+		}
+		created = true
+		return tx.Create(&tokenRow{ID: "admin-bootstrap", AccountID: "admin", Hash: tokenHash}).Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("ensure admin: %w", err)
+	}
+	return created, nil
+}
+
+// SetAdminToken replaces the bootstrap token's hash (a configured token).
+func (s *Store) SetAdminToken(ctx context.Context, tokenHash string) error {
+	err := s.db.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", "admin-bootstrap").Update("hash", tokenHash).Error
+	if err != nil {
+		return fmt.Errorf("set admin token: %w", err)
+	}
+	return nil
+}
 
 // AccountRecord is an account as listed.
 type AccountRecord struct {

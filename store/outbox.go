@@ -167,40 +167,15 @@ func (s *Store) MessageList(ctx context.Context, f MessageFilter, page Page) ([]
 	return out, total, nil
 }
 
-// StateCounts are the numbers the metrics show.
-type StateCounts struct {
-	ByStatus        map[string]int64
-	Overdue         int64
-	PendingMeetings int64
-	OutboxBacklog   int64
-}
-
-// StateCounts reads them.
-func (s *Store) StateCounts(ctx context.Context) (StateCounts, error) {
-	out := StateCounts{ByStatus: map[string]int64{}}
-	for _, st := range domain.Statuses {
-		out.ByStatus[string(st)] = 0
+// Messages lists the outbox messages of a suggestion.
+func (s *Store) Messages(ctx context.Context, suggestionID string) ([]domain.Message, error) {
+	var rows []outboxRow
+	if err := s.db.WithContext(ctx).Where("suggestion_id = ?", suggestionID).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("messages of %s: %w", suggestionID, err)
 	}
-	type row struct {
-		Status string
-		N      int64
-	}
-	var rows []row
-	db := s.db.WithContext(ctx)
-	if err := db.Model(&suggestionRow{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
-		return out, fmt.Errorf("state counts: %w", err)
-	}
+	out := make([]domain.Message, 0, len(rows))
 	for _, r := range rows {
-		out.ByStatus[r.Status] = r.N
-	}
-	if err := db.Model(&suggestionRow{}).Where("overdue = ? AND status NOT IN ?", true, []string{"closed", "returned"}).Count(&out.Overdue).Error; err != nil {
-		return out, fmt.Errorf("state counts: %w", err)
-	}
-	if err := db.Model(&meetingRow{}).Where("status = ?", domain.MeetingScheduled).Count(&out.PendingMeetings).Error; err != nil {
-		return out, fmt.Errorf("state counts: %w", err)
-	}
-	if err := db.Model(&outboxRow{}).Where("status = ?", domain.MessageQueued).Count(&out.OutboxBacklog).Error; err != nil {
-		return out, fmt.Errorf("state counts: %w", err)
+		out = append(out, r.domain())
 	}
 	return out, nil
 }

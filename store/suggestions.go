@@ -3,18 +3,89 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"suggestflow/domain"
 )
 
-// slogWriter sends GORM's warnings (slow queries, errors) to slog.
-type slogWriter struct{}
+// SaveOpinions keeps a suggestion's constituent opinions (personal data,
+// never sent to Temporal). Idempotent.
+func (s *Store) SaveOpinions(ctx context.Context, suggestionID string, opinions []string) error {
+	if len(opinions) == 0 {
+		return nil
+	}
+	rows := make([]opinionRow, 0, len(opinions))
+	for i, o := range opinions {
+		rows = append(rows, opinionRow{ID: fmt.Sprintf("%s-%d", suggestionID, i+1), SuggestionID: suggestionID, Content: o})
+	}
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+		return fmt.Errorf("save opinions of %s: %w", suggestionID, err)
+	}
+	return nil
+}
 
-func (slogWriter) Printf(format string, args ...any) {
-	slog.Warn("database", "message", strings.TrimSpace(fmt.Sprintf(format, args...)))
+// OpenDuplicate finds an open suggestion with the same lead deputy and
+// title, so a resubmission without a key is caught.
+func (s *Store) OpenDuplicate(ctx context.Context, leadDeputyID, title string) (string, error) {
+	var row suggestionRow
+	err := s.db.WithContext(ctx).Select("id").
+		Where("lead_deputy_id = ? AND title = ? AND status NOT IN ?", leadDeputyID, title, []string{"returned", "closed"}).
+		First(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("find duplicate: %w", err)
+	}
+	return row.ID, nil
+}
+
+// CreateSuggestion inserts a new suggestion and gives it the next number
+// of its year. A second call for the same id returns the first number.
+func (s *Store) CreateSuggestion(ctx context.Context, sg domain.Suggestion, year int) (string, error) {
+	var number string
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var existing suggestionRow
+		err := tx.Select("number").First(&existing, "id = ?", sg.ID).Error
+		if err == nil {
+			number = existing.Number
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		name := fmt.Sprintf("suggestion-%d", year)
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&counterRow{Name: name}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&counterRow{}).Where("name = ?", name).Update("value", gorm.Expr("value + 1")).Error; err != nil {
+			return err
+		}
+		var c counterRow
+		if err := tx.First(&c, "name = ?", name).Error; err != nil {
+			return err
+		}
+		number = fmt.Sprintf("%d-%03d", year, c.Value)
+		sg.Number = number
+		row, parties, err := suggestionRows(sg)
+		if err != nil {
+			return err
+		}
+		row.Seq = -1
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return tx.Create(&parties).Error
+	})
+	if err != nil {
+		return "", fmt.Errorf("create suggestion %s: %w", sg.ID, translate(err))
+	}
+	return number, nil
 }
 
 // Suggestion reads one suggestion's stored state.
@@ -141,104 +212,6 @@ func (s *Store) Timeline(ctx context.Context, suggestionID string) ([]domain.Eve
 	return out, nil
 }
 
-// MeetingFilter narrows a list of meetings.
-type MeetingFilter struct {
-	Status       string
-	SuggestionID string
-	UnitID       string
-	// DeputyID: meetings on suggestions the deputy leads or co-signs.
-	DeputyID string
-}
-
-// Meetings lists meetings, soonest first.
-func (s *Store) Meetings(ctx context.Context, f MeetingFilter, page Page) ([]domain.Meeting, int64, error) {
-	q := s.db.WithContext(ctx).Model(&meetingRow{})
-	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
-	}
-	if f.SuggestionID != "" {
-		q = q.Where("suggestion_id = ?", f.SuggestionID)
-	}
-	if f.UnitID != "" {
-		q = q.Where("unit_id = ?", f.UnitID)
-	}
-	if f.DeputyID != "" {
-		q = q.Where("suggestion_id IN (?)", s.db.Model(&partyRow{}).Select("suggestion_id").
-			Where("party_id = ? AND role IN ?", f.DeputyID, []string{"lead_deputy", "co_signer"}))
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count meetings: %w", err)
-	}
-	var rows []meetingRow
-	if err := q.Order("scheduled_at, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list meetings: %w", err)
-	}
-	out := make([]domain.Meeting, 0, len(rows))
-	for _, r := range rows {
-		m, err := r.domain()
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, m)
-	}
-	return out, total, nil
-}
-
-func (r meetingRow) domain() (domain.Meeting, error) {
-	var m domain.Meeting
-	if err := json.Unmarshal([]byte(r.State), &m); err != nil {
-		return m, fmt.Errorf("decode meeting %s: %w", r.ID, err)
-	}
-	return m, nil
-}
-
-// Meeting reads one meeting.
-func (s *Store) Meeting(ctx context.Context, id string) (domain.Meeting, error) {
-	var row meetingRow
-	if err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error; err != nil {
-		return domain.Meeting{}, fmt.Errorf("meeting %s: %w", id, translate(err))
-	}
-	return row.domain()
-}
-
-// Messages lists the outbox messages of a suggestion.
-func (s *Store) Messages(ctx context.Context, suggestionID string) ([]domain.Message, error) {
-	var rows []outboxRow
-	if err := s.db.WithContext(ctx).Where("suggestion_id = ?", suggestionID).Order("created_at, id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("messages of %s: %w", suggestionID, err)
-	}
-	out := make([]domain.Message, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.domain())
-	}
-	return out, nil
-}
-
-// Names resolves unit and deputy ids to names, for rendering notices.
-func (s *Store) Names(ctx context.Context, unitIDs, deputyIDs []string) (units map[string]domain.Unit, deputies map[string]domain.Deputy, err error) {
-	units, deputies = map[string]domain.Unit{}, map[string]domain.Deputy{}
-	if len(unitIDs) > 0 {
-		var rows []unitRow
-		if err := s.db.WithContext(ctx).Where("id IN ?", unitIDs).Find(&rows).Error; err != nil {
-			return nil, nil, fmt.Errorf("unit names: %w", err)
-		}
-		for _, r := range rows {
-			units[r.ID] = r.domain()
-		}
-	}
-	if len(deputyIDs) > 0 {
-		var rows []deputyRow
-		if err := s.db.WithContext(ctx).Where("id IN ?", deputyIDs).Find(&rows).Error; err != nil {
-			return nil, nil, fmt.Errorf("deputy names: %w", err)
-		}
-		for _, r := range rows {
-			deputies[r.ID] = r.domain()
-		}
-	}
-	return units, deputies, nil
-}
-
 // CaseIDs lists the id of every suggestion, for comparing the database with
 // the workflows.
 func (s *Store) CaseIDs(ctx context.Context) ([]string, error) {
@@ -247,4 +220,33 @@ func (s *Store) CaseIDs(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("case ids: %w", err)
 	}
 	return ids, nil
+}
+
+// OpenSuggestionIDs pages through the ids of cases still open.
+func (s *Store) OpenSuggestionIDs(ctx context.Context, after string, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Model(&suggestionRow{}).Where("status NOT IN ? AND id > ?", []string{"returned", "closed"}, after).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("open suggestions: %w", err)
+	}
+	return ids, nil
+}
+
+// OpenCases lists the open suggestions (for hearings and inspections).
+func (s *Store) OpenCases(ctx context.Context) ([]domain.Suggestion, error) {
+	var rows []suggestionRow
+	if err := s.db.WithContext(ctx).Where("status IN ?", []string{"handling", "rehandling", "following_up", "replied"}).
+		Order("number").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("open cases: %w", err)
+	}
+	out := make([]domain.Suggestion, 0, len(rows))
+	for _, r := range rows {
+		sg, err := r.domain()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sg)
+	}
+	return out, nil
 }
