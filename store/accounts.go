@@ -91,27 +91,14 @@ func (s *Store) CreateAccount(ctx context.Context, a AccountRecord) (AccountReco
 
 // Accounts lists accounts.
 func (s *Store) Accounts(ctx context.Context, page Page) ([]AccountRecord, int64, error) {
-	var rows []accountRow
-	var total int64
-	q := s.db.WithContext(ctx).Model(&accountRow{})
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count accounts: %w", err)
-	}
-	if err := q.Order("created_at, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list accounts: %w", err)
-	}
-	out := make([]AccountRecord, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.record())
-	}
-	return out, total, nil
+	return paged(s.db.WithContext(ctx).Model(&accountRow{}), "accounts", "created_at, id", page, always(accountRow.record))
 }
 
 // AccountByID finds one account.
 func (s *Store) AccountByID(ctx context.Context, id string) (AccountRecord, error) {
-	var row accountRow
-	if err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error; err != nil {
-		return AccountRecord{}, fmt.Errorf("account %s: %w", id, translate(err))
+	row, err := byID[accountRow](s.db.WithContext(ctx), "account", id)
+	if err != nil {
+		return AccountRecord{}, err
 	}
 	return row.record(), nil
 }
@@ -192,22 +179,8 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter, page Page) ([]Audit
 	if f.To != nil {
 		q = q.Where("at < ?", *f.To)
 	}
-	if f.ActorID != "" {
-		q = q.Where("actor_id = ?", f.ActorID)
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count audit: %w", err)
-	}
-	var rows []auditRow
-	if err := q.Order("at DESC, id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list audit: %w", err)
-	}
-	out := make([]AuditEntry, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, AuditEntry(r))
-	}
-	return out, total, nil
+	q = whereSet(q, "actor_id = ?", f.ActorID)
+	return paged(q, "audit", "at DESC, id DESC", page, always(func(r auditRow) AuditEntry { return AuditEntry(r) }))
 }
 
 // DeputyOnUnitSuggestion reports whether a deputy leads or co-signs a

@@ -23,11 +23,9 @@ func (s *Store) CalendarOverrides(ctx context.Context) ([]holiday.Override, erro
 	if err := s.db.WithContext(ctx).Order("date").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("calendar overrides: %w", err)
 	}
-	out := make([]holiday.Override, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, holiday.Override{Date: r.Date, Working: r.Working, Note: r.Note})
-	}
-	return out, nil
+	return convert(rows, func(r calendarOverrideRow) holiday.Override {
+		return holiday.Override{Date: r.Date, Working: r.Working, Note: r.Note}
+	}), nil
 }
 
 // SetCalendarOverride sets one day's override.

@@ -5,7 +5,8 @@
 // part of the work:
 //
 //	open.go         opening, migrating and closing the database; errors
-//	lists.go        the shared readers: one page of a list, counts by key
+//	lists.go        what every area reads with: one page of a list and its
+//	                total (paged), counts by key, one row by id, row conversion
 //	roster.go       deputies and units
 //	accounts.go     accounts, tokens and the audit log
 //	sessions.go     signed-in browsers

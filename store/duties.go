@@ -62,46 +62,34 @@ func (s *Store) LinkOpinion(ctx context.Context, opinionID, suggestionID string)
 	if res.Error != nil {
 		return Opinion{}, fmt.Errorf("link opinion: %w", res.Error)
 	}
-	var row opinionRow
-	if err := s.db.WithContext(ctx).First(&row, "id = ?", opinionID).Error; err != nil {
-		return Opinion{}, fmt.Errorf("opinion %s: %w", opinionID, translate(err))
+	row, err := byID[opinionRow](s.db.WithContext(ctx), "opinion", opinionID)
+	if err != nil {
+		return Opinion{}, err
 	}
 	return Opinion{ID: row.ID, Constituent: row.Constituent, Content: row.Content, SuggestionID: row.SuggestionID}, nil
 }
 
 // OpinionDeputy is the deputy who collected an opinion.
 func (s *Store) OpinionDeputy(ctx context.Context, opinionID string) (string, error) {
-	var row opinionRow
-	if err := s.db.WithContext(ctx).Select("deputy_id").First(&row, "id = ?", opinionID).Error; err != nil {
-		return "", fmt.Errorf("opinion %s: %w", opinionID, translate(err))
+	row, err := byID[opinionRow](s.db.WithContext(ctx).Select("deputy_id"), "opinion", opinionID)
+	if err != nil {
+		return "", err
 	}
 	return row.DeputyID, nil
 }
 
 // VisitCounts counts each deputy's visits in a period.
 func (s *Store) VisitCounts(ctx context.Context, p Period) (map[string]int, []domain.Deputy, error) {
-	type row struct {
-		DeputyID string
-		N        int
-	}
-	var rows []row
-	if err := s.db.WithContext(ctx).Model(&visitRow{}).Select("deputy_id, COUNT(*) AS n").
-		Where("visited_at >= ? AND visited_at < ?", p.From, p.To).Group("deputy_id").Scan(&rows).Error; err != nil {
+	counts, err := countsBy[int](s.db.WithContext(ctx).Model(&visitRow{}).Select("deputy_id AS k, COUNT(*) AS n").
+		Where("visited_at >= ? AND visited_at < ?", p.From, p.To).Group("deputy_id"))
+	if err != nil {
 		return nil, nil, fmt.Errorf("visit counts: %w", err)
-	}
-	counts := map[string]int{}
-	for _, r := range rows {
-		counts[r.DeputyID] = r.N
 	}
 	var deps []deputyRow
 	if err := s.db.WithContext(ctx).Order("id").Find(&deps).Error; err != nil {
 		return nil, nil, fmt.Errorf("deputies: %w", err)
 	}
-	out := make([]domain.Deputy, 0, len(deps))
-	for _, d := range deps {
-		out = append(out, d.domain())
-	}
-	return counts, out, nil
+	return counts, convert(deps, deputyRow.domain), nil
 }
 
 // DeputyRecord is what a deputy did in a year (履职档案).

@@ -25,6 +25,10 @@ type complaintRow struct {
 
 func (complaintRow) TableName() string { return "complaints" }
 
+func (r complaintRow) complaint() Complaint {
+	return Complaint{ID: r.ID, UnitID: r.UnitID, Content: r.Content, Finding: r.Finding, ReceivedAt: r.ReceivedAt, CreatedBy: r.CreatedBy}
+}
+
 type questionnaireRow struct {
 	UnitID  string `gorm:"primaryKey;size:64"`
 	Quarter string `gorm:"primaryKey;size:8"`
@@ -64,23 +68,8 @@ func (s *Store) CreateComplaint(ctx context.Context, c Complaint) error {
 
 // Complaints lists complaints, newest first, optionally of one unit.
 func (s *Store) Complaints(ctx context.Context, unitID string, page Page) ([]Complaint, int64, error) {
-	q := s.db.WithContext(ctx).Model(&complaintRow{})
-	if unitID != "" {
-		q = q.Where("unit_id = ?", unitID)
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count complaints: %w", err)
-	}
-	var rows []complaintRow
-	if err := q.Order("received_at DESC, id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list complaints: %w", err)
-	}
-	out := make([]Complaint, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, Complaint{ID: r.ID, UnitID: r.UnitID, Content: r.Content, Finding: r.Finding, ReceivedAt: r.ReceivedAt, CreatedBy: r.CreatedBy})
-	}
-	return out, total, nil
+	q := whereSet(s.db.WithContext(ctx).Model(&complaintRow{}), "unit_id = ?", unitID)
+	return paged(q, "complaints", "received_at DESC, id DESC", page, always(complaintRow.complaint))
 }
 
 // SetQuestionnaire records a unit's questionnaire score for a quarter.
@@ -100,43 +89,28 @@ func (s *Store) QuarterFacts(ctx context.Context, quarter string, p Period) ([]e
 	if err := s.db.WithContext(ctx).Order("id").Find(&units).Error; err != nil {
 		return nil, fmt.Errorf("quarter facts: %w", err)
 	}
-	count := func(q *gorm.DB) (map[string]int, error) {
-		type row struct {
-			UnitID string
-			N      int
-		}
-		var rows []row
-		if err := q.Scan(&rows).Error; err != nil {
-			return nil, err
-		}
-		m := map[string]int{}
-		for _, r := range rows {
-			m[r.UnitID] = r.N
-		}
-		return m, nil
-	}
 	db := s.db.WithContext(ctx)
-	overdue, err := count(db.Table("rounds").Select("suggestions.lead_unit_id AS unit_id, COUNT(*) AS n").
+	overdue, err := countsBy[int](db.Table("rounds").Select("suggestions.lead_unit_id AS k, COUNT(*) AS n").
 		Joins("JOIN suggestions ON suggestions.id = rounds.suggestion_id").
 		Where("rounds.overdue = ? AND rounds.due_at >= ? AND rounds.due_at < ?", true, p.From, p.To).Group("suggestions.lead_unit_id"))
 	if err != nil {
 		return nil, fmt.Errorf("overdue facts: %w", err)
 	}
-	missed, err := count(db.Table("timeline_events").Select("suggestions.lead_unit_id AS unit_id, COUNT(*) AS n").
+	missed, err := countsBy[int](db.Table("timeline_events").Select("suggestions.lead_unit_id AS k, COUNT(*) AS n").
 		Joins("JOIN suggestions ON suggestions.id = timeline_events.suggestion_id").
 		Where("timeline_events.type = ? AND timeline_events.at >= ? AND timeline_events.at < ?", "progress_missed", p.From, p.To).
 		Group("suggestions.lead_unit_id"))
 	if err != nil {
 		return nil, fmt.Errorf("progress facts: %w", err)
 	}
-	unsatisfied, err := count(db.Table("ratings").Select("suggestions.lead_unit_id AS unit_id, COUNT(*) AS n").
+	unsatisfied, err := countsBy[int](db.Table("ratings").Select("suggestions.lead_unit_id AS k, COUNT(*) AS n").
 		Joins("JOIN suggestions ON suggestions.id = ratings.suggestion_id").
 		Where("ratings.result = ? AND ratings.at >= ? AND ratings.at < ?", domain.Unsatisfied, p.From, p.To).
 		Group("suggestions.lead_unit_id"))
 	if err != nil {
 		return nil, fmt.Errorf("rating facts: %w", err)
 	}
-	complaints, err := count(db.Table("complaints").Select("unit_id, COUNT(*) AS n").
+	complaints, err := countsBy[int](db.Table("complaints").Select("unit_id AS k, COUNT(*) AS n").
 		Where("finding = ? AND received_at >= ? AND received_at < ?", "substantiated", p.From, p.To).Group("unit_id"))
 	if err != nil {
 		return nil, fmt.Errorf("complaint facts: %w", err)
@@ -168,7 +142,7 @@ func (s *Store) SaveScores(ctx context.Context, quarter string, scores []evaluat
 		for _, sc := range scores {
 			parts, err := json.Marshal(sc.Parts)
 			if err != nil {
-				return err
+				return fmt.Errorf("encode score parts of %s: %w", sc.UnitID, err)
 			}
 			row := unitScoreRow{UnitID: sc.UnitID, Quarter: quarter, Total: sc.Total, Parts: string(parts), ComputedAt: at}
 			if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "unit_id"}, {Name: "quarter"}},
@@ -202,21 +176,12 @@ func (s *Store) Scores(ctx context.Context, quarters []string) ([]evaluation.Sco
 // UnsatisfiedSuggestions counts, per lead unit, the suggestions whose lead
 // deputy rated a result unsatisfied within the period.
 func (s *Store) UnsatisfiedSuggestions(ctx context.Context, p Period) (map[string]int, error) {
-	type row struct {
-		UnitID string
-		N      int
-	}
-	var rows []row
-	err := s.db.WithContext(ctx).Table("ratings").Select("suggestions.lead_unit_id AS unit_id, COUNT(DISTINCT ratings.suggestion_id) AS n").
+	out, err := countsBy[int](s.db.WithContext(ctx).Table("ratings").Select("suggestions.lead_unit_id AS k, COUNT(DISTINCT ratings.suggestion_id) AS n").
 		Joins("JOIN suggestions ON suggestions.id = ratings.suggestion_id").
 		Where("ratings.lead = ? AND ratings.result = ? AND ratings.at >= ? AND ratings.at < ?", true, domain.Unsatisfied, p.From, p.To).
-		Group("suggestions.lead_unit_id").Scan(&rows).Error
+		Group("suggestions.lead_unit_id"))
 	if err != nil {
 		return nil, fmt.Errorf("unsatisfied suggestions: %w", err)
-	}
-	out := map[string]int{}
-	for _, r := range rows {
-		out[r.UnitID] = r.N
 	}
 	return out, nil
 }

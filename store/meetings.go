@@ -20,36 +20,14 @@ type MeetingFilter struct {
 // Meetings lists meetings, soonest first.
 func (s *Store) Meetings(ctx context.Context, f MeetingFilter, page Page) ([]domain.Meeting, int64, error) {
 	q := s.db.WithContext(ctx).Model(&meetingRow{})
-	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
-	}
-	if f.SuggestionID != "" {
-		q = q.Where("suggestion_id = ?", f.SuggestionID)
-	}
-	if f.UnitID != "" {
-		q = q.Where("unit_id = ?", f.UnitID)
-	}
+	q = whereSet(q, "status = ?", f.Status)
+	q = whereSet(q, "suggestion_id = ?", f.SuggestionID)
+	q = whereSet(q, "unit_id = ?", f.UnitID)
 	if f.DeputyID != "" {
 		q = q.Where("suggestion_id IN (?)", s.db.Model(&partyRow{}).Select("suggestion_id").
 			Where("party_id = ? AND role IN ?", f.DeputyID, []string{"lead_deputy", "co_signer"}))
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count meetings: %w", err)
-	}
-	var rows []meetingRow
-	if err := q.Order("scheduled_at, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list meetings: %w", err)
-	}
-	out := make([]domain.Meeting, 0, len(rows))
-	for _, r := range rows {
-		m, err := r.domain()
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, m)
-	}
-	return out, total, nil
+	return paged(q, "meetings", "scheduled_at, id", page, meetingRow.domain)
 }
 
 func (r meetingRow) domain() (domain.Meeting, error) {
@@ -62,9 +40,9 @@ func (r meetingRow) domain() (domain.Meeting, error) {
 
 // Meeting reads one meeting.
 func (s *Store) Meeting(ctx context.Context, id string) (domain.Meeting, error) {
-	var row meetingRow
-	if err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error; err != nil {
-		return domain.Meeting{}, fmt.Errorf("meeting %s: %w", id, translate(err))
+	row, err := byID[meetingRow](s.db.WithContext(ctx), "meeting", id)
+	if err != nil {
+		return domain.Meeting{}, err
 	}
 	return row.domain()
 }

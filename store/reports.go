@@ -22,6 +22,10 @@ type reportRow struct {
 
 func (reportRow) TableName() string { return "reports" }
 
+func (r reportRow) report() Report {
+	return Report{ID: r.ID, Kind: r.Kind, Period: r.Period, Body: json.RawMessage(r.Body), CreatedAt: r.CreatedAt}
+}
+
 // Report is the output of a cadence run: a hearing's unit reports, an
 // inspection's chosen cases, a board, a ranking.
 type Report struct {
@@ -53,49 +57,26 @@ func (s *Store) SaveReport(ctx context.Context, r Report, messages []domain.Mess
 
 // Reports lists reports, newest first, optionally of one kind.
 func (s *Store) Reports(ctx context.Context, kind string, page Page) ([]Report, int64, error) {
-	q := s.db.WithContext(ctx).Model(&reportRow{})
-	if kind != "" {
-		q = q.Where("kind = ?", kind)
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count reports: %w", err)
-	}
-	var rows []reportRow
-	if err := q.Order("created_at DESC, id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list reports: %w", err)
-	}
-	out := make([]Report, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, Report{ID: r.ID, Kind: r.Kind, Period: r.Period, Body: json.RawMessage(r.Body), CreatedAt: r.CreatedAt})
-	}
-	return out, total, nil
+	q := whereSet(s.db.WithContext(ctx).Model(&reportRow{}), "kind = ?", kind)
+	return paged(q, "reports", "created_at DESC, id DESC", page, always(reportRow.report))
 }
 
 // ReportByID reads one report.
 func (s *Store) ReportByID(ctx context.Context, id string) (Report, error) {
-	var r reportRow
-	if err := s.db.WithContext(ctx).First(&r, "id = ?", id).Error; err != nil {
-		return Report{}, fmt.Errorf("report %s: %w", id, translate(err))
+	row, err := byID[reportRow](s.db.WithContext(ctx), "report", id)
+	if err != nil {
+		return Report{}, err
 	}
-	return Report{ID: r.ID, Kind: r.Kind, Period: r.Period, Body: json.RawMessage(r.Body), CreatedAt: r.CreatedAt}, nil
+	return row.report(), nil
 }
 
 // ProgressReportCounts counts the progress reports filed per suggestion in
 // a period.
 func (s *Store) ProgressReportCounts(ctx context.Context, p Period) (map[string]int, error) {
-	type row struct {
-		SuggestionID string
-		N            int
-	}
-	var rows []row
-	if err := s.db.WithContext(ctx).Model(&progressReportRow{}).Select("suggestion_id, COUNT(*) AS n").
-		Where("at >= ? AND at < ?", p.From, p.To).Group("suggestion_id").Scan(&rows).Error; err != nil {
+	out, err := countsBy[int](s.db.WithContext(ctx).Model(&progressReportRow{}).Select("suggestion_id AS k, COUNT(*) AS n").
+		Where("at >= ? AND at < ?", p.From, p.To).Group("suggestion_id"))
+	if err != nil {
 		return nil, fmt.Errorf("progress report counts: %w", err)
-	}
-	out := map[string]int{}
-	for _, r := range rows {
-		out[r.SuggestionID] = r.N
 	}
 	return out, nil
 }

@@ -22,29 +22,16 @@ func (r deputyRow) domain() domain.Deputy {
 
 // Deputy finds one deputy.
 func (s *Store) Deputy(ctx context.Context, id string) (domain.Deputy, error) {
-	var row deputyRow
-	if err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error; err != nil {
-		return domain.Deputy{}, fmt.Errorf("deputy %s: %w", id, translate(err))
+	row, err := byID[deputyRow](s.db.WithContext(ctx), "deputy", id)
+	if err != nil {
+		return domain.Deputy{}, err
 	}
 	return row.domain(), nil
 }
 
 // Deputies lists deputies by name.
 func (s *Store) Deputies(ctx context.Context, page Page) ([]domain.Deputy, int64, error) {
-	var rows []deputyRow
-	var total int64
-	q := s.db.WithContext(ctx).Model(&deputyRow{})
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count deputies: %w", err)
-	}
-	if err := q.Order("name, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list deputies: %w", err)
-	}
-	out := make([]domain.Deputy, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.domain())
-	}
-	return out, total, nil
+	return paged(s.db.WithContext(ctx).Model(&deputyRow{}), "deputies", "name, id", page, always(deputyRow.domain))
 }
 
 // MissingDeputies returns those of ids that are not deputies.
@@ -93,29 +80,16 @@ func (r unitRow) domain() domain.Unit {
 
 // Unit finds one unit.
 func (s *Store) Unit(ctx context.Context, id string) (domain.Unit, error) {
-	var row unitRow
-	if err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error; err != nil {
-		return domain.Unit{}, fmt.Errorf("unit %s: %w", id, translate(err))
+	row, err := byID[unitRow](s.db.WithContext(ctx), "unit", id)
+	if err != nil {
+		return domain.Unit{}, err
 	}
 	return row.domain(), nil
 }
 
 // Units lists units by name.
 func (s *Store) Units(ctx context.Context, page Page) ([]domain.Unit, int64, error) {
-	var rows []unitRow
-	var total int64
-	q := s.db.WithContext(ctx).Model(&unitRow{})
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count units: %w", err)
-	}
-	if err := q.Order("name, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list units: %w", err)
-	}
-	out := make([]domain.Unit, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.domain())
-	}
-	return out, total, nil
+	return paged(s.db.WithContext(ctx).Model(&unitRow{}), "units", "name, id", page, always(unitRow.domain))
 }
 
 // AllUnits lists every unit (for rankings and reports).
@@ -124,11 +98,7 @@ func (s *Store) AllUnits(ctx context.Context) ([]domain.Unit, error) {
 	if err := s.db.WithContext(ctx).Order("name, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("all units: %w", err)
 	}
-	out := make([]domain.Unit, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.domain())
-	}
-	return out, nil
+	return convert(rows, unitRow.domain), nil
 }
 
 // Names resolves unit and deputy ids to names, for rendering notices.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
+
 	"suggestflow/domain"
 	"suggestflow/evaluation"
 	"suggestflow/period"
@@ -20,14 +22,9 @@ func (s *Store) RateFacts(ctx context.Context, p Period, unitID string) ([]evalu
 		R          replyRow `gorm:"embedded"`
 		LeadUnitID string
 	}
-	q := s.db.WithContext(ctx).Table("replies").Select("replies.*, suggestions.lead_unit_id").
-		Joins("JOIN suggestions ON suggestions.id = replies.suggestion_id").
-		Where("replies.replied_at >= ? AND replies.replied_at < ?", p.From, p.To)
-	if unitID != "" {
-		q = q.Where("suggestions.lead_unit_id = ?", unitID)
-	}
 	var replies []replyJoin
-	if err := q.Order("replies.suggestion_id, replies.round").Find(&replies).Error; err != nil {
+	q := s.withLeadUnit(ctx, "replies", "replied_at", p, unitID).Order("replies.suggestion_id, replies.round")
+	if err := q.Find(&replies).Error; err != nil {
 		return nil, nil, fmt.Errorf("reply facts: %w", err)
 	}
 	last := map[string]int{}
@@ -46,14 +43,8 @@ func (s *Store) RateFacts(ctx context.Context, p Period, unitID string) ([]evalu
 		R          ratingRow `gorm:"embedded"`
 		LeadUnitID string
 	}
-	rq := s.db.WithContext(ctx).Table("ratings").Select("ratings.*, suggestions.lead_unit_id").
-		Joins("JOIN suggestions ON suggestions.id = ratings.suggestion_id").
-		Where("ratings.at >= ? AND ratings.at < ?", p.From, p.To)
-	if unitID != "" {
-		rq = rq.Where("suggestions.lead_unit_id = ?", unitID)
-	}
 	var ratings []ratingJoin
-	if err := rq.Find(&ratings).Error; err != nil {
+	if err := s.withLeadUnit(ctx, "ratings", "at", p, unitID).Find(&ratings).Error; err != nil {
 		return nil, nil, fmt.Errorf("rating facts: %w", err)
 	}
 	gf := make([]evaluation.RatingFact, 0, len(ratings))
@@ -65,27 +56,41 @@ func (s *Store) RateFacts(ctx context.Context, p Period, unitID string) ([]evalu
 	return rf, gf, nil
 }
 
+// withLeadUnit selects the rows of a table of a suggestion's steps whose
+// own time column falls in the period, each with the lead unit of its
+// suggestion, and only that unit's when unitID is set. The names are the
+// package's own constants, never input.
+func (s *Store) withLeadUnit(ctx context.Context, table, at string, p Period, unitID string) *gorm.DB {
+	q := s.db.WithContext(ctx).Table(table).Select(table+".*, suggestions.lead_unit_id").
+		Joins("JOIN suggestions ON suggestions.id = "+table+".suggestion_id").
+		Where(fmt.Sprintf("%[1]s.%[2]s >= ? AND %[1]s.%[2]s < ?", table, at), p.From, p.To)
+	return whereSet(q, "suggestions.lead_unit_id = ?", unitID)
+}
+
 // CountByStatus counts the suggestions submitted in a period by status.
 func (s *Store) CountByStatus(ctx context.Context, p Period, unitID string) (map[string]int64, error) {
-	type row struct {
-		Status string
-		N      int64
-	}
-	q := s.db.WithContext(ctx).Model(&suggestionRow{}).Select("status, COUNT(*) AS n").
-		Where("submitted_at >= ? AND submitted_at < ?", p.From, p.To)
-	if unitID != "" {
-		q = q.Where("lead_unit_id = ?", unitID)
-	}
-	var rows []row
-	if err := q.Group("status").Scan(&rows).Error; err != nil {
+	q := s.db.WithContext(ctx).Model(&suggestionRow{}).Where("submitted_at >= ? AND submitted_at < ?", p.From, p.To)
+	q = whereSet(q, "lead_unit_id = ?", unitID)
+	out, err := statusCounts(q)
+	if err != nil {
 		return nil, fmt.Errorf("count by status: %w", err)
 	}
-	out := map[string]int64{}
+	return out, nil
+}
+
+// statusCounts counts q's suggestions by status. Every status is a key,
+// with 0 where no case has it, so a chart or a gauge never loses a line.
+func statusCounts(q *gorm.DB) (map[string]int64, error) {
+	counts, err := countsBy[int64](q.Select("status AS k, COUNT(*) AS n").Group("status"))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(domain.Statuses))
 	for _, st := range domain.Statuses {
 		out[string(st)] = 0
 	}
-	for _, r := range rows {
-		out[r.Status] = r.N
+	for st, n := range counts {
+		out[st] = n
 	}
 	return out, nil
 }
@@ -151,22 +156,13 @@ type StateCounts struct {
 
 // StateCounts reads them.
 func (s *Store) StateCounts(ctx context.Context) (StateCounts, error) {
-	out := StateCounts{ByStatus: map[string]int64{}}
-	for _, st := range domain.Statuses {
-		out.ByStatus[string(st)] = 0
-	}
-	type row struct {
-		Status string
-		N      int64
-	}
-	var rows []row
+	var out StateCounts
 	db := s.db.WithContext(ctx)
-	if err := db.Model(&suggestionRow{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+	byStatus, err := statusCounts(db.Model(&suggestionRow{}))
+	if err != nil {
 		return out, fmt.Errorf("state counts: %w", err)
 	}
-	for _, r := range rows {
-		out.ByStatus[r.Status] = r.N
-	}
+	out.ByStatus = byStatus
 	if err := db.Model(&suggestionRow{}).Where("overdue = ? AND status NOT IN ?", true, []string{"closed", "returned"}).Count(&out.Overdue).Error; err != nil {
 		return out, fmt.Errorf("state counts: %w", err)
 	}

@@ -78,7 +78,10 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 			sid = step.Suggestion.ID
 		}
 		if c := step.Consultation; c != nil {
-			parts, _ := json.Marshal(c.Participants)
+			parts, err := json.Marshal(c.Participants)
+			if err != nil {
+				return fmt.Errorf("encode participants of consultation %s: %w", c.ID, err)
+			}
 			if err := ignore().Create(&consultationRow{ID: c.ID, SuggestionID: sid, Round: c.Round, HeldAt: c.HeldAt,
 				Method: c.Method, Participants: string(parts), Notes: c.Notes, RecordedAt: c.RecordedAt}).Error; err != nil {
 				return err
@@ -124,8 +127,7 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 		if len(step.Events) > 0 {
 			rows := make([]eventRow, 0, len(step.Events))
 			for i, e := range step.Events {
-				rows = append(rows, eventRow{ID: e.ID, SuggestionID: e.SuggestionID, MeetingID: e.MeetingID, At: e.At, Ord: i,
-					ActorID: e.Actor.ID, ActorRole: e.Actor.Role, Type: e.Type, Detail: e.Detail})
+				rows = append(rows, eventRowOf(e, i))
 			}
 			if err := ignore().Create(&rows).Error; err != nil {
 				return err

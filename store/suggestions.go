@@ -90,9 +90,9 @@ func (s *Store) CreateSuggestion(ctx context.Context, sg domain.Suggestion, year
 
 // Suggestion reads one suggestion's stored state.
 func (s *Store) Suggestion(ctx context.Context, id string) (domain.Suggestion, error) {
-	var row suggestionRow
-	if err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error; err != nil {
-		return domain.Suggestion{}, fmt.Errorf("suggestion %s: %w", id, translate(err))
+	row, err := byID[suggestionRow](s.db.WithContext(ctx), "suggestion", id)
+	if err != nil {
+		return domain.Suggestion{}, err
 	}
 	return row.domain()
 }
@@ -160,18 +160,12 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 		like := "%" + escapeLike(f.Query) + "%"
 		q = q.Where("(suggestions.title LIKE ? ESCAPE '!' OR suggestions.number LIKE ? ESCAPE '!')", like, like)
 	}
-	var total int64
 	count := q
 	if joins == 1 && f.Overdue == nil && f.Query == "" {
 		// Nothing to check on the cases themselves: the party's index rows
 		// are the count.
 		count = s.db.WithContext(ctx).Model(&partyRow{}).Where("party_id = ? AND role IN ?", onlyParty, onlyRoles)
-		if f.Status != "" {
-			count = count.Where("status = ?", f.Status)
-		}
-	}
-	if err := count.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count suggestions: %w", err)
+		count = whereSet(count, "status = ?", f.Status)
 	}
 	// With a party, its own rows are in submission order already (see
 	// partyRow): the database reads the page from that index.
@@ -179,19 +173,11 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 	if joins > 0 {
 		order = "p1.submitted_at DESC, p1.suggestion_id DESC"
 	}
-	var rows []suggestionRow
-	if err := q.Select("suggestions.*").Order(order).Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list suggestions: %w", err)
-	}
-	out := make([]domain.Suggestion, 0, len(rows))
-	for _, r := range rows {
-		sg, err := r.domain()
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, sg)
-	}
-	return out, total, nil
+	// The rows are read as suggestions.* alone, leaving out the joined
+	// parties' columns, on a copy of the chain: the count, which may run on
+	// q itself, must not see that Select.
+	list := q.Session(&gorm.Session{}).Select("suggestions.*")
+	return pagedCounted(count, list, "suggestions", order, page, suggestionRow.domain)
 }
 
 func escapeLike(s string) string {
@@ -204,12 +190,19 @@ func (s *Store) Timeline(ctx context.Context, suggestionID string) ([]domain.Eve
 	if err := s.db.WithContext(ctx).Where("suggestion_id = ?", suggestionID).Order("at, ord, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("timeline of %s: %w", suggestionID, err)
 	}
-	out := make([]domain.Event, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, domain.Event{ID: r.ID, SuggestionID: r.SuggestionID, MeetingID: r.MeetingID, At: r.At,
-			Actor: domain.Actor{ID: r.ActorID, Role: r.ActorRole}, Type: r.Type, Detail: r.Detail})
-	}
-	return out, nil
+	return convert(rows, eventRow.domain), nil
+}
+
+// eventRowOf is the row of an event that is the ord-th of its step (0 for
+// an event written on its own).
+func eventRowOf(e domain.Event, ord int) eventRow {
+	return eventRow{ID: e.ID, SuggestionID: e.SuggestionID, MeetingID: e.MeetingID, At: e.At, Ord: ord,
+		ActorID: e.Actor.ID, ActorRole: e.Actor.Role, Type: e.Type, Detail: e.Detail}
+}
+
+func (r eventRow) domain() domain.Event {
+	return domain.Event{ID: r.ID, SuggestionID: r.SuggestionID, MeetingID: r.MeetingID, At: r.At,
+		Actor: domain.Actor{ID: r.ActorID, Role: r.ActorRole}, Type: r.Type, Detail: r.Detail}
 }
 
 // CaseIDs lists the id of every suggestion, for comparing the database with
@@ -240,13 +233,5 @@ func (s *Store) OpenCases(ctx context.Context) ([]domain.Suggestion, error) {
 		Order("number").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
-	out := make([]domain.Suggestion, 0, len(rows))
-	for _, r := range rows {
-		sg, err := r.domain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sg)
-	}
-	return out, nil
+	return decode(rows, suggestionRow.domain)
 }
