@@ -2,12 +2,69 @@ package store
 
 import (
 	"context"
-
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 )
+
+// Account is who a token belongs to.
+type Account struct {
+	TokenID  string
+	ID       string
+	Role     string
+	Name     string
+	UnitID   string
+	DeputyID string
+}
+
+// AccountByTokenHash finds the account of a live token.
+func (s *Store) AccountByTokenHash(ctx context.Context, hash string, at time.Time) (Account, error) {
+	var tok tokenRow
+	err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", hash, at).
+		First(&tok).Error
+	if err != nil {
+		return Account{}, fmt.Errorf("token: %w", translate(err))
+	}
+	var acc accountRow
+	if err := s.db.WithContext(ctx).First(&acc, "id = ?", tok.AccountID).Error; err != nil {
+		return Account{}, fmt.Errorf("account of token: %w", translate(err))
+	}
+	return Account{TokenID: tok.ID, ID: acc.ID, Role: acc.Role, Name: acc.Name, UnitID: acc.UnitID, DeputyID: acc.DeputyID}, nil
+}
+
+// EnsureAdmin creates the bootstrap admin account with the token hash if
+// no admin exists; it reports whether it created one.
+func (s *Store) EnsureAdmin(ctx context.Context, tokenHash string) (bool, error) {
+	created := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&accountRow{}).Where("id = ?", "admin").Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if err := tx.Create(&accountRow{ID: "admin", Role: "admin", Name: "presidium administrator"}).Error; err != nil {
+			return err
+		}
+		created = true
+		return tx.Create(&tokenRow{ID: "admin-bootstrap", AccountID: "admin", Hash: tokenHash}).Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("ensure admin: %w", err)
+	}
+	return created, nil
+}
+
+// SetAdminToken replaces the bootstrap token's hash (a configured token).
+func (s *Store) SetAdminToken(ctx context.Context, tokenHash string) error {
+	err := s.db.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", "admin-bootstrap").Update("hash", tokenHash).Error
+	if err != nil {
+		return fmt.Errorf("set admin token: %w", err)
+	}
+	return nil
+}
 
 // AccountRecord is an account as listed.
 type AccountRecord struct {
@@ -34,27 +91,14 @@ func (s *Store) CreateAccount(ctx context.Context, a AccountRecord) (AccountReco
 
 // Accounts lists accounts.
 func (s *Store) Accounts(ctx context.Context, page Page) ([]AccountRecord, int64, error) {
-	var rows []accountRow
-	var total int64
-	q := s.db.WithContext(ctx).Model(&accountRow{})
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count accounts: %w", err)
-	}
-	if err := q.Order("created_at, id").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list accounts: %w", err)
-	}
-	out := make([]AccountRecord, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.record())
-	}
-	return out, total, nil
+	return paged(s.db.WithContext(ctx).Model(&accountRow{}), "accounts", "created_at, id", page, always(accountRow.record))
 }
 
 // AccountByID finds one account.
 func (s *Store) AccountByID(ctx context.Context, id string) (AccountRecord, error) {
-	var row accountRow
-	if err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error; err != nil {
-		return AccountRecord{}, fmt.Errorf("account %s: %w", id, translate(err))
+	row, err := byID[accountRow](s.db.WithContext(ctx), "account", id)
+	if err != nil {
+		return AccountRecord{}, err
 	}
 	return row.record(), nil
 }
@@ -135,22 +179,8 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter, page Page) ([]Audit
 	if f.To != nil {
 		q = q.Where("at < ?", *f.To)
 	}
-	if f.ActorID != "" {
-		q = q.Where("actor_id = ?", f.ActorID)
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count audit: %w", err)
-	}
-	var rows []auditRow
-	if err := q.Order("at DESC, id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list audit: %w", err)
-	}
-	out := make([]AuditEntry, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, AuditEntry(r))
-	}
-	return out, total, nil
+	q = whereSet(q, "actor_id = ?", f.ActorID)
+	return paged(q, "audit", "at DESC, id DESC", page, always(func(r auditRow) AuditEntry { return AuditEntry(r) }))
 }
 
 // DeputyOnUnitSuggestion reports whether a deputy leads or co-signs a

@@ -1,5 +1,3 @@
-// Package store is the persistence code: GORM models, migrations and every
-// query. Nothing outside this package touches GORM.
 package store
 
 import "time"
@@ -284,8 +282,21 @@ type counterRow struct {
 
 func (counterRow) TableName() string { return "counters" }
 
+// allModels is every table for the migration, those declared beside their
+// area's queries included (the file is named where it is not this one). The
+// order is the one the tables were always created in.
 func allModels() []any {
-	return append(cadenceModels(), &deputyRow{}, &unitRow{}, &suggestionRow{}, &partyRow{}, &opinionRow{}, &roundRow{},
+	return []any{
+		&complaintRow{}, &questionnaireRow{}, &unitScoreRow{}, // evaluation.go
+		&visitRow{},            // duties.go
+		&calendarOverrideRow{}, // calendar.go
+		&reportRow{},           // reports.go
+		&deputyRow{}, &unitRow{}, &suggestionRow{}, &partyRow{}, &opinionRow{}, &roundRow{},
 		&consultationRow{}, &progressReportRow{}, &extensionRow{}, &replyRow{}, &ratingRow{}, &coOpinionRow{},
-		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{}, &auditRow{}, &deliveryRow{}, &preferenceRow{}, &webSessionRow{})
+		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{},
+		&auditRow{}, // accounts.go
+		&deliveryRow{},
+		&preferenceRow{}, // outbox.go
+		&webSessionRow{}, // sessions.go
+	}
 }

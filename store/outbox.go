@@ -37,11 +37,7 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]do
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", err)
 	}
-	out := make([]domain.Message, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.domain())
-	}
-	return out, nil
+	return convert(rows, outboxRow.domain), nil
 }
 
 // NextHeld is when the earliest queued message comes due, if any.
@@ -88,9 +84,8 @@ func (s *Store) RecordDelivery(ctx context.Context, key, messageID, channel, sta
 		return fmt.Errorf("record delivery: %w", err)
 	}
 	if event != nil {
-		e := *event
-		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&eventRow{ID: e.ID, SuggestionID: e.SuggestionID,
-			MeetingID: e.MeetingID, At: e.At, ActorID: e.Actor.ID, ActorRole: e.Actor.Role, Type: e.Type, Detail: e.Detail}).Error; err != nil {
+		row := eventRowOf(*event, 0)
+		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 			return fmt.Errorf("record delivery event: %w", err)
 		}
 	}
@@ -127,29 +122,16 @@ type MessageFilter struct {
 // MessageList lists outbox messages with their deliveries, newest first.
 func (s *Store) MessageList(ctx context.Context, f MessageFilter, page Page) ([]domain.Message, int64, error) {
 	q := s.db.WithContext(ctx).Model(&outboxRow{})
-	if f.SuggestionID != "" {
-		q = q.Where("suggestion_id = ?", f.SuggestionID)
-	}
-	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
-	}
+	q = whereSet(q, "suggestion_id = ?", f.SuggestionID)
+	q = whereSet(q, "status = ?", f.Status)
 	if f.Recipients != nil {
 		q = q.Where("recipient IN ?", f.Recipients)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count messages: %w", err)
+	out, total, err := paged(q, "messages", "created_at DESC, id DESC", page, always(outboxRow.domain))
+	if err != nil {
+		return nil, 0, err
 	}
-	var rows []outboxRow
-	if err := q.Order("created_at DESC, id DESC").Offset(page.offset()).Limit(page.Size).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list messages: %w", err)
-	}
-	out := make([]domain.Message, 0, len(rows))
-	ids := make([]string, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.domain())
-		ids = append(ids, r.ID)
-	}
+	ids := convert(out, func(m domain.Message) string { return m.ID })
 	if len(ids) > 0 {
 		var ds []deliveryRow
 		if err := s.db.WithContext(ctx).Where("message_id IN ?", ids).Order("channel").Find(&ds).Error; err != nil {
@@ -167,42 +149,13 @@ func (s *Store) MessageList(ctx context.Context, f MessageFilter, page Page) ([]
 	return out, total, nil
 }
 
-// StateCounts are the numbers the metrics show.
-type StateCounts struct {
-	ByStatus        map[string]int64
-	Overdue         int64
-	PendingMeetings int64
-	OutboxBacklog   int64
-}
-
-// StateCounts reads them.
-func (s *Store) StateCounts(ctx context.Context) (StateCounts, error) {
-	out := StateCounts{ByStatus: map[string]int64{}}
-	for _, st := range domain.Statuses {
-		out.ByStatus[string(st)] = 0
+// Messages lists the outbox messages of a suggestion.
+func (s *Store) Messages(ctx context.Context, suggestionID string) ([]domain.Message, error) {
+	var rows []outboxRow
+	if err := s.db.WithContext(ctx).Where("suggestion_id = ?", suggestionID).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("messages of %s: %w", suggestionID, err)
 	}
-	type row struct {
-		Status string
-		N      int64
-	}
-	var rows []row
-	db := s.db.WithContext(ctx)
-	if err := db.Model(&suggestionRow{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
-		return out, fmt.Errorf("state counts: %w", err)
-	}
-	for _, r := range rows {
-		out.ByStatus[r.Status] = r.N
-	}
-	if err := db.Model(&suggestionRow{}).Where("overdue = ? AND status NOT IN ?", true, []string{"closed", "returned"}).Count(&out.Overdue).Error; err != nil {
-		return out, fmt.Errorf("state counts: %w", err)
-	}
-	if err := db.Model(&meetingRow{}).Where("status = ?", domain.MeetingScheduled).Count(&out.PendingMeetings).Error; err != nil {
-		return out, fmt.Errorf("state counts: %w", err)
-	}
-	if err := db.Model(&outboxRow{}).Where("status = ?", domain.MessageQueued).Count(&out.OutboxBacklog).Error; err != nil {
-		return out, fmt.Errorf("state counts: %w", err)
-	}
-	return out, nil
+	return convert(rows, outboxRow.domain), nil
 }
 
 // preferenceRow is a recipient's choice of personal channels.

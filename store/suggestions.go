@@ -1,0 +1,237 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"suggestflow/domain"
+)
+
+// SaveOpinions keeps a suggestion's constituent opinions (personal data,
+// never sent to Temporal). Idempotent.
+func (s *Store) SaveOpinions(ctx context.Context, suggestionID string, opinions []string) error {
+	if len(opinions) == 0 {
+		return nil
+	}
+	rows := make([]opinionRow, 0, len(opinions))
+	for i, o := range opinions {
+		rows = append(rows, opinionRow{ID: fmt.Sprintf("%s-%d", suggestionID, i+1), SuggestionID: suggestionID, Content: o})
+	}
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+		return fmt.Errorf("save opinions of %s: %w", suggestionID, err)
+	}
+	return nil
+}
+
+// OpenDuplicate finds an open suggestion with the same lead deputy and
+// title, so a resubmission without a key is caught.
+func (s *Store) OpenDuplicate(ctx context.Context, leadDeputyID, title string) (string, error) {
+	var row suggestionRow
+	err := s.db.WithContext(ctx).Select("id").
+		Where("lead_deputy_id = ? AND title = ? AND status NOT IN ?", leadDeputyID, title, []string{"returned", "closed"}).
+		First(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("find duplicate: %w", err)
+	}
+	return row.ID, nil
+}
+
+// CreateSuggestion inserts a new suggestion and gives it the next number
+// of its year. A second call for the same id returns the first number.
+func (s *Store) CreateSuggestion(ctx context.Context, sg domain.Suggestion, year int) (string, error) {
+	var number string
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var existing suggestionRow
+		err := tx.Select("number").First(&existing, "id = ?", sg.ID).Error
+		if err == nil {
+			number = existing.Number
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		name := fmt.Sprintf("suggestion-%d", year)
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&counterRow{Name: name}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&counterRow{}).Where("name = ?", name).Update("value", gorm.Expr("value + 1")).Error; err != nil {
+			return err
+		}
+		var c counterRow
+		if err := tx.First(&c, "name = ?", name).Error; err != nil {
+			return err
+		}
+		number = fmt.Sprintf("%d-%03d", year, c.Value)
+		sg.Number = number
+		row, parties, err := suggestionRows(sg)
+		if err != nil {
+			return err
+		}
+		row.Seq = -1
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return tx.Create(&parties).Error
+	})
+	if err != nil {
+		return "", fmt.Errorf("create suggestion %s: %w", sg.ID, translate(err))
+	}
+	return number, nil
+}
+
+// Suggestion reads one suggestion's stored state.
+func (s *Store) Suggestion(ctx context.Context, id string) (domain.Suggestion, error) {
+	row, err := byID[suggestionRow](s.db.WithContext(ctx), "suggestion", id)
+	if err != nil {
+		return domain.Suggestion{}, err
+	}
+	return row.domain()
+}
+
+func (r suggestionRow) domain() (domain.Suggestion, error) {
+	var sg domain.Suggestion
+	if err := json.Unmarshal([]byte(r.State), &sg); err != nil {
+		return sg, fmt.Errorf("decode suggestion %s: %w", r.ID, err)
+	}
+	return sg, nil
+}
+
+// SuggestionFilter narrows a list of suggestions.
+type SuggestionFilter struct {
+	Status   string
+	UnitID   string
+	DeputyID string
+	Overdue  *bool
+	Query    string
+	// Scope limits a unit's or a deputy's lists to their own cases, on top
+	// of the filters they chose.
+	ScopeUnitID   string
+	ScopeDeputyID string
+}
+
+// Suggestions lists suggestions, newest first.
+func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) ([]domain.Suggestion, int64, error) {
+	q := s.db.WithContext(ctx).Model(&suggestionRow{})
+	if f.Overdue != nil {
+		q = q.Where("suggestions.overdue = ?", *f.Overdue)
+	}
+	// A party is on a suggestion in one role only (submission and
+	// assignment refuse doubles), so each join keeps one row per case.
+	joins := 0
+	var onlyParty string
+	var onlyRoles []string
+	join := func(party string, roles []string) {
+		if party == "" {
+			return
+		}
+		joins++
+		onlyParty, onlyRoles = party, roles
+		alias := fmt.Sprintf("p%d", joins)
+		if f.Status != "" {
+			// The party's rows carry the status: the first join filters
+			// and orders on one index of its own.
+			q = q.Joins(fmt.Sprintf("JOIN suggestion_parties %[1]s ON %[1]s.suggestion_id = suggestions.id AND %[1]s.party_id = ? AND %[1]s.status = ? AND %[1]s.role IN ?", alias), party, f.Status, roles)
+			return
+		}
+		q = q.Joins(fmt.Sprintf("JOIN suggestion_parties %[1]s ON %[1]s.suggestion_id = suggestions.id AND %[1]s.party_id = ? AND %[1]s.role IN ?", alias), party, roles)
+	}
+	units, deputies := []string{"lead_unit", "co_unit"}, []string{"lead_deputy", "co_signer"}
+	join(f.UnitID, units)
+	if f.ScopeUnitID != f.UnitID {
+		join(f.ScopeUnitID, units)
+	}
+	join(f.DeputyID, deputies)
+	if f.ScopeDeputyID != f.DeputyID {
+		join(f.ScopeDeputyID, deputies)
+	}
+	if f.Status != "" && joins == 0 {
+		q = q.Where("suggestions.status = ?", f.Status)
+	}
+	if f.Query != "" {
+		like := "%" + escapeLike(f.Query) + "%"
+		q = q.Where("(suggestions.title LIKE ? ESCAPE '!' OR suggestions.number LIKE ? ESCAPE '!')", like, like)
+	}
+	count := q
+	if joins == 1 && f.Overdue == nil && f.Query == "" {
+		// Nothing to check on the cases themselves: the party's index rows
+		// are the count.
+		count = s.db.WithContext(ctx).Model(&partyRow{}).Where("party_id = ? AND role IN ?", onlyParty, onlyRoles)
+		count = whereSet(count, "status = ?", f.Status)
+	}
+	// With a party, its own rows are in submission order already (see
+	// partyRow): the database reads the page from that index.
+	order := "suggestions.submitted_at DESC, suggestions.id DESC"
+	if joins > 0 {
+		order = "p1.submitted_at DESC, p1.suggestion_id DESC"
+	}
+	// The rows are read as suggestions.* alone, leaving out the joined
+	// parties' columns, on a copy of the chain: the count, which may run on
+	// q itself, must not see that Select.
+	list := q.Session(&gorm.Session{}).Select("suggestions.*")
+	return pagedCounted(count, list, "suggestions", order, page, suggestionRow.domain)
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
+}
+
+// Timeline lists a suggestion's events in order.
+func (s *Store) Timeline(ctx context.Context, suggestionID string) ([]domain.Event, error) {
+	var rows []eventRow
+	if err := s.db.WithContext(ctx).Where("suggestion_id = ?", suggestionID).Order("at, ord, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("timeline of %s: %w", suggestionID, err)
+	}
+	return convert(rows, eventRow.domain), nil
+}
+
+// eventRowOf is the row of an event that is the ord-th of its step (0 for
+// an event written on its own).
+func eventRowOf(e domain.Event, ord int) eventRow {
+	return eventRow{ID: e.ID, SuggestionID: e.SuggestionID, MeetingID: e.MeetingID, At: e.At, Ord: ord,
+		ActorID: e.Actor.ID, ActorRole: e.Actor.Role, Type: e.Type, Detail: e.Detail}
+}
+
+func (r eventRow) domain() domain.Event {
+	return domain.Event{ID: r.ID, SuggestionID: r.SuggestionID, MeetingID: r.MeetingID, At: r.At,
+		Actor: domain.Actor{ID: r.ActorID, Role: r.ActorRole}, Type: r.Type, Detail: r.Detail}
+}
+
+// CaseIDs lists the id of every suggestion, for comparing the database with
+// the workflows.
+func (s *Store) CaseIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	if err := s.db.WithContext(ctx).Model(&suggestionRow{}).Order("id").Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("case ids: %w", err)
+	}
+	return ids, nil
+}
+
+// OpenSuggestionIDs pages through the ids of cases still open.
+func (s *Store) OpenSuggestionIDs(ctx context.Context, after string, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Model(&suggestionRow{}).Where("status NOT IN ? AND id > ?", []string{"returned", "closed"}, after).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("open suggestions: %w", err)
+	}
+	return ids, nil
+}
+
+// OpenCases lists the open suggestions (for hearings and inspections).
+func (s *Store) OpenCases(ctx context.Context) ([]domain.Suggestion, error) {
+	var rows []suggestionRow
+	if err := s.db.WithContext(ctx).Where("status IN ?", []string{"handling", "rehandling", "following_up", "replied"}).
+		Order("number").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("open cases: %w", err)
+	}
+	return decode(rows, suggestionRow.domain)
+}
