@@ -211,7 +211,10 @@ type eventRow struct {
 	ActorID   string `gorm:"size:64;index"`
 	ActorRole string `gorm:"size:20"`
 	Type      string `gorm:"size:40"`
-	Detail    string `gorm:"type:text"`
+	// Params are the event's facts, from which the pages write it in the
+	// reader's language; events recorded before they existed have none.
+	Params map[string]string `gorm:"serializer:json;type:text"`
+	Detail string            `gorm:"type:text"`
 }
 
 func (eventRow) TableName() string { return "timeline_events" }

@@ -168,8 +168,9 @@ func TestRecordIsIdempotentAndKeepsNewestState(t *testing.T) {
 		sg.DueAt = &due
 		step := domain.Step{
 			Suggestion: &sg,
-			Events:     []domain.Event{{ID: "sg_a-e1", SuggestionID: "sg_a", At: at, Actor: domain.System, Type: "assigned"}},
-			Round:      &domain.Round{Number: 1, StartedAt: at, DueAt: due},
+			Events: []domain.Event{{ID: "sg_a-e1", SuggestionID: "sg_a", At: at, Actor: domain.System, Type: "assigned",
+				Params: map[string]string{"lead_unit": "un_1", "due_at": "2026-06-01T15:59:59Z"}}},
+			Round: &domain.Round{Number: 1, StartedAt: at, DueAt: due},
 		}
 		msgs := []domain.Message{{ID: "sg_a-n2:unit:un_1", NoticeID: "sg_a-n2", SuggestionID: "sg_a", Kind: "assigned",
 			Recipient: "unit:un_1", Channel: "inbox", Subject: "交办", Body: "正文", Status: "queued", CreatedAt: at}}
@@ -182,6 +183,9 @@ func TestRecordIsIdempotentAndKeepsNewestState(t *testing.T) {
 		messages, _ := s.Messages(ctx, "sg_a")
 		if len(timeline) != 1 || len(messages) != 1 {
 			t.Fatalf("a repeated step wrote twice: %d events, %d messages", len(timeline), len(messages))
+		}
+		if p := timeline[0].Params; p["lead_unit"] != "un_1" || p["due_at"] != "2026-06-01T15:59:59Z" {
+			t.Errorf("event parameters read back as %v", p)
 		}
 		// An older state must not overwrite a newer one.
 		older := sg

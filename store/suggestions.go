@@ -197,12 +197,12 @@ func (s *Store) Timeline(ctx context.Context, suggestionID string) ([]domain.Eve
 // an event written on its own).
 func eventRowOf(e domain.Event, ord int) eventRow {
 	return eventRow{ID: e.ID, SuggestionID: e.SuggestionID, MeetingID: e.MeetingID, At: e.At, Ord: ord,
-		ActorID: e.Actor.ID, ActorRole: e.Actor.Role, Type: e.Type, Detail: e.Detail}
+		ActorID: e.Actor.ID, ActorRole: e.Actor.Role, Type: e.Type, Params: e.Params, Detail: e.Detail}
 }
 
 func (r eventRow) domain() domain.Event {
 	return domain.Event{ID: r.ID, SuggestionID: r.SuggestionID, MeetingID: r.MeetingID, At: r.At,
-		Actor: domain.Actor{ID: r.ActorID, Role: r.ActorRole}, Type: r.Type, Detail: r.Detail}
+		Actor: domain.Actor{ID: r.ActorID, Role: r.ActorRole}, Type: r.Type, Params: r.Params, Detail: r.Detail}
 }
 
 // CaseIDs lists the id of every suggestion, for comparing the database with

@@ -267,9 +267,9 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 	// the action that called it answers; the meeting's own steps follow.
 	step.Meeting = &m
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:         m.ID,
-		TaskQueue: workflow.GetInfo(ctx).TaskQueueName,
-		ParentClosePolicy:  enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowID:        m.ID,
+		TaskQueue:         workflow.GetInfo(ctx).TaskQueueName,
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, contract.MeetingWorkflowName, contract.MeetingInput{Meeting: m, Policy: w.pol})
 	if inStep {
