@@ -7,6 +7,11 @@
 // even its existence is not revealed.
 package access
 
+import (
+	"slices"
+	"suggestflow/domain"
+)
+
 // Roles of accounts.
 const (
 	RoleAdmin  = "admin"
@@ -81,23 +86,14 @@ var (
 	admin     = []string{RoleAdmin}
 )
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // onCase: the caller's unit handles the case (lead or co-handling), or the
 // caller's deputy leads or co-signs it.
 func onCase(p Principal, o Object) bool {
 	switch p.Role {
 	case RoleUnit:
-		return p.UnitID != "" && (o.LeadUnitID == p.UnitID || contains(o.CoUnitIDs, p.UnitID))
+		return p.UnitID != "" && (o.LeadUnitID == p.UnitID || slices.Contains(o.CoUnitIDs, p.UnitID))
 	case RoleDeputy:
-		return p.DeputyID != "" && (o.LeadDeputyID == p.DeputyID || contains(o.CoSignerIDs, p.DeputyID))
+		return p.DeputyID != "" && (o.LeadDeputyID == p.DeputyID || slices.Contains(o.CoSignerIDs, p.DeputyID))
 	}
 	return false
 }
@@ -110,7 +106,7 @@ func leadUnit(p Principal, o Object) bool {
 }
 
 func coUnit(p Principal, o Object) bool {
-	return p.Role == RoleUnit && p.UnitID != "" && contains(o.CoUnitIDs, p.UnitID)
+	return p.Role == RoleUnit && p.UnitID != "" && slices.Contains(o.CoUnitIDs, p.UnitID)
 }
 
 func signer(p Principal, o Object) bool {
@@ -183,16 +179,28 @@ var Rules = map[string]Rule{
 	"PUT /api/v1/preferences":          {Roles: everyone},
 }
 
+// InboxOf are the recipients whose messages an account reads: a unit's
+// people (handler, leader in charge, head), a deputy, or the presidium.
+func InboxOf(p Principal) []domain.Recipient {
+	switch p.Role {
+	case RoleUnit:
+		return []domain.Recipient{domain.RecipientUnit(p.UnitID), domain.RecipientUnitLeader(p.UnitID), domain.RecipientUnitHead(p.UnitID)}
+	case RoleDeputy:
+		return []domain.Recipient{domain.RecipientDeputy(p.DeputyID)}
+	}
+	return []domain.Recipient{domain.RecipientPresidium}
+}
+
 // OwnRecipient: the presidium manages everyone's notice preferences; a
-// unit its own (as handler, leader in charge and head), a deputy theirs.
-func OwnRecipient(p Principal, recipient string) bool {
+// unit and a deputy their own.
+func OwnRecipient(p Principal, recipient domain.Recipient) bool {
 	switch p.Role {
 	case RoleAdmin, RoleStaff:
 		return true
 	case RoleUnit:
-		return p.UnitID != "" && (recipient == "unit:"+p.UnitID || recipient == "unit_leader:"+p.UnitID || recipient == "unit_head:"+p.UnitID)
+		return p.UnitID != "" && slices.Contains(InboxOf(p), recipient)
 	case RoleDeputy:
-		return p.DeputyID != "" && recipient == "deputy:"+p.DeputyID
+		return p.DeputyID != "" && slices.Contains(InboxOf(p), recipient)
 	}
 	return false
 }
@@ -208,7 +216,7 @@ func onMeeting(p Principal, o Object) bool {
 	case RoleUnit:
 		return p.UnitID != "" && o.UnitID == p.UnitID
 	case RoleDeputy:
-		return p.DeputyID != "" && contains(o.MeetingDeputyIDs, p.DeputyID)
+		return p.DeputyID != "" && slices.Contains(o.MeetingDeputyIDs, p.DeputyID)
 	}
 	return false
 }
@@ -228,7 +236,7 @@ func ownDeputyRecord(p Principal, o Object) bool {
 // Route decides whether the principal may call the route at all.
 func Route(p Principal, route string) (Rule, Decision) {
 	r, ok := Rules[route]
-	if !ok || !contains(r.Roles, p.Role) {
+	if !ok || !slices.Contains(r.Roles, p.Role) {
 		return r, Forbidden
 	}
 	return r, Allow

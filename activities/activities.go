@@ -7,7 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,7 +61,11 @@ func (a *Activities) Record(ctx context.Context, step domain.Step) error {
 		return err
 	}
 	for _, n := range step.Notices {
-		params := map[string]string{"notice_kind": n.Kind, "recipient_ids": strings.Join(n.Recipients, ", ")}
+		to := make([]string, 0, len(n.Recipients))
+		for _, r := range n.Recipients {
+			to = append(to, string(r))
+		}
+		params := map[string]string{"notice_kind": n.Kind, "recipient_ids": strings.Join(to, ", ")}
 		step.Events = append(step.Events, domain.Event{
 			ID: n.ID + "-t", SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, At: n.At, Actor: domain.System,
 			Type: "notice", Params: params, Detail: i18n.Event(i18n.Raw, "notice", params),
@@ -80,12 +84,11 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 	var unitIDs, deputyIDs []string
 	for _, n := range list {
 		for _, r := range n.Recipients {
-			kind, id, _ := strings.Cut(r, ":")
-			switch kind {
-			case "unit", "unit_leader", "unit_head":
-				unitIDs = append(unitIDs, id)
-			case "deputy":
-				deputyIDs = append(deputyIDs, id)
+			switch {
+			case r.OfUnit():
+				unitIDs = append(unitIDs, r.ID())
+			case r.Kind() == domain.KindDeputy:
+				deputyIDs = append(deputyIDs, r.ID())
 			}
 		}
 	}
@@ -96,9 +99,8 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 	loc := a.Policy.Location()
 	var out []domain.Message
 	for _, n := range list {
-		recipients := append([]string(nil), n.Recipients...)
-		sort.Strings(recipients)
-		seen := map[string]bool{}
+		recipients := slices.Sorted(slices.Values(n.Recipients))
+		seen := map[domain.Recipient]bool{}
 		for _, r := range recipients {
 			if seen[r] {
 				continue
@@ -116,7 +118,7 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 				body += "\n查看详情 / Details: " + link
 			}
 			out = append(out, domain.Message{
-				ID: n.ID + ":" + r, NoticeID: n.ID, SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, Kind: n.Kind,
+				ID: n.ID + ":" + string(r), NoticeID: n.ID, SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, Kind: n.Kind,
 				Recipient: r, Channel: "inbox", Subject: subject, Body: salutation(r, units, deputies) + body,
 				Status: domain.MessageQueued, CreatedAt: n.At, HoldUntil: hold,
 			})
@@ -126,24 +128,24 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 }
 
 // salutation opens a notice with the recipient's name, as a letter would.
-func salutation(r string, units map[string]domain.Unit, deputies map[string]domain.Deputy) string {
-	kind, id, _ := strings.Cut(r, ":")
-	switch kind {
-	case "presidium":
+func salutation(r domain.Recipient, units map[string]domain.Unit, deputies map[string]domain.Deputy) string {
+	id := r.ID()
+	switch r.Kind() {
+	case domain.KindPresidium:
 		return "人大主席团：\n"
-	case "unit":
+	case domain.KindUnit:
 		if u, ok := units[id]; ok {
 			return u.Name + "：\n"
 		}
-	case "unit_leader":
+	case domain.KindUnitLeader:
 		if u, ok := units[id]; ok {
 			return u.Name + "分管领导：\n"
 		}
-	case "unit_head":
+	case domain.KindUnitHead:
 		if u, ok := units[id]; ok && u.Head != "" {
 			return u.Name + " " + u.Head + "同志：\n"
 		}
-	case "deputy":
+	case domain.KindDeputy:
 		if d, ok := deputies[id]; ok {
 			return d.Name + "代表：\n"
 		}

@@ -103,7 +103,7 @@ func (a *Activities) deliver(ctx context.Context, m domain.Message, now time.Tim
 			env.ICS = notices.MeetingICS(mt)
 		}
 	}
-	pref, err := a.Store.PreferenceOf(ctx, m.Recipient)
+	pref, err := a.Store.PreferenceOf(ctx, string(m.Recipient))
 	if err != nil {
 		return "", err
 	}
@@ -151,7 +151,7 @@ func (a *Activities) deliver(ctx context.Context, m domain.Message, now time.Tim
 		}
 		var ev *domain.Event
 		if m.SuggestionID != "" {
-			params := map[string]string{"as": status, "notice_kind": m.Kind, "channel": name, "recipient": m.Recipient,
+			params := map[string]string{"as": status, "notice_kind": m.Kind, "channel": name, "recipient": string(m.Recipient),
 				"attempt": strconv.Itoa(attempt), "error": errText(sendErr)}
 			ev = &domain.Event{ID: fmt.Sprintf("%s-d-%s-%d", m.ID, name, attempt), SuggestionID: m.SuggestionID, MeetingID: m.MeetingID,
 				At: now, Actor: domain.System, Type: "delivery", Params: params, Detail: i18n.Event(i18n.Raw, "delivery", params)}
@@ -181,23 +181,23 @@ func errText(err error) string {
 }
 
 // address resolves a recipient key to a name and contact details.
-func (a *Activities) address(ctx context.Context, recipient string) (delivery.Address, error) {
-	kind, id, _ := strings.Cut(recipient, ":")
+func (a *Activities) address(ctx context.Context, recipient domain.Recipient) (delivery.Address, error) {
+	kind, id := recipient.Kind(), recipient.ID()
 	switch kind {
-	case "presidium":
+	case domain.KindPresidium:
 		return delivery.Address{Name: "人大主席团", Email: a.PresidiumEmail}, nil
-	case "unit", "unit_leader", "unit_head":
+	case domain.KindUnit, domain.KindUnitLeader, domain.KindUnitHead:
 		units, _, err := a.Store.Names(ctx, []string{id}, nil)
 		if err != nil {
 			return delivery.Address{}, err
 		}
 		u := units[id]
 		name := u.Name
-		if kind == "unit_head" && u.Head != "" {
+		if kind == domain.KindUnitHead && u.Head != "" {
 			name = u.Name + " " + u.Head
 		}
 		return delivery.Address{Name: name, Email: u.Email, Phone: u.Phone}, nil
-	case "deputy":
+	case domain.KindDeputy:
 		_, deputies, err := a.Store.Names(ctx, nil, []string{id})
 		if err != nil {
 			return delivery.Address{}, err
@@ -205,5 +205,5 @@ func (a *Activities) address(ctx context.Context, recipient string) (delivery.Ad
 		d := deputies[id]
 		return delivery.Address{Name: d.Name, Email: d.Email, Phone: d.Phone}, nil
 	}
-	return delivery.Address{Name: recipient}, nil
+	return delivery.Address{Name: string(recipient)}, nil
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,15 +35,9 @@ func (s *Server) inbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pr := principalOf(c)
 	var recipients []string
-	switch pr.Role {
-	case access.RoleUnit:
-		recipients = []string{domain.RecipientUnit(pr.UnitID), domain.RecipientUnitLeader(pr.UnitID), domain.RecipientUnitHead(pr.UnitID)}
-	case access.RoleDeputy:
-		recipients = []string{domain.RecipientDeputy(pr.DeputyID)}
-	default:
-		recipients = []string{domain.RecipientPresidium}
+	for _, r := range access.InboxOf(principalOf(c)) {
+		recipients = append(recipients, string(r))
 	}
 	items, total, err := s.store.MessageList(c.Request().Context(), store.MessageFilter{Recipients: recipients}, p)
 	if err != nil {
@@ -62,7 +57,7 @@ func (s *Server) getPreference(c echo.Context) error {
 	if r == "" || len(r) > 100 {
 		return refusal.OnField("recipient", refusal.RecipientNeeded)
 	}
-	if !access.OwnRecipient(principalOf(c), r) {
+	if !access.OwnRecipient(principalOf(c), domain.Recipient(r)) {
 		return refusal.New(refusal.Forbidden, refusal.OwnPreferences)
 	}
 	p, err := s.store.PreferenceOf(c.Request().Context(), r)
@@ -79,12 +74,12 @@ func (s *Server) setPreference(c echo.Context) error {
 	if err := s.bind(c, &in); err != nil {
 		return err
 	}
-	if !access.OwnRecipient(principalOf(c), in.Recipient) {
+	if !access.OwnRecipient(principalOf(c), domain.Recipient(in.Recipient)) {
 		return refusal.New(refusal.Forbidden, refusal.OwnPreferences)
 	}
 	channels := []string{}
 	for _, ch := range in.Channels {
-		if !contains(channels, ch) {
+		if !slices.Contains(channels, ch) {
 			channels = append(channels, ch)
 		}
 	}

@@ -615,6 +615,11 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	b.shot("list")
 	b.open(sgPath)
 	b.expect("#timeline", "提交建议", "审查立案", "交办", "面商", "答复", "代表评价", "办结")
+	// The case's whole story, timeline and deadlines included, reads in
+	// Chinese: no English sentence is left on the page.
+	if left := englishSentences(b.text("body")); len(left) > 0 {
+		t.Errorf("English on the Chinese case page: %q", left)
+	}
 	b.shot("suggestion")
 	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	b.open(sgPath)
@@ -657,6 +662,13 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	if len(outside) > 0 {
 		t.Errorf("the browser fetched from other hosts: %v", outside)
 	}
+}
+
+// englishSentences finds runs of three or more Latin words: English prose
+// that a Chinese page should not show (a product name or a code alone is
+// not prose).
+func englishSentences(text string) []string {
+	return regexp.MustCompile(`[A-Za-z]{2,}(?:[ ,;:()'-]+[A-Za-z]{2,}){2,}`).FindAllString(text, -1)
 }
 
 // TestWebSessionServesEveryReplica signs in on one API process and uses

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -219,7 +220,7 @@ func (e *env) submission(r *rand.Rand, phase string, i int, coSigners int) map[s
 	co := []string{}
 	for len(co) < coSigners {
 		d := e.deputies[r.IntN(len(e.deputies))]
-		if d != lead && !contains(co, d) {
+		if d != lead && !slices.Contains(co, d) {
 			co = append(co, d)
 		}
 	}

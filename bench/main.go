@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,7 +102,7 @@ func run() error {
 		if p == "" {
 			continue
 		}
-		if !contains(allPhases, p) {
+		if !slices.Contains(allPhases, p) {
 			return fmt.Errorf("-phases: unknown phase %q", p)
 		}
 		o.phases[p] = true
@@ -259,15 +260,6 @@ func (o *options) phaseProfile(backend, phase string) func() {
 			_ = bf.Close()
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func logf(format string, args ...any) {

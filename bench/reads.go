@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,7 +199,7 @@ func (e *env) fakeSuggestion(r *rand.Rand, idx int, now time.Time) domain.Sugges
 	co := []string{}
 	for c := r.IntN(3); len(co) < c; {
 		d := e.deputies[r.IntN(len(e.deputies))]
-		if d != lead && !contains(co, d) {
+		if d != lead && !slices.Contains(co, d) {
 			co = append(co, d)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -148,7 +149,7 @@ func machineInfo() machine {
 				}
 				n++
 				dir, _, _ := strings.Cut(strings.TrimSpace(line[3:]), "/")
-				if dir != "bench" && dir != "BENCHMARKS.md" && !contains(dirs, dir) {
+				if dir != "bench" && dir != "BENCHMARKS.md" && !slices.Contains(dirs, dir) {
 					dirs = append(dirs, dir)
 				}
 			}

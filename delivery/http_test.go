@@ -240,7 +240,7 @@ func TestWebhookSignsExactBody(t *testing.T) {
 	m := e.Message
 	for k, v := range map[string]string{
 		"id": m.ID, "notice_id": m.NoticeID, "suggestion_id": m.SuggestionID, "meeting_id": m.MeetingID,
-		"kind": m.Kind, "recipient": m.Recipient, "subject": m.Subject, "body": m.Body,
+		"kind": m.Kind, "recipient": string(m.Recipient), "subject": m.Subject, "body": m.Body,
 		"created_at": "2026-03-01T08:00:00Z", "link": e.Link, "ics": testICS,
 	} {
 		if got[k] != v {

@@ -64,7 +64,7 @@ func (w *Webhook) Send(ctx context.Context, e Envelope) error {
 	}
 	body, err := json.Marshal(WebhookPayload{
 		ID: m.ID, NoticeID: m.NoticeID, SuggestionID: m.SuggestionID, MeetingID: m.MeetingID,
-		Kind: m.Kind, Recipient: m.Recipient, Subject: m.Subject, Body: m.Body,
+		Kind: m.Kind, Recipient: string(m.Recipient), Subject: m.Subject, Body: m.Body,
 		CreatedAt: m.CreatedAt, Link: e.Link, ICS: string(e.ICS),
 	})
 	if err != nil {

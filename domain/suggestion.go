@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Assignment names the units and the accountable people (三落实).
 type Assignment struct {
@@ -132,6 +135,7 @@ type Suggestion struct {
 	// round's due time before any extension, from which the cap counts.
 	DueAt            *time.Time        `json:"due_at,omitempty"`
 	DueExplanation   string            `json:"due_explanation,omitempty"`
+	DueBasis         *DueBasis         `json:"due_basis,omitempty"`
 	FirstDueAt       *time.Time        `json:"first_due_at,omitempty"`
 	PendingExtension *ExtensionRequest `json:"pending_extension,omitempty"`
 	Consulted        bool              `json:"consulted"`
@@ -179,6 +183,26 @@ func (s *Suggestion) LeadUnitID() string {
 	return s.Assignment.LeadUnitID
 }
 
+// DueBasis is how a due time was computed, for people to read in their
+// language (DueExplanation says it in English): by working days, by the
+// calendar, exactly, or moved by an approved extension.
+type DueBasis struct {
+	Rule     string    `json:"rule"`
+	Duration string    `json:"duration,omitempty"`
+	From     time.Time `json:"from"`
+	// Skipped are the rest days a working-day count passed over, as
+	// "MM-DD, MM-DD".
+	Skipped string `json:"skipped,omitempty"`
+}
+
+// How a due time was computed.
+const (
+	DueByWorkingDays = "working_days"
+	DueByCalendar    = "calendar"
+	DueExactly       = "exact"
+	DueExtended      = "extended"
+)
+
 // Event is one line of a case's timeline.
 type Event struct {
 	ID           string    `json:"id"`
@@ -201,22 +225,51 @@ type Notice struct {
 	Kind         string            `json:"kind"`
 	SuggestionID string            `json:"suggestion_id"`
 	MeetingID    string            `json:"meeting_id,omitempty"`
-	Recipients   []string          `json:"recipients"`
+	Recipients   []Recipient       `json:"recipients"`
 	Data         map[string]string `json:"data,omitempty"`
 	At           time.Time         `json:"at"`
 }
 
-// Recipients of notices: resolved to people and addresses by the activity.
+// Recipient names who a notice is for, as "kind:id" (or "presidium"): the
+// workflows say whom, and the activities resolve it to people and
+// addresses. It is plain text in histories and the outbox.
+type Recipient string
+
+// The kinds of recipient.
 const (
-	RecipientPresidium = "presidium"
+	RecipientPresidium Recipient = "presidium"
+
+	KindPresidium  = "presidium"
+	KindUnit       = "unit"        // the unit's named handler
+	KindUnitLeader = "unit_leader" // its leader in charge
+	KindUnitHead   = "unit_head"   // its head
+	KindDeputy     = "deputy"
 )
 
 // RecipientUnit is a unit's handler; RecipientUnitLeader its leader in
 // charge; RecipientUnitHead its head; RecipientDeputy a deputy.
-func RecipientUnit(id string) string       { return "unit:" + id }
-func RecipientUnitLeader(id string) string { return "unit_leader:" + id }
-func RecipientUnitHead(id string) string   { return "unit_head:" + id }
-func RecipientDeputy(id string) string     { return "deputy:" + id }
+func RecipientUnit(id string) Recipient       { return Recipient(KindUnit + ":" + id) }
+func RecipientUnitLeader(id string) Recipient { return Recipient(KindUnitLeader + ":" + id) }
+func RecipientUnitHead(id string) Recipient   { return Recipient(KindUnitHead + ":" + id) }
+func RecipientDeputy(id string) Recipient     { return Recipient(KindDeputy + ":" + id) }
+
+// Kind and ID are the recipient's parts.
+func (r Recipient) Kind() string {
+	kind, _, _ := strings.Cut(string(r), ":")
+	return kind
+}
+
+// ID is the unit's or deputy's id; empty for the presidium.
+func (r Recipient) ID() string {
+	_, id, _ := strings.Cut(string(r), ":")
+	return id
+}
+
+// OfUnit says whether the recipient is one of a unit's people.
+func (r Recipient) OfUnit() bool {
+	k := r.Kind()
+	return k == KindUnit || k == KindUnitLeader || k == KindUnitHead
+}
 
 // Meeting is an escalation meeting (约见): what people see of it, and the
 // workflow's bookkeeping.
@@ -229,23 +282,23 @@ type Meeting struct {
 
 // MeetingView is a meeting as people see it.
 type MeetingView struct {
-	ID           string     `json:"id"`
-	SuggestionID string     `json:"suggestion_id"`
-	Number       string     `json:"number"`
-	Title        string     `json:"title"`
-	Reason       string     `json:"reason"`
-	CalledAt     time.Time  `json:"called_at"`
-	ScheduledAt  time.Time  `json:"scheduled_at"`
-	Place        string     `json:"place"`
-	Agenda       string     `json:"agenda"`
-	UnitID       string     `json:"unit_id"`
-	DeputyIDs    []string   `json:"deputy_ids"`
-	Attendees    []string   `json:"attendees"`
-	Status       string     `json:"status"`
-	NoticeSentAt *time.Time `json:"notice_sent_at,omitempty"`
-	Minutes      string     `json:"minutes,omitempty"`
-	Outcome      string     `json:"outcome,omitempty"`
-	HeldAt       *time.Time `json:"held_at,omitempty"`
+	ID           string      `json:"id"`
+	SuggestionID string      `json:"suggestion_id"`
+	Number       string      `json:"number"`
+	Title        string      `json:"title"`
+	Reason       string      `json:"reason"`
+	CalledAt     time.Time   `json:"called_at"`
+	ScheduledAt  time.Time   `json:"scheduled_at"`
+	Place        string      `json:"place"`
+	Agenda       string      `json:"agenda"`
+	UnitID       string      `json:"unit_id"`
+	DeputyIDs    []string    `json:"deputy_ids"`
+	Attendees    []Recipient `json:"attendees"`
+	Status       string      `json:"status"`
+	NoticeSentAt *time.Time  `json:"notice_sent_at,omitempty"`
+	Minutes      string      `json:"minutes,omitempty"`
+	Outcome      string      `json:"outcome,omitempty"`
+	HeldAt       *time.Time  `json:"held_at,omitempty"`
 }
 
 // View drops the bookkeeping.
@@ -276,7 +329,7 @@ type Message struct {
 	SuggestionID string    `json:"suggestion_id"`
 	MeetingID    string    `json:"meeting_id,omitempty"`
 	Kind         string    `json:"kind"`
-	Recipient    string    `json:"recipient"`
+	Recipient    Recipient `json:"recipient"`
 	Channel      string    `json:"channel"`
 	Subject      string    `json:"subject"`
 	Body         string    `json:"body"`

@@ -387,4 +387,8 @@ var enUI = map[string]string{
 	"bclass.C":                  "C planned",
 	"bclass.D":                  "D for reference",
 	"board.unrated":             "not rated",
+	"due.working_days":          "{duration} after {from_at}, to the end of the last day[; {skipped_count} rest days skipped ({skipped})]",
+	"due.calendar":              "{duration} after {from_at} by the calendar, to the end of the last day",
+	"due.exact":                 "{duration} after {from_at}, exactly",
+	"due.extended":              "extended from {from_at} to {due_at} by the presidium's approval",
 }

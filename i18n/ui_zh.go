@@ -387,4 +387,8 @@ var zhUI = map[string]string{
 	"bclass.C":                  "C 列入计划",
 	"bclass.D":                  "D 留作参考",
 	"board.unrated":             "未评价",
+	"due.working_days":          "自 {from_at} 起 {duration}，至到期日当天 24 时止[；已跳过 {skipped_count} 个休息日（{skipped}）]",
+	"due.calendar":              "自 {from_at} 起 {duration}（按日历计算），至到期日当天 24 时止",
+	"due.exact":                 "自 {from_at} 起 {duration}，准时到期",
+	"due.extended":              "经主席团批准，由 {from_at} 延至 {due_at}",
 }

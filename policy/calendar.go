@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"strings"
+	"suggestflow/domain"
 	"time"
 )
 
@@ -25,6 +26,8 @@ func (Weekends) IsWorkingDay(day time.Time) bool {
 type Deadline struct {
 	At          time.Time `json:"due_at"`
 	Explanation string    `json:"explanation"`
+	// Basis is the same explanation as facts, for other languages.
+	Basis domain.DueBasis `json:"-"`
 }
 
 // endOfDay is the last second of t's day in its location.
@@ -55,16 +58,19 @@ func Due(from time.Time, d Duration, loc *time.Location, cal Calendar) Deadline 
 		if len(skipped) > 0 {
 			expl += fmt.Sprintf("; %d rest days skipped (%s)", len(skipped), strings.Join(skipped, ", "))
 		}
-		return Deadline{At: at.UTC(), Explanation: expl}
+		return Deadline{At: at.UTC(), Explanation: expl,
+			Basis: domain.DueBasis{Rule: domain.DueByWorkingDays, Duration: d.String(), From: from.UTC(), Skipped: strings.Join(skipped, ", ")}}
 	}
 	// Months first, then days, as ISO 8601 orders them.
 	t := addMonths(start, d.Years*12+d.Months).AddDate(0, 0, d.Weeks*7+d.Days)
 	if d.HasClock() {
 		t = t.Add(d.Clock)
-		return Deadline{At: t.UTC(), Explanation: fmt.Sprintf("%s after %s, exactly", d, start.Format(layout))}
+		return Deadline{At: t.UTC(), Explanation: fmt.Sprintf("%s after %s, exactly", d, start.Format(layout)),
+			Basis: domain.DueBasis{Rule: domain.DueExactly, Duration: d.String(), From: from.UTC()}}
 	}
 	at := endOfDay(t)
-	return Deadline{At: at.UTC(), Explanation: fmt.Sprintf("%s after %s by the calendar; end of day %s", d, start.Format(layout), at.Format("2006-01-02"))}
+	return Deadline{At: at.UTC(), Explanation: fmt.Sprintf("%s after %s by the calendar; end of day %s", d, start.Format(layout), at.Format("2006-01-02")),
+		Basis: domain.DueBasis{Rule: domain.DueByCalendar, Duration: d.String(), From: from.UTC()}}
 }
 
 // Before is the moment a duration before t: used for reminders ahead of a

@@ -3,6 +3,9 @@ package web
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"suggestflow/domain"
 	"suggestflow/i18n"
@@ -33,16 +36,35 @@ func (w *web) timeline(ctx context.Context, lang, id string, units, deputies map
 
 // partyNames name the ids and the notice recipients a timeline speaks of.
 func partyNames(lang string, units, deputies map[string]string) map[string]string {
-	names := map[string]string{domain.RecipientPresidium: tr(lang, "recipient.presidium")}
+	names := map[string]string{string(domain.RecipientPresidium): tr(lang, "recipient.presidium")}
 	for id, n := range units {
 		names[id] = n
-		names[domain.RecipientUnit(id)] = fmt.Sprintf(tr(lang, "recipient.unit"), n)
-		names[domain.RecipientUnitLeader(id)] = fmt.Sprintf(tr(lang, "recipient.unit_leader"), n)
-		names[domain.RecipientUnitHead(id)] = fmt.Sprintf(tr(lang, "recipient.unit_head"), n)
+		names[string(domain.RecipientUnit(id))] = fmt.Sprintf(tr(lang, "recipient.unit"), n)
+		names[string(domain.RecipientUnitLeader(id))] = fmt.Sprintf(tr(lang, "recipient.unit_leader"), n)
+		names[string(domain.RecipientUnitHead(id))] = fmt.Sprintf(tr(lang, "recipient.unit_head"), n)
 	}
 	for id, n := range deputies {
 		names[id] = n
-		names[domain.RecipientDeputy(id)] = n
+		names[string(domain.RecipientDeputy(id))] = n
 	}
 	return names
+}
+
+// dueNote says how the reply due time was computed, in the reader's
+// language; a case that knows only the English says nothing to others.
+func (w *web) dueNote(lang string, sg domain.Suggestion) string {
+	b := sg.DueBasis
+	if b == nil || sg.DueAt == nil {
+		if lang == i18n.EN {
+			return sg.DueExplanation
+		}
+		return ""
+	}
+	params := map[string]string{"duration": b.Duration, "from_at": b.From.Format(time.RFC3339),
+		"due_at": sg.DueAt.Format(time.RFC3339)}
+	if b.Skipped != "" {
+		days := strings.Split(b.Skipped, ", ")
+		params["skipped_count"], params["skipped"] = strconv.Itoa(len(days)), strings.Join(days, tr(lang, "list.sep"))
+	}
+	return i18n.Format(i18n.For(lang, w.policy.Location()), tr(lang, "due."+b.Rule), params)
 }

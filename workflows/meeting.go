@@ -14,16 +14,16 @@ import (
 // meeting is the running state of one escalation meeting: scheduled,
 // notified, reminded, held and minuted.
 type meeting struct {
-	m       domain.Meeting
-	pol     policy.Policy
-	mu      workflow.Mutex
-	version int
+	deadlines
+	m   domain.Meeting
+	pol policy.Policy
 }
 
 // MeetingWorkflow runs one escalation meeting (约见) and reports its outcome
 // to the suggestion it belongs to.
 func MeetingWorkflow(ctx workflow.Context, in contract.MeetingInput) (domain.Meeting, error) {
-	w := &meeting{m: in.Meeting, pol: in.Policy, mu: workflow.NewMutex(ctx)}
+	w := &meeting{m: in.Meeting, pol: in.Policy}
+	w.deadlines = deadlines{mu: workflow.NewMutex(ctx), alarms: w.alarms, done: func() *[]string { return &w.m.Done }, persist: w.persist}
 	if err := workflow.SetQueryHandler(ctx, contract.QueryState, func() (domain.Meeting, error) { return w.m, nil }); err != nil {
 		return w.m, err
 	}
@@ -47,18 +47,8 @@ func MeetingWorkflow(ctx workflow.Context, in contract.MeetingInput) (domain.Mee
 	}
 	w.mu.Unlock()
 	for w.m.Status != domain.MeetingHeld {
-		seen := w.version
-		next, ok := earliest(w.alarms(), w.m.Done)
-		if !ok {
-			if err := workflow.Await(ctx, func() bool { return w.version != seen }); err != nil {
-				return w.m, err
-			}
-			continue
-		}
-		if wait := next.at.Sub(now(ctx)); wait > 0 {
-			if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return w.version != seen }); err != nil {
-				return w.m, err
-			}
+		if err := w.wait(ctx); err != nil {
+			return w.m, err
 		}
 		if err := w.fireDue(ctx); err != nil {
 			return w.m, err
@@ -104,28 +94,9 @@ func (w *meeting) alarms() []alarm {
 	out = append(out, alarm{key: "minutes-due", at: minutesDue, run: func(ctx workflow.Context, step *domain.Step) {
 		w.event(ctx, step, "minutes_due", nil)
 		step.Notices = append(step.Notices, domain.Notice{ID: w.nextID("n"), Kind: "minutes_due", SuggestionID: w.m.SuggestionID,
-			MeetingID: w.m.ID, Recipients: []string{domain.RecipientPresidium}, Data: w.data(), At: now(ctx)})
+			MeetingID: w.m.ID, Recipients: []domain.Recipient{domain.RecipientPresidium}, Data: w.data(), At: now(ctx)})
 	}})
 	return out
-}
-
-func (w *meeting) fireDue(ctx workflow.Context) error {
-	if err := w.mu.Lock(ctx); err != nil {
-		return err
-	}
-	defer w.mu.Unlock()
-	for {
-		a, ok := earliest(w.alarms(), w.m.Done)
-		if !ok || a.at.After(now(ctx)) {
-			return nil
-		}
-		step := &domain.Step{}
-		w.m.Done = append(w.m.Done, a.key)
-		a.run(ctx, step)
-		if err := w.persist(ctx, step); err != nil {
-			return err
-		}
-	}
 }
 
 func (w *meeting) checkMinutes(_ workflow.Context, _ domain.MinutesInput) error {

@@ -6,7 +6,6 @@
 package workflows
 
 import (
-	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -54,27 +53,6 @@ func activityOptions(ctx workflow.Context) workflow.Context {
 // retry until the database takes the write.
 func persistOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryUntilDone()})
-}
-
-// alarm is one timed step a workflow waits for.
-type alarm struct {
-	key string
-	at  time.Time
-	run func(ctx workflow.Context, step *domain.Step)
-}
-
-func earliest(alarms []alarm, done []string) (alarm, bool) {
-	var best alarm
-	found := false
-	for _, a := range alarms {
-		if slices.Contains(done, a.key) {
-			continue
-		}
-		if !found || a.at.Before(best.at) || (a.at.Equal(best.at) && a.key < best.key) {
-			best, found = a, true
-		}
-	}
-	return best, found
 }
 
 func now(ctx workflow.Context) time.Time { return workflow.Now(ctx).UTC() }

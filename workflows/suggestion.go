@@ -18,11 +18,9 @@ import (
 
 // suggestion is the running state of one case's workflow.
 type suggestion struct {
-	st  domain.Suggestion
-	pol policy.Policy
-	mu  workflow.Mutex
-	// version changes whenever the state does, to wake the deadline loop.
-	version   int
+	deadlines
+	st        domain.Suggestion
+	pol       policy.Policy
 	submitted bool
 	// The signal channels, and how many signals are being handled: a case
 	// continues as new only with none pending.
@@ -42,7 +40,8 @@ const versionNoticeInStep = "meeting-notice-in-calling-step"
 
 // SuggestionWorkflow owns one suggestion from submission to closing.
 func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (domain.Suggestion, error) {
-	w := &suggestion{pol: in.Policy, mu: workflow.NewMutex(ctx)}
+	w := &suggestion{pol: in.Policy}
+	w.deadlines = deadlines{mu: workflow.NewMutex(ctx), alarms: w.alarms, done: func() *[]string { return &w.st.Done }, persist: w.persist}
 	if in.State != nil {
 		w.st = *in.State
 		w.submitted = true
@@ -63,14 +62,7 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 	}
 	ctx = activityOptions(ctx)
 	for !w.finished(now(ctx)) {
-		seen := w.version
-		if next, ok := earliest(w.alarms(), w.st.Done); ok {
-			if wait := next.at.Sub(now(ctx)); wait > 0 {
-				if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return w.version != seen }); err != nil {
-					return w.st, err
-				}
-			}
-		} else if err := workflow.Await(ctx, func() bool { return w.version != seen }); err != nil {
+		if err := w.wait(ctx); err != nil {
 			return w.st, err
 		}
 		if err := w.fireDue(ctx); err != nil {
@@ -91,26 +83,6 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 		return w.st, err
 	}
 	return w.st, nil
-}
-
-// fireDue takes every timed step whose moment has come, in order.
-func (w *suggestion) fireDue(ctx workflow.Context) error {
-	if err := w.mu.Lock(ctx); err != nil {
-		return err
-	}
-	defer w.mu.Unlock()
-	for {
-		a, ok := earliest(w.alarms(), w.st.Done)
-		if !ok || a.at.After(now(ctx)) {
-			return nil
-		}
-		step := &domain.Step{}
-		w.st.Done = append(w.st.Done, a.key)
-		a.run(ctx, step)
-		if err := w.persist(ctx, step); err != nil {
-			return err
-		}
-	}
 }
 
 // finished: returned cases end at once; closed ones once no co-signer can
@@ -153,7 +125,7 @@ func (w *suggestion) event(ctx workflow.Context, step *domain.Step, actor domain
 	step.Events = append(step.Events, newEvent(w.nextID("e"), w.st.ID, now(ctx), actor, typ, p))
 }
 
-func (w *suggestion) notice(ctx workflow.Context, step *domain.Step, kind string, data map[string]string, recipients ...string) {
+func (w *suggestion) notice(ctx workflow.Context, step *domain.Step, kind string, data map[string]string, recipients ...domain.Recipient) {
 	if data == nil {
 		data = map[string]string{}
 	}
@@ -197,19 +169,19 @@ func (w *suggestion) persist(ctx workflow.Context, step *domain.Step) error {
 	return nil
 }
 
-func (w *suggestion) unitRecipients(withLeader bool) []string {
+func (w *suggestion) unitRecipients(withLeader bool) []domain.Recipient {
 	if w.st.Assignment == nil {
 		return nil
 	}
-	out := []string{domain.RecipientUnit(w.st.Assignment.LeadUnitID)}
+	out := []domain.Recipient{domain.RecipientUnit(w.st.Assignment.LeadUnitID)}
 	if withLeader {
 		out = append(out, domain.RecipientUnitLeader(w.st.Assignment.LeadUnitID))
 	}
 	return out
 }
 
-func (w *suggestion) deputyRecipients() []string {
-	var out []string
+func (w *suggestion) deputyRecipients() []domain.Recipient {
+	var out []domain.Recipient
 	for _, id := range w.signers() {
 		out = append(out, domain.RecipientDeputy(id))
 	}
@@ -225,7 +197,7 @@ func (w *suggestion) startRound(ctx workflow.Context, step *domain.Step, within 
 	w.st.DueAt = &due.At
 	first := due.At
 	w.st.FirstDueAt = &first
-	w.st.DueExplanation = due.Explanation
+	w.st.DueExplanation, w.st.DueBasis = due.Explanation, &due.Basis
 	w.st.Consulted = false
 	w.st.PendingExtension = nil
 	progress := w.pol.Due(t, w.pol.ProgressReportEvery).At
@@ -248,7 +220,7 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 		Number: w.st.Number, Title: w.st.Title, Reason: reason, CalledAt: t, ScheduledAt: at,
 		Place: place, Agenda: agenda, UnitID: w.st.LeadUnitID(), DeputyIDs: w.signers(), Status: domain.MeetingScheduled,
 	}}
-	m.Attendees = append([]string{domain.RecipientPresidium}, w.deputyRecipients()...)
+	m.Attendees = append([]domain.Recipient{domain.RecipientPresidium}, w.deputyRecipients()...)
 	if m.UnitID != "" {
 		m.Attendees = append(m.Attendees, domain.RecipientUnitHead(m.UnitID))
 	}
@@ -348,7 +320,7 @@ func (w *suggestion) alarms() []alarm {
 				s.Done = append(s.Done, overdueKey)
 				s.Overdue = true
 				w.event(ctx, step, domain.System, "overdue", params{"round": strconv.Itoa(round), "due_at": rfc(due)})
-				w.notice(ctx, step, "overdue", nil, append([]string{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
+				w.notice(ctx, step, "overdue", nil, append([]domain.Recipient{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
 				step.Round = &domain.Round{Number: round, Overdue: true}
 				if err := w.escalate(ctx, step, "overdue"); err != nil {
 					w.event(ctx, step, domain.System, "error", params{"error": err.Error()})
@@ -366,7 +338,7 @@ func (w *suggestion) alarms() []alarm {
 				at := w.pol.Due(s.Assignment.AssignedAt, w.pol.CoOpinionWithin).At
 				add("co-opinion-due", at, func(ctx workflow.Context, step *domain.Step) {
 					w.event(ctx, step, domain.System, "co_opinion_overdue", params{"unit_ids": strings.Join(missing, ", ")})
-					var to []string
+					var to []domain.Recipient
 					for _, u := range missing {
 						to = append(to, domain.RecipientUnit(u))
 					}
@@ -382,7 +354,7 @@ func (w *suggestion) alarms() []alarm {
 			add(fmt.Sprintf("promise-%d", promised.Unix()), promised, func(ctx workflow.Context, step *domain.Step) {
 				w.event(ctx, step, domain.System, "promise_due", nil)
 				w.notice(ctx, step, "promise_due", map[string]string{"due_at": rfc(promised)},
-					append([]string{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
+					append([]domain.Recipient{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
 			})
 		}
 	case domain.StatusReplied:
@@ -391,7 +363,7 @@ func (w *suggestion) alarms() []alarm {
 			ratingDue := *s.RatingDueAt
 			add(fmt.Sprintf("rating-remind-r%d", round), ratingDue, func(ctx workflow.Context, step *domain.Step) {
 				w.event(ctx, step, domain.System, "rating_reminder", nil)
-				var to []string
+				var to []domain.Recipient
 				for _, id := range w.pendingRaters() {
 					to = append(to, domain.RecipientDeputy(id))
 				}
@@ -405,7 +377,7 @@ func (w *suggestion) alarms() []alarm {
 				s.ClosedAs = domain.ClosedNoFeedback
 				s.RatingDueAt = &t
 				w.event(ctx, step, domain.System, "closed", params{"as": domain.ClosedNoFeedback})
-				w.notice(ctx, step, "closed_no_feedback", nil, append([]string{domain.RecipientPresidium}, w.unitRecipients(false)...)...)
+				w.notice(ctx, step, "closed_no_feedback", nil, append([]domain.Recipient{domain.RecipientPresidium}, w.unitRecipients(false)...)...)
 			})
 		}
 	case domain.StatusClosed:
@@ -433,6 +405,6 @@ func (w *suggestion) progressAlarms(add func(string, time.Time, func(workflow.Co
 		s.ProgressDueAt = &next
 		w.event(ctx, step, domain.System, "progress_missed", params{"due_at": rfc(due)})
 		w.notice(ctx, step, "progress_missed", map[string]string{"due_at": rfc(due)},
-			append([]string{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
+			append([]domain.Recipient{domain.RecipientPresidium}, w.unitRecipients(true)...)...)
 	})
 }

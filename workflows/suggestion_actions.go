@@ -201,7 +201,7 @@ func (w *suggestion) applyReturnAssignment(ctx workflow.Context, in domain.Assig
 	w.st.Status = domain.StatusAccepted
 	w.st.Assignment = nil
 	w.st.DueAt, w.st.FirstDueAt, w.st.ProgressDueAt = nil, nil, nil
-	w.st.DueExplanation = ""
+	w.st.DueExplanation, w.st.DueBasis = "", nil
 	w.st.Round = 0
 	w.st.Consulted = false
 	w.event(ctx, step, in.Actor, "assignment_returned", params{"unit": unit, "reason": in.Reason})
@@ -282,6 +282,7 @@ func (w *suggestion) applyDecision(ctx workflow.Context, in domain.ExtensionDeci
 		due := req.NewDueAt
 		w.st.DueAt = &due
 		w.st.DueExplanation = fmt.Sprintf("extended from %s to %s by the presidium's approval", rfc(req.OldDueAt), rfc(due))
+		w.st.DueBasis = &domain.DueBasis{Rule: domain.DueExtended, From: req.OldDueAt}
 		w.event(ctx, step, in.Actor, "extension_approved", params{"due_at": rfc(due)})
 		w.notice(ctx, step, "extension_decided", map[string]string{"decision": "approved", "comment": in.Comment},
 			append(w.unitRecipients(false), domain.RecipientDeputy(w.st.LeadDeputyID))...)
@@ -465,7 +466,7 @@ func (w *suggestion) calendarChanged(ctx workflow.Context, in contract.Recompute
 		if within.WorkingDays > 0 {
 			due := w.pol.Due(s.RoundStartedAt, within)
 			if !due.At.Equal(*s.DueAt) {
-				s.DueAt, s.FirstDueAt, s.DueExplanation = &due.At, &due.At, due.Explanation
+				s.DueAt, s.FirstDueAt, s.DueExplanation, s.DueBasis = &due.At, &due.At, due.Explanation, &due.Basis
 				changed["reply_due_at"] = rfc(due.At)
 			}
 		}

@@ -4,19 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/activity"
-
 	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/evaluation"
-	"suggestflow/holiday"
 	"suggestflow/notices"
 	"suggestflow/period"
+	"suggestflow/rules"
 	"suggestflow/store"
 	"suggestflow/supervision"
 )
@@ -97,7 +96,7 @@ func (a *Activities) RunCadence(ctx context.Context, kind string, at time.Time) 
 
 type noticeSpec struct {
 	kind string
-	to   string
+	to   domain.Recipient
 	data map[string]string
 }
 
@@ -177,7 +176,7 @@ func (a *Activities) siteInspection(ctx context.Context, p period.Range, at time
 		Why    string `json:"why"`
 	}
 	var picks []pick
-	recipients := map[string]bool{domain.RecipientPresidium: true, "government": true}
+	recipients := map[domain.Recipient]bool{domain.RecipientPresidium: true, "government": true}
 	for _, sg := range cases {
 		why := ""
 		switch {
@@ -193,7 +192,7 @@ func (a *Activities) siteInspection(ctx context.Context, p period.Range, at time
 		}
 		picks = append(picks, pick{Number: sg.Number, Title: sg.Title, UnitID: sg.LeadUnitID(), Why: why})
 		recipients[domain.RecipientUnitHead(sg.LeadUnitID())] = true
-		for _, d := range append([]string{sg.LeadDeputyID}, sg.CoSignerIDs...) {
+		for _, d := range rules.Signers(sg) {
 			recipients[domain.RecipientDeputy(d)] = true
 		}
 	}
@@ -206,7 +205,7 @@ func (a *Activities) siteInspection(ctx context.Context, p period.Range, at time
 	}
 	when := a.meetingTime(at)
 	var msgs []noticeSpec
-	for _, to := range sortedKeys(recipients) {
+	for _, to := range slices.Sorted(maps.Keys(recipients)) {
 		msgs = append(msgs, noticeSpec{kind: "site_inspection", to: to, data: map[string]string{"period": p.Label,
 			"scheduled_at": when, "cases": strconv.Itoa(len(picks)), "items": strings.Join(items, "、")}})
 	}
@@ -297,37 +296,4 @@ func (a *Activities) visitCheck(ctx context.Context, m period.Range) (any, []not
 		}
 	}
 	return map[string]any{"below_minimum": out}, msgs, nil
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// SignalOpenCases tells every open case the calendar changed.
-func (a *Activities) SignalOpenCases(ctx context.Context, overrides []holiday.Override) (int, error) {
-	n := 0
-	after := ""
-	for {
-		ids, err := a.Store.OpenSuggestionIDs(ctx, after, 200)
-		if err != nil {
-			return n, err
-		}
-		if len(ids) == 0 {
-			return n, nil
-		}
-		for _, id := range ids {
-			err := a.Client.SignalWorkflow(ctx, id, "", contract.SignalCalendar, contract.RecomputeInput{Overrides: overrides})
-			if err != nil && !isNotFound(err) {
-				return n, fmt.Errorf("signal %s: %w", id, err)
-			}
-			n++
-			activity.RecordHeartbeat(ctx, id)
-		}
-		after = ids[len(ids)-1]
-	}
 }
