@@ -333,7 +333,7 @@ func TestForeignUnitAndDeputyAreRefused(t *testing.T) {
 
 func TestWriteRateLimit(t *testing.T) {
 	cfg := testConfig(t, t.TempDir(), "")
-	cfg.WriteRate = "1"
+	cfg.WriteRate = 1
 	c := startWith(t, cfg)
 	limited := 0
 	for i := 0; i < 30; i++ {

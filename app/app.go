@@ -3,6 +3,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,12 +74,12 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	}
 	// The SDK's workflow cache is process-wide and sized by the first
 	// worker created, which may be one of the embedded server's own.
-	worker.SizeCache(cfg.WorkflowCacheSize())
+	worker.SizeCache(cmp.Or(cfg.WorkflowCache, config.DefaultWorkflowCache))
 	// A soft limit makes the collector work harder as the heap nears it,
 	// instead of letting garbage double the process's memory (at a cost in
 	// latency, see BENCHMARKS.md); GOMEMLIMIT, read by the runtime, wins.
-	if n := cfg.MemoryLimitBytes(); n > 0 && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(n)
+	if cfg.MemoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cfg.MemoryLimit)
 	}
 	var payloads *codec.AESGCM
 	if cfg.PayloadKey != "" {
@@ -156,11 +157,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	a.stops = append(a.stops, c.Close)
 
 	if role == RoleAll || role == RoleWorker {
-		dcfg, err := delivery.FromEnv(cfg.Env)
-		if err != nil {
-			return nil, err
-		}
-		channels, err := delivery.Channels(dcfg)
+		channels, err := delivery.Channels(cfg.Delivery)
 		if err != nil {
 			return nil, err
 		}
@@ -181,7 +178,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {
 			return nil, err
 		}
-		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRateValue(), Metrics: reg,
+		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRate, Metrics: reg,
 			Tracing: cfg.OTLPEndpoint != "", TemporalUIURL: a.UIURL}
 		if payloads != nil {
 			deps.Codec = converter.NewPayloadCodecHTTPHandler(payloads)

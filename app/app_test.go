@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -66,7 +67,6 @@ func testConfig(t *testing.T, dataDir, policyYAML string) config.Config {
 		PolicyFile:        pol,
 		AdminToken:        testToken,
 		LogFormat:         "text",
-		WriteRate:         "0",
 	}
 	cfg.PublicURL = "http://" + cfg.HTTPAddr
 	return cfg
@@ -498,7 +498,7 @@ func startChild(t *testing.T, cfg config.Config, env ...string) *exec.Cmd {
 	cmd.Env = append(os.Environ(), "SUGGESTFLOW_TEST_CHILD=1",
 		"SUGGESTFLOW_HTTP_ADDR="+cfg.HTTPAddr, "SUGGESTFLOW_DATA_DIR="+cfg.DataDir, "SUGGESTFLOW_DB_DSN="+cfg.DBDSN,
 		"SUGGESTFLOW_TEMPORAL_LISTEN="+cfg.TemporalListen, "SUGGESTFLOW_TEMPORAL_UI_ADDR=off",
-		"SUGGESTFLOW_POLICY_FILE="+cfg.PolicyFile, "SUGGESTFLOW_ADMIN_TOKEN="+testToken, "SUGGESTFLOW_WRITE_RATE="+cfg.WriteRate)
+		"SUGGESTFLOW_POLICY_FILE="+cfg.PolicyFile, "SUGGESTFLOW_ADMIN_TOKEN="+testToken, "SUGGESTFLOW_WRITE_RATE="+strconv.FormatFloat(cfg.WriteRate, 'g', -1, 64))
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {

@@ -22,6 +22,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"suggestflow/delivery"
 	"suggestflow/delivery/smtptest"
 )
 
@@ -54,8 +55,12 @@ func TestOverdueNoticesAreDelivered(t *testing.T) {
 	defer hook.Close()
 
 	cfg := testConfig(t, t.TempDir(), "reply_within: PT3S\nquiet_hours: \"\"\n")
-	cfg.SMTPURL = fmt.Sprintf("smtp://127.0.0.1:%d?from=notice@township.example&starttls=none", mailSrv.Port)
-	cfg.WebhookURL, cfg.WebhookSecret = hook.URL, secret
+	smtp, err := delivery.ParseSMTPURL(fmt.Sprintf("smtp://127.0.0.1:%d?from=notice@township.example&starttls=none", mailSrv.Port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Delivery.SMTP = &smtp
+	cfg.Delivery.WebhookURL, cfg.Delivery.WebhookSecret = hook.URL, secret
 	c := startWith(t, cfg)
 	lead := c.must(201, "POST", "/api/v1/deputies", map[string]any{"name": "王西林", "level": "county"})["id"].(string)
 	unit := c.must(201, "POST", "/api/v1/units", map[string]any{"name": "供电所", "head": "李所长", "email": "gds@township.example"})["id"].(string)

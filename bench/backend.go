@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -92,10 +91,9 @@ func runBackend(ctx context.Context, o *options, backend string) *report {
 		PolicyFile:        pol,
 		AdminToken:        adminToken,
 		LogFormat:         "text",
-		WriteRate:         "0",
 	}
 	if o.cache > 0 {
-		cfg.WorkflowCache = strconv.Itoa(o.cache)
+		cfg.WorkflowCache = o.cache
 	}
 	e := &env{o: o, backend: backend, rep: rep, dir: dir, tag: fmt.Sprintf("%x", time.Now().UnixNano()%0xffffff)}
 	log := slog.New(countingHandler{Handler: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}), warns: &e.warns, errs: &e.errs})

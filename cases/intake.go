@@ -132,28 +132,27 @@ func (s *Service) checkSigners(ctx context.Context, in domain.SubmitInput) error
 	if err != nil {
 		return store.Refused(err, "deputy")
 	}
-	if len(missing) > 0 {
-		field := "co_signer_ids"
-		if missing[0] == in.LeadDeputyID {
-			field = "lead_deputy_id"
-		}
-		return refusal.OnField(field, refusal.NoSuchID, "object", "deputy", "ids", strings.Join(missing, ", "))
-	}
-	return nil
+	return unknown("deputy", missing, in.LeadDeputyID, "lead_deputy_id", "co_signer_ids")
 }
 
-// CheckUnits refuses an assignment to units that do not exist.
+// checkUnits refuses an assignment to units that do not exist.
 func (s *Service) checkUnits(ctx context.Context, in domain.AssignInput) error {
 	missing, err := s.store.MissingUnits(ctx, append([]string{in.LeadUnitID}, in.CoUnitIDs...))
 	if err != nil {
 		return store.Refused(err, "unit")
 	}
-	if len(missing) > 0 {
-		field := "co_unit_ids"
-		if missing[0] == in.LeadUnitID {
-			field = "lead_unit_id"
-		}
-		return refusal.OnField(field, refusal.NoSuchID, "object", "unit", "ids", strings.Join(missing, ", "))
+	return unknown("unit", missing, in.LeadUnitID, "lead_unit_id", "co_unit_ids")
+}
+
+// unknown refuses the ids that name nothing: on the lead's field when the
+// lead is among them, else on the list's.
+func unknown(object string, missing []string, lead, leadField, listField string) error {
+	if len(missing) == 0 {
+		return nil
 	}
-	return nil
+	field := listField
+	if missing[0] == lead {
+		field = leadField
+	}
+	return refusal.OnField(field, refusal.NoSuchID, "object", object, "ids", strings.Join(missing, ", "))
 }

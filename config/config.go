@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"suggestflow/delivery"
 )
 
 // Config is every setting of the service.
@@ -26,20 +27,17 @@ type Config struct {
 	AdminToken        string
 	LogFormat         string
 	PayloadKey        string
-	WriteRate         string
-	WorkflowCache     string
-	MemoryLimit       string
+	// WriteRate is the writes per second allowed per token; 0 for none.
+	WriteRate float64
+	// WorkflowCache is how many cases a worker keeps in memory.
+	WorkflowCache int
+	// MemoryLimit is the Go runtime's soft memory limit in bytes; 0 for none.
+	MemoryLimit int64
 
-	// Delivery channels; each empty one is off.
-	SMTPURL         string
-	WebhookURL      string
-	WebhookSecret   string
-	WeComWebhook    string
-	DingTalkWebhook string
-	DingTalkSecret  string
-	SMSURL          string
-	SMSTemplate     string
-	PresidiumEmail  string
+	// Delivery is the delivery channels, parsed and checked; each one not
+	// configured is off.
+	Delivery       delivery.Config
+	PresidiumEmail string
 
 	// Connection to a Temporal cluster: TLS (mTLS with a client
 	// certificate), or an API key over TLS.
@@ -53,6 +51,9 @@ type Config struct {
 	OTLPEndpoint string
 	// PublicURL is where people reach the pages, for links in notices.
 	PublicURL string
+
+	// values are the settings as read, by variable.
+	values map[string]string
 }
 
 type setting struct {
@@ -60,7 +61,15 @@ type setting struct {
 	dst                   *string
 }
 
-func (c *Config) settings() []setting {
+// raw holds the settings that are parsed into typed values after reading.
+type raw struct {
+	writeRate, workflowCache, memoryLimit string
+	smtpURL, webhookURL, webhookSecret    string
+	weComWebhook, dingTalkWebhook         string
+	dingTalkSecret, smsURL, smsTemplate   string
+}
+
+func (c *Config) settings(r *raw) []setting {
 	return []setting{
 		{"SUGGESTFLOW_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "API and web pages", &c.HTTPAddr},
 		{"SUGGESTFLOW_DATA_DIR", "data-dir", "./data", "embedded databases", &c.DataDir},
@@ -73,17 +82,17 @@ func (c *Config) settings() []setting {
 		{"SUGGESTFLOW_ADMIN_TOKEN", "admin-token", "", "bearer token of the first presidium account; empty: generated at first start", &c.AdminToken},
 		{"SUGGESTFLOW_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
 		{"SUGGESTFLOW_PAYLOAD_KEY", "payload-key", "", "32-byte key (base64 or hex) to encrypt Temporal payloads with AES-GCM; empty: no encryption", &c.PayloadKey},
-		{"SUGGESTFLOW_WRITE_RATE", "write-rate", "10", "writes per second allowed per token (bursts of 20); 0 for no limit", &c.WriteRate},
-		{"SUGGESTFLOW_WORKFLOW_CACHE", "workflow-cache", strconv.Itoa(defaultWorkflowCache), "cases a worker keeps in memory between their steps; an evicted case replays its history when it wakes", &c.WorkflowCache},
-		{"SUGGESTFLOW_MEMORY_LIMIT", "memory-limit", "", "soft memory limit of the Go runtime (e.g. 200MiB, 1GiB); empty or off: none; GOMEMLIMIT wins when set", &c.MemoryLimit},
-		{"SUGGESTFLOW_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:port?from=addr&starttls=required|opportunistic|none; empty: no email", &c.SMTPURL},
-		{"SUGGESTFLOW_WEBHOOK_URL", "webhook-url", "", "generic webhook receiving every notice", &c.WebhookURL},
-		{"SUGGESTFLOW_WEBHOOK_SECRET", "webhook-secret", "", "HMAC-SHA256 key for X-SuggestFlow-Signature", &c.WebhookSecret},
-		{"SUGGESTFLOW_WECOM_WEBHOOK", "wecom-webhook", "", "WeCom group robot webhook", &c.WeComWebhook},
-		{"SUGGESTFLOW_DINGTALK_WEBHOOK", "dingtalk-webhook", "", "DingTalk group robot webhook", &c.DingTalkWebhook},
-		{"SUGGESTFLOW_DINGTALK_SECRET", "dingtalk-secret", "", "DingTalk robot signing secret", &c.DingTalkSecret},
-		{"SUGGESTFLOW_SMS_URL", "sms-url", "", "HTTP SMS gateway", &c.SMSURL},
-		{"SUGGESTFLOW_SMS_TEMPLATE", "sms-template", "", "request body template of the SMS gateway", &c.SMSTemplate},
+		{"SUGGESTFLOW_WRITE_RATE", "write-rate", "10", "writes per second allowed per token (bursts of 20); 0 for no limit", &r.writeRate},
+		{"SUGGESTFLOW_WORKFLOW_CACHE", "workflow-cache", strconv.Itoa(DefaultWorkflowCache), "cases a worker keeps in memory between their steps; an evicted case replays its history when it wakes", &r.workflowCache},
+		{"SUGGESTFLOW_MEMORY_LIMIT", "memory-limit", "", "soft memory limit of the Go runtime (e.g. 200MiB, 1GiB); empty or off: none; GOMEMLIMIT wins when set", &r.memoryLimit},
+		{"SUGGESTFLOW_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:port?from=addr&starttls=required|opportunistic|none; empty: no email", &r.smtpURL},
+		{"SUGGESTFLOW_WEBHOOK_URL", "webhook-url", "", "generic webhook receiving every notice", &r.webhookURL},
+		{"SUGGESTFLOW_WEBHOOK_SECRET", "webhook-secret", "", "HMAC-SHA256 key for X-SuggestFlow-Signature", &r.webhookSecret},
+		{"SUGGESTFLOW_WECOM_WEBHOOK", "wecom-webhook", "", "WeCom group robot webhook", &r.weComWebhook},
+		{"SUGGESTFLOW_DINGTALK_WEBHOOK", "dingtalk-webhook", "", "DingTalk group robot webhook", &r.dingTalkWebhook},
+		{"SUGGESTFLOW_DINGTALK_SECRET", "dingtalk-secret", "", "DingTalk robot signing secret", &r.dingTalkSecret},
+		{"SUGGESTFLOW_SMS_URL", "sms-url", "", "HTTP SMS gateway", &r.smsURL},
+		{"SUGGESTFLOW_SMS_TEMPLATE", "sms-template", "", "request body template of the SMS gateway", &r.smsTemplate},
 		{"SUGGESTFLOW_TEMPORAL_TLS_CERT", "temporal-tls-cert", "", "client certificate file for mTLS to Temporal", &c.TemporalTLSCert},
 		{"SUGGESTFLOW_TEMPORAL_TLS_KEY", "temporal-tls-key", "", "client key file for mTLS to Temporal", &c.TemporalTLSKey},
 		{"SUGGESTFLOW_TEMPORAL_TLS_CA", "temporal-tls-ca", "", "CA file to verify the Temporal frontend; empty: the system's", &c.TemporalTLSCA},
@@ -98,8 +107,10 @@ func (c *Config) settings() []setting {
 // Load reads defaults, then the environment, then flags.
 func Load(args []string, getenv func(string) string) (Config, error) {
 	var c Config
+	var r raw
+	settings := c.settings(&r)
 	fs := flag.NewFlagSet("suggestflow", flag.ContinueOnError)
-	for _, s := range c.settings() {
+	for _, s := range settings {
 		v := s.def
 		if e := getenv(s.env); e != "" {
 			v = e
@@ -122,14 +133,25 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("SUGGESTFLOW_LOG_FORMAT must be text or json, not %q", c.LogFormat)
 	}
-	if r, err := strconv.ParseFloat(c.WriteRate, 64); err != nil || r < 0 {
-		return c, fmt.Errorf("SUGGESTFLOW_WRITE_RATE must be a number of writes per second, not %q", c.WriteRate)
+	var err error
+	if c.WriteRate, err = strconv.ParseFloat(r.writeRate, 64); err != nil || c.WriteRate < 0 {
+		return c, fmt.Errorf("SUGGESTFLOW_WRITE_RATE must be a number of writes per second, not %q", r.writeRate)
 	}
-	if n, err := strconv.Atoi(c.WorkflowCache); err != nil || n < 1 {
-		return c, fmt.Errorf("SUGGESTFLOW_WORKFLOW_CACHE must be a positive number of cases, not %q", c.WorkflowCache)
+	if c.WorkflowCache, err = strconv.Atoi(r.workflowCache); err != nil || c.WorkflowCache < 1 {
+		return c, fmt.Errorf("SUGGESTFLOW_WORKFLOW_CACHE must be a positive number of cases, not %q", r.workflowCache)
 	}
-	if _, err := ParseSize(c.MemoryLimit); err != nil {
+	if c.MemoryLimit, err = ParseSize(r.memoryLimit); err != nil {
 		return c, fmt.Errorf("SUGGESTFLOW_MEMORY_LIMIT: %w", err)
+	}
+	// The delivery channels are read from the values just read, so a flag
+	// counts as much as the variable.
+	values := map[string]string{}
+	for _, s := range settings {
+		values[s.env] = *s.dst
+	}
+	c.values = values
+	if c.Delivery, err = delivery.FromEnv(func(k string) string { return values[k] }); err != nil {
+		return c, err
 	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return c, fmt.Errorf("SUGGESTFLOW_TEMPORAL_TLS_CERT and SUGGESTFLOW_TEMPORAL_TLS_KEY go together")
@@ -147,28 +169,14 @@ func FromEnv(args []string) (Config, error) { return Load(args, os.Getenv) }
 func Variables() []string {
 	var c Config
 	var out []string
-	for _, s := range c.settings() {
+	for _, s := range c.settings(&raw{}) {
 		out = append(out, s.env)
 	}
 	return out
 }
 
-// WriteRateValue is the parsed write rate.
-const defaultWorkflowCache = 500
-
-// WorkflowCacheSize is the SDK's workflow cache size, the default when unset.
-func (c Config) WorkflowCacheSize() int {
-	if n, err := strconv.Atoi(c.WorkflowCache); err == nil && n > 0 {
-		return n
-	}
-	return defaultWorkflowCache
-}
-
-// MemoryLimitBytes is the soft memory limit, 0 for none.
-func (c Config) MemoryLimitBytes() int64 {
-	n, _ := ParseSize(c.MemoryLimit)
-	return n
-}
+// DefaultWorkflowCache is how many cases a worker keeps by default.
+const DefaultWorkflowCache = 500
 
 // ParseSize reads a byte count such as 200MiB, 1GiB, 512KiB or 1048576;
 // "" and "off" are 0.
@@ -191,21 +199,8 @@ func ParseSize(s string) (int64, error) {
 	return n * unit, nil
 }
 
-func (c Config) WriteRateValue() float64 {
-	r, _ := strconv.ParseFloat(c.WriteRate, 64)
-	return r
-}
-
-// Env returns a setting by its environment variable name, for libraries
-// that read their own variables.
-func (c Config) Env(name string) string {
-	for _, s := range c.settings() {
-		if s.env == name {
-			return *s.dst
-		}
-	}
-	return ""
-}
+// Env returns a setting as read, by its environment variable name.
+func (c Config) Env(name string) string { return c.values[name] }
 
 // TemporalTLS builds the TLS settings for a Temporal cluster, or nil for a
 // plain connection (the embedded server, a cluster on a private network).

@@ -51,7 +51,7 @@ func TestMemoryLimit(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", value, err)
 		}
-		if got := cfg.MemoryLimitBytes(); got != want {
+		if got := cfg.MemoryLimit; got != want {
 			t.Errorf("%q: %d, want %d", value, got, want)
 		}
 	}
