@@ -48,6 +48,8 @@ type App struct {
 	// AdminToken is set when this start generated it.
 	AdminToken string
 	UIURL      string
+	// MetricsAddr is the process's own /metrics listener, if any.
+	MetricsAddr string
 	// Routes are the API's routes, for checks that walk all of them.
 	Routes   []api.Route
 	Store    *store.Store
@@ -130,6 +132,14 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	reg := metrics.New()
 	a.stops = append(a.stops, func() { _ = reg.Close() })
 	reg.WatchState(storeState{st}, log)
+	if addr := cfg.Ops.MetricsListen(role); addr != "" {
+		bound, stop, err := serveMetrics(addr, reg, log)
+		if err != nil {
+			return nil, err
+		}
+		a.MetricsAddr = bound
+		a.stops = append(a.stops, stop)
+	}
 	tlsCfg, err := cfg.TemporalTLS()
 	if err != nil {
 		return nil, err
@@ -176,6 +186,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		if err := worker.EnsureDispatcher(ctx, c); err != nil {
 			return nil, err
 		}
+		reg.WatchSchedules(scheduleStats(c, pol.Crons()), log)
 	}
 	if role == RoleAll || role == RoleAPI {
 		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {
@@ -299,14 +310,6 @@ type minLevel struct {
 
 func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
-}
-
-// storeState adapts the store's counts to the metrics' gauges.
-type storeState struct{ st *store.Store }
-
-func (s storeState) StateCounts(ctx context.Context) (metrics.StateCounts, error) {
-	c, err := s.st.StateCounts(ctx)
-	return metrics.StateCounts(c), err
 }
 
 func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {

@@ -53,6 +53,9 @@ type Config struct {
 	OTLPEndpoint string
 	// PublicURL is where people reach the pages, for links in notices.
 	PublicURL string
+
+	// Operations: a metrics listener of the process's own, and backups.
+	Ops Ops
 }
 
 type setting struct {
@@ -95,11 +98,13 @@ func (c *Config) settings() []setting {
 	}
 }
 
+func (c *Config) allSettings() []setting { return append(c.settings(), c.opsSettings()...) }
+
 // Load reads defaults, then the environment, then flags.
 func Load(args []string, getenv func(string) string) (Config, error) {
 	var c Config
 	fs := flag.NewFlagSet("suggestflow", flag.ContinueOnError)
-	for _, s := range c.settings() {
+	for _, s := range c.allSettings() {
 		v := s.def
 		if e := getenv(s.env); e != "" {
 			v = e
@@ -137,6 +142,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if !strings.HasPrefix(c.DBDSN, "mysql://") && !strings.HasPrefix(c.DBDSN, "sqlite://") {
 		return c, fmt.Errorf("SUGGESTFLOW_DB_DSN must start with mysql:// or sqlite://")
 	}
+	if err := c.Ops.validate(); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -147,7 +155,7 @@ func FromEnv(args []string) (Config, error) { return Load(args, os.Getenv) }
 func Variables() []string {
 	var c Config
 	var out []string
-	for _, s := range c.settings() {
+	for _, s := range c.allSettings() {
 		out = append(out, s.env)
 	}
 	return out
@@ -199,7 +207,7 @@ func (c Config) WriteRateValue() float64 {
 // Env returns a setting by its environment variable name, for libraries
 // that read their own variables.
 func (c Config) Env(name string) string {
-	for _, s := range c.settings() {
+	for _, s := range c.allSettings() {
 		if s.env == name {
 			return *s.dst
 		}
