@@ -22,6 +22,7 @@ import (
 
 	"suggestflow/activities"
 	"suggestflow/api"
+	"suggestflow/backup"
 	"suggestflow/codec"
 	"suggestflow/config"
 	"suggestflow/delivery"
@@ -94,6 +95,12 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	}
 	temporalAddr := cfg.TemporalAddress
 	if role == RoleTemporal || (role == RoleAll && temporalAddr == "") {
+		// A restore must not swap the files under a running server.
+		unlock, err := backup.Lock(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		a.stops = append(a.stops, unlock)
 		endpoint := ""
 		if payloads != nil {
 			endpoint = "http://" + cfg.HTTPAddr + "/codec"
@@ -187,6 +194,12 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 			return nil, err
 		}
 		reg.WatchSchedules(scheduleStats(c, pol.Crons()), log)
+	}
+	if cfg.Ops.BackupDir != "" && role == RoleAll {
+		bctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); autoBackup(bctx, cfg, log) }()
+		a.stops = append(a.stops, func() { cancel(); <-done })
 	}
 	if role == RoleAll || role == RoleAPI {
 		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {
