@@ -8,25 +8,21 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
-	"google.golang.org/protobuf/types/known/durationpb"
+	sdklog "go.temporal.io/sdk/log"
 
 	"suggestflow/config"
 	"suggestflow/embedded"
 	"suggestflow/policy"
+	"suggestflow/temporalcluster"
 	"suggestflow/worker"
 )
 
@@ -48,32 +44,30 @@ func TestClusterOnPostgres(t *testing.T) {
 	if pgURL == "" || myAdmin == "" {
 		t.Skip("the cluster test needs PostgreSQL and MariaDB: run scripts/test, which starts them")
 	}
-	bin := temporalBinaries(t)
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bins, err := temporalcluster.Build(filepath.Join("..", "go.mod"), filepath.Join(cache, "suggestflow"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	suffix := fmt.Sprintf("%d_%d", time.Now().Unix(), rand.IntN(1000))
 
 	// Temporal's persistence and visibility on PostgreSQL, fresh per run.
-	pg := postgresOf(t, pgURL)
-	persistence, visibility := "sf_temporal_"+suffix, "sf_temporal_vis_"+suffix
-	for _, db := range []struct{ name, schema string }{
-		{persistence, filepath.Join(bin.schemas, "temporal", "versioned")},
-		{visibility, filepath.Join(bin.schemas, "visibility", "versioned")},
-	} {
-		sqlTool := func(args ...string) {
-			t.Helper()
-			base := []string{"--plugin", "postgres12", "--ep", pg.host, "-p", pg.port, "-u", pg.user, "--db", db.name}
-			if pg.password != "" {
-				base = append(base, "--pw", pg.password)
-			}
-			out, err := exec.Command(bin.sqlTool, append(base, args...)...).CombinedOutput()
-			if err != nil {
-				t.Fatalf("temporal-sql-tool %v: %v\n%s", args, err, out)
-			}
+	pg, err := temporalcluster.ParsePostgres(pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbs, err := temporalcluster.CreateDatabases(bins, pg, suffix)
+	t.Cleanup(func() {
+		if err := dbs.Drop(); err != nil {
+			t.Log(err)
 		}
-		sqlTool("create-database")
-		t.Cleanup(func() { sqlTool("drop-database", "--force") })
-		sqlTool("setup-schema", "-v", "0.0")
-		sqlTool("update-schema", "-d", db.schema)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	// The application's database on MariaDB, fresh per run.
 	appDB := "sf_cluster_" + suffix
@@ -81,10 +75,18 @@ func TestClusterOnPostgres(t *testing.T) {
 	t.Cleanup(func() { mysqlExec(t, myAdmin, "DROP DATABASE IF EXISTS "+appDB) })
 	appDSN := strings.Replace(myAdmin, "/?", "/"+appDB+"?", 1)
 
-	srv := newTemporalServer(t, bin.server, filepath.Join(dir, "temporal"), pg, persistence, visibility)
-	srv.start()
+	srv, err := temporalcluster.NewServer(bins, filepath.Join(dir, "temporal"), pg, dbs, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	const namespace = "suggestflow"
-	registerNamespace(t, srv.frontend, namespace)
+	if err := temporalcluster.RegisterNamespace(context.Background(), srv.Frontend, namespace); err != nil {
+		t.Fatal(err)
+	}
 
 	pol := filepath.Join(dir, "policy.yaml")
 	if err := os.WriteFile(pol, []byte("reply_within: PT20S\nquiet_hours: \"\"\n"), 0o600); err != nil {
@@ -93,7 +95,7 @@ func TestClusterOnPostgres(t *testing.T) {
 	common := []string{"SUGGESTFLOW_TEST_CHILD=1", "SUGGESTFLOW_DATA_DIR=" + dir, "SUGGESTFLOW_POLICY_FILE=" + pol,
 		"SUGGESTFLOW_ADMIN_TOKEN=" + testToken, "SUGGESTFLOW_TEMPORAL_UI_ADDR=off", "SUGGESTFLOW_WRITE_RATE=0",
 		"SUGGESTFLOW_DB_DSN=" + appDSN, "SUGGESTFLOW_METRICS_ADDR=127.0.0.1:0",
-		"SUGGESTFLOW_TEMPORAL_ADDRESS=" + srv.frontend, "SUGGESTFLOW_TEMPORAL_NAMESPACE=" + namespace}
+		"SUGGESTFLOW_TEMPORAL_ADDRESS=" + srv.Frontend, "SUGGESTFLOW_TEMPORAL_NAMESPACE=" + namespace}
 	start := func(role string, extra ...string) *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(append(append(os.Environ(), common...), "SUGGESTFLOW_TEST_ROLE="+role), extra...)
@@ -151,7 +153,7 @@ func TestClusterOnPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc := dialCluster(t, srv.frontend, namespace)
+	tc := dialCluster(t, srv.Frontend, namespace)
 	for kind := range p.Crons() {
 		if _, err := tc.ScheduleClient().GetHandle(context.Background(), worker.ScheduleID(kind)).Describe(context.Background()); err != nil {
 			t.Errorf("schedule %s on the cluster: %v", kind, err)
@@ -186,10 +188,12 @@ func TestClusterOnPostgres(t *testing.T) {
 	// The Temporal server stops and starts again during a wait.
 	due := assign(apis[1], 100)
 	waiting := burst[len(burst)-1]
-	srv.stop()
+	srv.Stop()
 	stopped := time.Now()
 	time.Sleep(5 * time.Second)
-	srv.start()
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	t.Logf("Temporal server stopped %s before the deadline, serving again %s before it",
 		due.Sub(stopped).Round(time.Millisecond), time.Until(due).Round(time.Millisecond))
 	if time.Now().After(due) {
@@ -198,7 +202,7 @@ func TestClusterOnPostgres(t *testing.T) {
 	waitEscalated(t, apis[1], []string{waiting}, 90*time.Second)
 
 	// Reconciliation: every case has its workflow and every workflow its case.
-	cfg := config.Config{DBDSN: appDSN, TemporalAddress: srv.frontend, TemporalNamespace: namespace}
+	cfg := config.Config{DBDSN: appDSN, TemporalAddress: srv.Frontend, TemporalNamespace: namespace}
 	var report bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -244,92 +248,6 @@ func waitEscalated(t *testing.T, c *apiClient, ids []string, within time.Duratio
 	}
 }
 
-type temporalBins struct{ server, sqlTool, schemas string }
-
-// temporalBinaries builds temporal-server and temporal-sql-tool of the
-// go.temporal.io/server version this module pins, once, into the user's
-// cache dir; later runs reuse them.
-func temporalBinaries(t *testing.T) temporalBins {
-	t.Helper()
-	gomod, err := os.ReadFile(filepath.Join("..", "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`(?m)^\s*go\.temporal\.io/server (v\S+)`).FindSubmatch(gomod)
-	if m == nil {
-		t.Fatal("go.mod does not require go.temporal.io/server")
-	}
-	version := string(m[1])
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(cache, "suggestflow", "temporal-"+version)
-	src := filepath.Join(dir, "src")
-	if err := os.MkdirAll(src, 0o750); err != nil {
-		t.Fatal(err)
-	}
-	// A module with the project's requirements, so the build takes exactly
-	// the versions the project runs with; -mod=mod adds the server's own
-	// go.sum lines there, not in the project.
-	for _, f := range []string{"go.mod", "go.sum"} {
-		raw, err := os.ReadFile(filepath.Join("..", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f == "go.mod" {
-			raw = []byte("module temporalbuild" + string(raw[bytes.IndexByte(raw, '\n'):]))
-		}
-		if old, err := os.ReadFile(filepath.Join(src, f)); err == nil && f == "go.sum" && len(old) > len(raw) {
-			continue // keeps the lines an earlier build added
-		}
-		if err := os.WriteFile(filepath.Join(src, f), raw, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	gocmd := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("go", args...)
-		cmd.Dir = src
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	bins := temporalBins{server: filepath.Join(dir, "temporal-server"), sqlTool: filepath.Join(dir, "temporal-sql-tool")}
-	for bin, pkg := range map[string]string{bins.server: "go.temporal.io/server/cmd/server", bins.sqlTool: "go.temporal.io/server/cmd/tools/sql"} {
-		if _, err := os.Stat(bin); err == nil {
-			continue
-		}
-		started := time.Now()
-		gocmd("build", "-o", bin+".tmp", pkg)
-		if err := os.Rename(bin+".tmp", bin); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("built %s %s in %s", pkg, version, time.Since(started).Round(time.Second))
-	}
-	bins.schemas = filepath.Join(gocmd("list", "-m", "-f", "{{.Dir}}", "go.temporal.io/server"), "schema", "postgresql", "v12")
-	return bins
-}
-
-type postgres struct{ host, port, user, password string }
-
-func postgresOf(t *testing.T, raw string) postgres {
-	t.Helper()
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("SUGGESTFLOW_TEST_POSTGRES: %v", err)
-	}
-	p := postgres{host: u.Hostname(), port: u.Port(), user: u.User.Username()}
-	p.password, _ = u.User.Password()
-	if p.port == "" {
-		p.port = "5432"
-	}
-	return p
-}
-
 func mysqlExec(t *testing.T, dsn, stmt string) {
 	t.Helper()
 	db, err := sql.Open("mysql", strings.TrimPrefix(dsn, "mysql://"))
@@ -342,203 +260,9 @@ func mysqlExec(t *testing.T, dsn, stmt string) {
 	}
 }
 
-// temporalServer is a Temporal server process with all four services.
-type temporalServer struct {
-	t        *testing.T
-	bin, dir string
-	frontend string
-	cmd      *exec.Cmd
-	done     chan struct{}
-}
-
-func newTemporalServer(t *testing.T, bin, dir string, pg postgres, persistence, visibility string) *temporalServer {
-	t.Helper()
-	// Membership ports below 32768: PostgreSQL keeps them as smallint.
-	ports := lowPorts(t, 11)
-	s := &temporalServer{t: t, bin: bin, dir: dir, frontend: fmt.Sprintf("127.0.0.1:%d", ports[0])}
-	store := func(name string, conns int) string {
-		return fmt.Sprintf(`      sql:
-        pluginName: postgres12
-        databaseName: %q
-        connectAddr: "%s:%s"
-        connectProtocol: tcp
-        user: %q
-        password: %q
-        maxConns: %d
-        maxIdleConns: %d
-        maxConnLifetime: 1h
-`, name, pg.host, pg.port, pg.user, pg.password, conns, conns)
-	}
-	cfg := fmt.Sprintf(`log:
-  stdout: true
-  level: warn
-persistence:
-  defaultStore: default
-  visibilityStore: visibility
-  numHistoryShards: 4
-  datastores:
-    default:
-%s    visibility:
-%sglobal:
-  membership:
-    maxJoinDuration: 30s
-    broadcastAddress: "127.0.0.1"
-services:
-  frontend:
-    rpc: {grpcPort: %d, membershipPort: %d, httpPort: %d, bindOnLocalHost: true}
-  history:
-    rpc: {grpcPort: %d, membershipPort: %d, bindOnLocalHost: true}
-  matching:
-    rpc: {grpcPort: %d, membershipPort: %d, bindOnLocalHost: true}
-  worker:
-    rpc: {grpcPort: %d, membershipPort: %d, bindOnLocalHost: true}
-clusterMetadata:
-  enableGlobalNamespace: false
-  failoverVersionIncrement: 10
-  masterClusterName: active
-  currentClusterName: active
-  clusterInformation:
-    active:
-      enabled: true
-      initialFailoverVersion: 1
-      rpcName: frontend
-      rpcAddress: %q
-dcRedirectionPolicy:
-  policy: noop
-dynamicConfigClient:
-  filepath: %q
-  pollInterval: 10s
-`, store(persistence, 20), store(visibility, 4), ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6], ports[7], ports[8],
-		s.frontend, filepath.Join(dir, "dynamicconfig.yaml"))
-	if err := os.MkdirAll(filepath.Join(dir, "config"), 0o750); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config", "development.yaml"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	dyn := "system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n"
-	if err := os.WriteFile(filepath.Join(dir, "dynamicconfig.yaml"), []byte(dyn), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.stop)
-	return s
-}
-
-func (s *temporalServer) start() {
-	s.t.Helper()
-	logf, err := os.OpenFile(filepath.Join(s.dir, "server.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.cmd = exec.Command(s.bin, "--root", s.dir, "--config", "config", "--env", "development", "--allow-no-auth", "start")
-	s.cmd.Stdout, s.cmd.Stderr = logf, logf
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	s.done = make(chan struct{})
-	go func(cmd *exec.Cmd, done chan struct{}) { _ = cmd.Wait(); logf.Close(); close(done) }(s.cmd, s.done)
-	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(250 * time.Millisecond) {
-		select {
-		case <-s.done:
-			s.t.Fatalf("the Temporal server exited at start:\n%s", s.logTail())
-		default:
-		}
-		c, err := client.Dial(client.Options{HostPort: s.frontend, Logger: quietSDK()})
-		if err == nil {
-			_, err = c.CheckHealth(context.Background(), &client.CheckHealthRequest{})
-			c.Close()
-			if err == nil {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("the Temporal server did not answer: %v\n%s", err, s.logTail())
-		}
-	}
-}
-
-func (s *temporalServer) stop() {
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(30 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-	s.cmd = nil
-}
-
-func (s *temporalServer) logTail() string {
-	raw, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
-	if len(raw) > 4000 {
-		raw = raw[len(raw)-4000:]
-	}
-	return string(raw)
-}
-
-// lowPorts are n free loopback ports below 32768.
-func lowPorts(t *testing.T, n int) []int {
-	t.Helper()
-	var out []int
-	seen := map[int]bool{}
-	for len(out) < n {
-		p := 20000 + rand.IntN(12000)
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
-		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
-		if err != nil {
-			continue
-		}
-		ln.Close()
-		out = append(out, p)
-	}
-	return out
-}
-
-func quietSDK() *slogSDK { return &slogSDK{} }
-
-// slogSDK drops the SDK's log lines in the test's own clients.
-type slogSDK struct{}
-
-func (slogSDK) Debug(string, ...any) {}
-func (slogSDK) Info(string, ...any)  {}
-func (slogSDK) Warn(string, ...any)  {}
-func (slogSDK) Error(string, ...any) {}
-
-// registerNamespace registers the namespace and waits until the frontend
-// serves it.
-func registerNamespace(t *testing.T, addr, namespace string) {
-	t.Helper()
-	nc, err := client.NewNamespaceClient(client.Options{HostPort: addr, Logger: quietSDK()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	err = nc.Register(context.Background(), &workflowservice.RegisterNamespaceRequest{Namespace: namespace,
-		WorkflowExecutionRetentionPeriod: durationpb.New(72 * time.Hour)})
-	if err != nil {
-		t.Fatalf("register namespace %s: %v", namespace, err)
-	}
-	c := dialCluster(t, addr, namespace)
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-		_, err := c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Namespace: namespace, PageSize: 1})
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("namespace %s not served after registering: %v", namespace, err)
-		}
-	}
-}
-
 func dialCluster(t *testing.T, addr, namespace string) client.Client {
 	t.Helper()
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: namespace, Logger: quietSDK()})
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: namespace, Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))})
 	if err != nil {
 		t.Fatal(err)
 	}
