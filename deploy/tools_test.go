@@ -86,6 +86,52 @@ func TestToolsCatchBrokenCopies(t *testing.T) {
 	}
 }
 
+// TestHelmValuesForPostgres reads the values file for Temporal's chart
+// strictly enough to catch a mistyped key on the path the chart reads.
+func TestHelmValuesForPostgres(t *testing.T) {
+	raw, err := os.ReadFile("helm/temporal-values-postgres.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Server struct {
+			Config struct {
+				Persistence struct {
+					DefaultStore     string `json:"defaultStore"`
+					VisibilityStore  string `json:"visibilityStore"`
+					NumHistoryShards int    `json:"numHistoryShards"`
+					Datastores       map[string]struct {
+						SQL map[string]any `json:"sql"`
+					} `json:"datastores"`
+				} `json:"persistence"`
+				Namespaces struct {
+					Create    bool `json:"create"`
+					Namespace []struct {
+						Name      string `json:"name"`
+						Retention string `json:"retention"`
+					} `json:"namespace"`
+				} `json:"namespaces"`
+			} `json:"config"`
+		} `json:"server"`
+	}
+	if err := yaml.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	p := v.Server.Config.Persistence
+	if p.NumHistoryShards < 1 {
+		t.Errorf("numHistoryShards %d", p.NumHistoryShards)
+	}
+	for _, store := range []string{p.DefaultStore, p.VisibilityStore} {
+		sql := p.Datastores[store].SQL
+		if sql["pluginName"] != "postgres12" || sql["databaseName"] == nil || sql["connectAddr"] == nil {
+			t.Errorf("datastore %q is not a PostgreSQL one: %v", store, sql)
+		}
+	}
+	if !v.Server.Config.Namespaces.Create || len(v.Server.Config.Namespaces.Namespace) == 0 || v.Server.Config.Namespaces.Namespace[0].Name != "default" {
+		t.Errorf("the values do not create the namespace the app uses: %+v", v.Server.Config.Namespaces)
+	}
+}
+
 func k8sFiles(t *testing.T, fsys fs.FS) []string {
 	t.Helper()
 	names, err := fs.Glob(fsys, "k8s/*.yaml")
