@@ -75,7 +75,7 @@ func TestClusterOnPostgres(t *testing.T) {
 	t.Cleanup(func() { mysqlExec(t, myAdmin, "DROP DATABASE IF EXISTS "+appDB) })
 	appDSN := strings.Replace(myAdmin, "/?", "/"+appDB+"?", 1)
 
-	srv, err := temporalcluster.NewServer(bins, filepath.Join(dir, "temporal"), pg, dbs, 4)
+	srv, err := temporalcluster.NewServer(bins, filepath.Join(dir, "temporal"), pg, dbs, 4, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -187,8 +188,11 @@ type Server struct {
 	done     chan struct{}
 }
 
-// NewServer writes the server's configuration into dir.
-func NewServer(b Binaries, dir string, pg Postgres, dbs *Databases, shards int) (*Server, error) {
+// NewServer writes the server's configuration into dir: shards history
+// shards, and dynamic config values beside the defaults (keys of
+// go.temporal.io/server/common/dynamicconfig, e.g.
+// "matching.numTaskqueueReadPartitions").
+func NewServer(b Binaries, dir string, pg Postgres, dbs *Databases, shards int, dynamic map[string]any) (*Server, error) {
 	// Membership ports below 32768: PostgreSQL keeps them as smallint.
 	ports, err := lowPorts(9)
 	if err != nil {
@@ -255,8 +259,20 @@ dynamicConfigClient:
 	if err := os.WriteFile(filepath.Join(dir, "config", "development.yaml"), []byte(cfg), 0o600); err != nil {
 		return nil, fmt.Errorf("write server config: %w", err)
 	}
-	dyn := "system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n"
-	if err := os.WriteFile(filepath.Join(dir, "dynamicconfig.yaml"), []byte(dyn), 0o600); err != nil {
+	values := map[string]any{"system.forceSearchAttributesCacheRefreshOnRead": true}
+	for k, v := range dynamic {
+		values[k] = v
+	}
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var dyn strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&dyn, "%s:\n  - value: %v\n", k, values[k])
+	}
+	if err := os.WriteFile(filepath.Join(dir, "dynamicconfig.yaml"), []byte(dyn.String()), 0o600); err != nil {
 		return nil, fmt.Errorf("write dynamic config: %w", err)
 	}
 	return s, nil
