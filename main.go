@@ -1,7 +1,9 @@
 // Command suggestflow runs the case-management service for deputies'
 // suggestions: `suggestflow` runs everything in one process; `api`,
 // `worker` and `temporal` run one role each; `reconcile` checks that the
-// database and Temporal agree on every case.
+// database and Temporal agree on every case; `backup DIR` copies the
+// embedded databases of a running service and `restore DIR` puts such a
+// copy back on a stopped one.
 package main
 
 import (
@@ -10,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata"
@@ -28,12 +31,18 @@ func main() {
 
 func run(args []string) error {
 	role := app.RoleAll
+	backupDir := ""
 	if len(args) > 0 {
 		switch args[0] {
 		case app.RoleAPI, app.RoleWorker, app.RoleTemporal, app.RoleDemo, app.RoleReconcile:
 			role, args = args[0], args[1:]
+		case app.RoleBackup, app.RoleRestore:
+			if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+				return fmt.Errorf("usage: suggestflow %s DIR [flags]", args[0])
+			}
+			role, backupDir, args = args[0], args[1], args[2:]
 		case "help", "-h", "--help":
-			fmt.Println("usage: suggestflow [api|worker|temporal|demo|reconcile] [flags]; every flag is also an environment variable (see README)")
+			fmt.Println("usage: suggestflow [api|worker|temporal|demo|reconcile|backup DIR|restore DIR] [flags]; every flag is also an environment variable (see README)")
 			_, err := config.FromEnv([]string{"-h"})
 			if err != nil {
 				return nil
@@ -69,6 +78,10 @@ func run(args []string) error {
 	case app.RoleReconcile:
 		_, err := app.RunReconcile(ctx, cfg, log, os.Stdout, 30*time.Second)
 		return err
+	case app.RoleBackup:
+		return app.RunBackup(ctx, cfg, backupDir, os.Stdout)
+	case app.RoleRestore:
+		return app.RunRestore(cfg, backupDir, os.Stdout)
 	}
 	return app.Run(ctx, cfg, role, log, os.Stdout)
 }

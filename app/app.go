@@ -23,6 +23,7 @@ import (
 
 	"suggestflow/activities"
 	"suggestflow/api"
+	"suggestflow/backup"
 	"suggestflow/codec"
 	"suggestflow/config"
 	"suggestflow/delivery"
@@ -49,6 +50,8 @@ type App struct {
 	// AdminToken is set when this start generated it.
 	AdminToken string
 	UIURL      string
+	// MetricsAddr is the process's own /metrics listener, if any.
+	MetricsAddr string
 	// Routes are the API's routes, for checks that walk all of them.
 	Routes   []api.Route
 	Store    *store.Store
@@ -93,6 +96,12 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	}
 	temporalAddr := cfg.TemporalAddress
 	if role == RoleTemporal || (role == RoleAll && temporalAddr == "") {
+		// A restore must not swap the files under a running server.
+		unlock, err := backup.Lock(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		a.stops = append(a.stops, unlock)
 		endpoint := ""
 		if payloads != nil {
 			endpoint = "http://" + cfg.HTTPAddr + "/codec"
@@ -131,6 +140,14 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	reg := metrics.New()
 	a.stops = append(a.stops, func() { _ = reg.Close() })
 	reg.WatchState(storeState{st}, log)
+	if addr := cfg.Ops.MetricsListen(role); addr != "" {
+		bound, stop, err := serveMetrics(addr, reg, log)
+		if err != nil {
+			return nil, err
+		}
+		a.MetricsAddr = bound
+		a.stops = append(a.stops, stop)
+	}
 	tlsCfg, err := cfg.TemporalTLS()
 	if err != nil {
 		return nil, err
@@ -173,6 +190,13 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		if err := worker.EnsureDispatcher(ctx, c); err != nil {
 			return nil, err
 		}
+		reg.WatchSchedules(scheduleStats(c, pol.Crons()), log)
+	}
+	if cfg.Ops.BackupDir != "" && role == RoleAll {
+		bctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); autoBackup(bctx, cfg, log) }()
+		a.stops = append(a.stops, func() { cancel(); <-done })
 	}
 	if role == RoleAll || role == RoleAPI {
 		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {
@@ -296,14 +320,6 @@ type minLevel struct {
 
 func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
-}
-
-// storeState adapts the store's counts to the metrics' gauges.
-type storeState struct{ st *store.Store }
-
-func (s storeState) StateCounts(ctx context.Context) (metrics.StateCounts, error) {
-	c, err := s.st.StateCounts(ctx)
-	return metrics.StateCounts(c), err
 }
 
 func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {

@@ -309,7 +309,7 @@ func startMariaDB(t *testing.T) *mariaDB {
 	for _, tool := range []string{"mariadb-install-db", "mariadbd"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if _, err := os.Stat("/usr/sbin/" + tool); err != nil {
-				t.Fatalf("%s is needed for the database outage test (apt-get install -y mariadb-server): %v", tool, err)
+				t.Fatalf("%s is needed for the database outage test: run scripts/test, which installs it (or apt-get install -y mariadb-server): %v", tool, err)
 			}
 		}
 	}

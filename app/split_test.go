@@ -27,7 +27,7 @@ func TestSplitProcessesSurviveAWorkerKill(t *testing.T) {
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", embedded.FreePort("127.0.0.1"))
 	common := []string{"SUGGESTFLOW_TEST_CHILD=1", "SUGGESTFLOW_DATA_DIR=" + dir, "SUGGESTFLOW_POLICY_FILE=" + pol,
 		"SUGGESTFLOW_ADMIN_TOKEN=" + testToken, "SUGGESTFLOW_TEMPORAL_UI_ADDR=off", "SUGGESTFLOW_WRITE_RATE=0",
-		"SUGGESTFLOW_DB_DSN=sqlite://" + filepath.Join(dir, "suggestflow.db")}
+		"SUGGESTFLOW_DB_DSN=sqlite://" + filepath.Join(dir, "suggestflow.db"), "SUGGESTFLOW_METRICS_ADDR=127.0.0.1:0"}
 	start := func(role string, extra ...string) *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(append(append(os.Environ(), common...), "SUGGESTFLOW_TEST_ROLE="+role), extra...)

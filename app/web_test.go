@@ -463,7 +463,7 @@ const chromiumPath = "/usr/bin/chromium"
 // presidium and the lead unit.
 func TestWebBrowserLifecycle(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("Chromium is required for the browser test (apt-get install -y chromium): %v", err)
+		t.Fatalf("Chromium is required for the browser test: run scripts/test, which installs it (or apt-get install -y chromium fonts-noto-cjk): %v", err)
 	}
 	c := startApp(t, "")
 	lead, co, unit, _ := c.setup()

@@ -8,6 +8,7 @@
 //	go run ./bench -mysql-dsn 'mysql://root@tcp(127.0.0.1:3306)/?parseTime=true'
 //	go run ./bench -burst 10000 -open 10000           # the big variant
 //	go run ./bench -profile-dir /tmp/prof             # one CPU profile per phase
+//	go run ./bench -cluster postgres://postgres@127.0.0.1:5432/postgres  # Temporal as a cluster on PostgreSQL
 package main
 
 import (
@@ -43,6 +44,9 @@ type options struct {
 	fillEvents   int
 	phases       map[string]bool
 	mysqlDSN     string
+	cluster      string // PostgreSQL URL: run Temporal as a real cluster there
+	shards       int
+	partitions   int
 	skipSQLite   bool
 	cpuprofile   string
 	profileDir   string
@@ -78,6 +82,9 @@ func run() error {
 	flag.IntVar(&o.fillEvents, "fill-events", 8, "timeline events written per filled suggestion")
 	flag.StringVar(&phases, "phases", strings.Join(allPhases, ","), "phases to run: "+strings.Join(allPhases, ","))
 	flag.StringVar(&o.mysqlDSN, "mysql-dsn", "", "also run on MySQL/MariaDB: mysql://user@tcp(host:3306)/[prefix]?parseTime=true; a fresh database is created per run")
+	flag.StringVar(&o.cluster, "cluster", "", "run Temporal as a real cluster (temporal-server of the pinned version, built once into the user's cache) with its persistence and visibility in fresh databases on this PostgreSQL: postgres://user:pass@host:5432/postgres")
+	flag.IntVar(&o.shards, "cluster-shards", 4, "history shards of the -cluster server")
+	flag.IntVar(&o.partitions, "cluster-partitions", 0, "task queue partitions of the -cluster server (0: the server's default, 4)")
 	flag.BoolVar(&o.skipSQLite, "skip-sqlite", false, "with -mysql-dsn, run only on MySQL")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (server, worker, API and harness) to this file")
 	flag.StringVar(&o.profileDir, "profile-dir", "", "write one CPU profile per phase, and a heap profile at the memory reading, into this directory")

@@ -52,6 +52,9 @@ type Config struct {
 	// PublicURL is where people reach the pages, for links in notices.
 	PublicURL string
 
+	// Operations: a metrics listener of the process's own, and backups.
+	Ops Ops
+
 	// values are the settings as read, by variable.
 	values map[string]string
 }
@@ -104,11 +107,13 @@ func (c *Config) settings(r *raw) []setting {
 	}
 }
 
+func (c *Config) allSettings(r *raw) []setting { return append(c.settings(r), c.opsSettings()...) }
+
 // Load reads defaults, then the environment, then flags.
 func Load(args []string, getenv func(string) string) (Config, error) {
 	var c Config
 	var r raw
-	settings := c.settings(&r)
+	settings := c.allSettings(&r)
 	fs := flag.NewFlagSet("suggestflow", flag.ContinueOnError)
 	for _, s := range settings {
 		v := s.def
@@ -159,6 +164,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if !strings.HasPrefix(c.DBDSN, "mysql://") && !strings.HasPrefix(c.DBDSN, "sqlite://") {
 		return c, fmt.Errorf("SUGGESTFLOW_DB_DSN must start with mysql:// or sqlite://")
 	}
+	if err := c.Ops.validate(); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -169,7 +177,7 @@ func FromEnv(args []string) (Config, error) { return Load(args, os.Getenv) }
 func Variables() []string {
 	var c Config
 	var out []string
-	for _, s := range c.settings(&raw{}) {
+	for _, s := range c.allSettings(&raw{}) {
 		out = append(out, s.env)
 	}
 	return out

@@ -65,6 +65,8 @@ type StateCounts struct {
 	Overdue         int64
 	PendingMeetings int64
 	OutboxBacklog   int64
+	// FailedMessages are messages given up after their last attempt.
+	FailedMessages int64
 }
 
 // WatchState registers the domain gauges, read at each scrape.
@@ -77,6 +79,7 @@ var (
 	overdueDesc  = prometheus.NewDesc("suggestflow_suggestions_overdue", "Open suggestions flagged overdue.", nil, nil)
 	meetingDesc  = prometheus.NewDesc("suggestflow_meetings_pending", "Escalation meetings scheduled and not yet held.", nil, nil)
 	outboxDesc   = prometheus.NewDesc("suggestflow_outbox_backlog", "Messages waiting to be delivered.", nil, nil)
+	failedDesc   = prometheus.NewDesc("suggestflow_outbox_failed", "Messages whose delivery failed for good.", nil, nil)
 	scrapeFailed = prometheus.NewDesc("suggestflow_state_scrape_error", "1 when the case counts could not be read.", nil, nil)
 )
 
@@ -86,7 +89,7 @@ type stateCollector struct {
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{openDesc, overdueDesc, meetingDesc, outboxDesc, scrapeFailed} {
+	for _, d := range []*prometheus.Desc{openDesc, overdueDesc, meetingDesc, outboxDesc, failedDesc, scrapeFailed} {
 		ch <- d
 	}
 }
@@ -107,4 +110,5 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(overdueDesc, prometheus.GaugeValue, float64(counts.Overdue))
 	ch <- prometheus.MustNewConstMetric(meetingDesc, prometheus.GaugeValue, float64(counts.PendingMeetings))
 	ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(counts.OutboxBacklog))
+	ch <- prometheus.MustNewConstMetric(failedDesc, prometheus.GaugeValue, float64(counts.FailedMessages))
 }

@@ -14,7 +14,7 @@ func Text(t testing.TB, pdf []byte) string {
 	t.Helper()
 	tool, err := exec.LookPath("pdftotext")
 	if err != nil {
-		t.Fatalf("pdftotext is needed to read the PDF back (apt-get install -y poppler-utils): %v", err)
+		t.Fatalf("pdftotext is needed to read the PDF back: run scripts/test, which installs it (or apt-get install -y poppler-utils): %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "doc.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
