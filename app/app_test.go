@@ -21,6 +21,7 @@ import (
 
 	"suggestflow/config"
 	"suggestflow/embedded"
+	"suggestflow/i18n"
 )
 
 const testToken = "test-admin-token"
@@ -407,6 +408,18 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 			}
 			if tc.field != "" && !strings.Contains(fmt.Sprint(p["errors"]), "field:"+tc.field) {
 				t.Errorf("errors do not name %s: %v", tc.field, p["errors"])
+			}
+			// Every refusal says why by a stable code, and so does each
+			// of its fields, with its texts in both languages.
+			code, _ := p["code"].(string)
+			if !i18n.HasRefusal(code) {
+				t.Errorf("problem without a known code: %s", r.body)
+			}
+			errs, _ := p["errors"].([]any)
+			for _, e := range errs {
+				if fc, _ := e.(map[string]any)["code"].(string); !i18n.HasRefusal(fc) {
+					t.Errorf("field error without a known code: %v", e)
+				}
 			}
 		})
 	}

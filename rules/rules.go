@@ -146,10 +146,15 @@ func CheckCoOpinion(sg domain.Suggestion, in domain.CoOpinionInput) error {
 	if err := InStatus(CoOpinion, sg.Status); err != nil {
 		return err
 	}
-	if !slices.Contains(sg.Assignment.CoUnitIDs, in.UnitID) {
+	if !IsCoUnit(sg, in.UnitID) {
 		return refusal.OnField("unit_id", refusal.NotACoUnit)
 	}
 	return nil
+}
+
+// IsCoUnit says whether a unit is a co-handling unit of the case.
+func IsCoUnit(sg domain.Suggestion, unitID string) bool {
+	return sg.Assignment != nil && slices.Contains(sg.Assignment.CoUnitIDs, unitID)
 }
 
 // CheckConsult: a consultation already held, in this round.

@@ -173,7 +173,7 @@ func coUnitChoices(p access.Principal, sg domain.Suggestion, units []domain.Unit
 	}
 	var out []domain.Unit
 	for _, u := range units {
-		if slices.Contains(sg.Assignment.CoUnitIDs, u.ID) && !slices.Contains(sg.CoOpinionUnits, u.ID) && access.CoOpinionAs(p, u.ID) {
+		if rules.IsCoUnit(sg, u.ID) && !slices.Contains(sg.CoOpinionUnits, u.ID) && access.CoOpinionAs(p, u.ID) {
 			out = append(out, u)
 		}
 	}
