@@ -126,19 +126,19 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		return nil, err
 	}
 	a.Store = st
-	a.stops = append(a.stops, func() { _ = st.Close() })
+	a.stops = append(a.stops, logStop(log, "database", st.Close))
 
 	shutdownTracing, err := tracing.Setup(ctx, cfg.OTLPEndpoint, "suggestflow-"+role)
 	if err != nil {
 		return nil, err
 	}
-	a.stops = append(a.stops, func() {
+	a.stops = append(a.stops, logStop(log, "tracing", func() error {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = shutdownTracing(sctx)
-	})
+		return shutdownTracing(sctx)
+	}))
 	reg := metrics.New()
-	a.stops = append(a.stops, func() { _ = reg.Close() })
+	a.stops = append(a.stops, logStop(log, "metrics", reg.Close))
 	reg.WatchState(storeState{st}, log)
 	if addr := cfg.Ops.MetricsListen(role); addr != "" {
 		bound, stop, err := serveMetrics(addr, reg, log)
@@ -221,11 +221,11 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 				log.Error("http server stopped", "error", err)
 			}
 		}()
-		a.stops = append(a.stops, func() {
+		a.stops = append(a.stops, logStop(log, "http server", func() error {
 			sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
-			_ = hs.Shutdown(sctx)
-		})
+			return hs.Shutdown(sctx)
+		}))
 	}
 	started = true
 	return a, nil
@@ -328,4 +328,14 @@ func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h minLevel) WithGroup(name string) slog.Handler {
 	return minLevel{Handler: h.Handler.WithGroup(name), min: h.min}
+}
+
+// logStop is a stop step whose failure is logged: at shutdown there is no
+// one left to return it to.
+func logStop(log *slog.Logger, what string, stop func() error) func() {
+	return func() {
+		if err := stop(); err != nil {
+			log.Warn("stopping "+what, "error", err)
+		}
+	}
 }

@@ -73,7 +73,7 @@ func For(lang string, loc *time.Location) Options { return Options{Lang: lang, L
 // raw mode, since their code is not English prose.
 var labels = map[string]string{
 	"status": "status.", "class": "class.", "method": "method.", "attitude": "rating.", "result": "rating.",
-	"meeting_reason": "mreason.", "return_category": "rc.", "role": "role.", "decision": "decision.",
+	"meeting_reason": "mreason.", "return_category": "rc.", "role": "role.",
 	"on_time": "ontime.", "channel": "channel.",
 }
 
