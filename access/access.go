@@ -9,6 +9,7 @@ package access
 
 import (
 	"slices"
+
 	"suggestflow/domain"
 )
 

@@ -21,27 +21,31 @@ import (
 
 // Problem is an RFC 9457 problem document, with the refusal's code.
 type Problem struct {
-	Type   string       `json:"type"`
-	Title  string       `json:"title"`
-	Status int          `json:"status"`
-	Detail string       `json:"detail,omitempty"`
-	Code   string       `json:"code"`
-	Errors []FieldError `json:"errors,omitempty"`
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	Code   string `json:"code"`
+	// Params fill the code's text (i18n), for clients that say it in
+	// their own words.
+	Params map[string]string `json:"params,omitempty"`
+	Errors []FieldError      `json:"errors,omitempty"`
 }
 
 // FieldError names an invalid field, with its code.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-	Code    string `json:"code"`
+	Field   string            `json:"field"`
+	Message string            `json:"message"`
+	Code    string            `json:"code"`
+	Params  map[string]string `json:"params,omitempty"`
 }
 
 // problemOf is the problem document of a refusal, in the API's English.
 func problemOf(r *refusal.Error) *Problem {
 	status := r.Kind.Status()
-	p := &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: r.Error(), Code: r.Code}
+	p := &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: r.Error(), Code: r.Code, Params: r.Params}
 	for _, f := range r.Fields {
-		p.Errors = append(p.Errors, FieldError{Field: f.Name, Message: f.Text(i18n.Raw), Code: f.Code})
+		p.Errors = append(p.Errors, FieldError{Field: f.Name, Message: f.Text(i18n.Raw), Code: f.Code, Params: f.Params})
 	}
 	return p
 }

@@ -19,8 +19,10 @@ import (
 // of the shapes before it stay in the corpus.
 //
 // v1: the first release. v2: a called meeting's notice is stored with the
-// calling step (versionNoticeInStep).
-const historyShape = "v2"
+// calling step (versionNoticeInStep). v3: the same commands as v2, with
+// timeline events carrying their parameters and due times their basis in
+// what the steps record, after the move to one deadline loop.
+const historyShape = "v3"
 
 func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {
 	dir := os.Getenv("SUGGESTFLOW_RECORD_HISTORIES")

@@ -122,11 +122,16 @@ func (s *Service) temporalError(err error) error {
 		if app.HasDetails() && app.Details(&r) == nil && r.Code != "" {
 			return &r
 		}
-		kind := refusal.Conflict
-		if app.Type() == contract.ErrTypeInvalid {
-			kind = refusal.Invalid
+		if app.Type() == contract.ErrTypeConflict {
+			return refusal.New(refusal.Conflict, refusal.HTTPError, "message", app.Message())
 		}
-		return refusal.New(kind, refusal.HTTPError, "message", app.Message())
+		// A worker of the release before refusals had codes names the
+		// field and says why in English.
+		var old struct{ Field, Message string }
+		if app.HasDetails() && app.Details(&old) == nil && old.Field != "" {
+			return refusal.OnField(old.Field, refusal.Unreadable, "error", old.Message)
+		}
+		return refusal.OnField("body", refusal.Unreadable, "error", app.Message())
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) || strings.Contains(err.Error(), "workflow execution already completed") {

@@ -17,19 +17,19 @@ import (
 	"suggestflow/store"
 )
 
-// maxKeyLength bounds an Idempotency-Key.
-const maxKeyLength = 200
+// MaxKeyLength bounds an Idempotency-Key.
+const MaxKeyLength = 200
 
 // Submit starts a case for a submission. The same key with the same body
 // returns the stored case (replayed); without a key an open case with the
 // same title from the same deputy is refused.
 func (s *Service) Submit(ctx context.Context, p access.Principal, in domain.SubmitInput, key string) (domain.Suggestion, bool, error) {
 	var none domain.Suggestion
-	if len(key) > maxKeyLength {
-		return none, false, refusal.OnField("Idempotency-Key", refusal.TooLong, "max", fmt.Sprint(maxKeyLength))
-	}
 	if err := Validate(in); err != nil {
 		return none, false, err
+	}
+	if len(key) > MaxKeyLength {
+		return none, false, refusal.OnField("Idempotency-Key", refusal.TooLong, "max", fmt.Sprint(MaxKeyLength))
 	}
 	if !access.SubmitAs(p, in.LeadDeputyID) {
 		return none, false, refusal.New(refusal.Forbidden, refusal.SubmitAsSelf)

@@ -4,7 +4,12 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
+	"time"
 )
+
+// Stamp is a time as records, parameters and notices carry it: RFC 3339
+// in UTC.
+func Stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // idEncoding is lower-case base32 without look-alike letters.
 var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)

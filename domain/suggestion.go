@@ -237,13 +237,13 @@ type Recipient string
 
 // The kinds of recipient.
 const (
-	RecipientPresidium Recipient = "presidium"
-
 	KindPresidium  = "presidium"
 	KindUnit       = "unit"        // the unit's named handler
 	KindUnitLeader = "unit_leader" // its leader in charge
 	KindUnitHead   = "unit_head"   // its head
 	KindDeputy     = "deputy"
+
+	RecipientPresidium = Recipient(KindPresidium)
 )
 
 // RecipientUnit is a unit's handler; RecipientUnitLeader its leader in
@@ -253,7 +253,7 @@ func RecipientUnitLeader(id string) Recipient { return Recipient(KindUnitLeader 
 func RecipientUnitHead(id string) Recipient   { return Recipient(KindUnitHead + ":" + id) }
 func RecipientDeputy(id string) Recipient     { return Recipient(KindDeputy + ":" + id) }
 
-// Kind and ID are the recipient's parts.
+// Kind is what the recipient is (one of the Kind constants).
 func (r Recipient) Kind() string {
 	kind, _, _ := strings.Cut(string(r), ":")
 	return kind

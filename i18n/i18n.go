@@ -78,7 +78,7 @@ var labels = map[string]string{
 }
 
 // durations are parameters holding a policy duration (P7D, 7wd).
-var durations = map[string]bool{"ahead": true, "max": true, "duration": true}
+var durations = map[string]bool{"ahead": true, "max_duration": true, "duration": true}
 
 var phrases = map[string]string{"action": "action.", "object": "object."}
 
@@ -182,8 +182,8 @@ func HasRefusal(code string) bool {
 	return ok && t.zh != "" && t.en != ""
 }
 
-// Event is the text of a timeline event's type with its parameters; a
-// type without a text falls back to its label.
+// Event is the text of a timeline event's type with its parameters; empty
+// for a type without a text (the page shows its label alone).
 func Event(o Options, typ string, params map[string]string) string {
 	t, ok := events[typ+"."+params["as"]]
 	if !ok {

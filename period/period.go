@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"suggestflow/refusal"
 	"time"
+
+	"suggestflow/refusal"
 )
 
 // Range is a named half-open time range [From, To).
@@ -87,7 +88,7 @@ func Previous(of func(time.Time, *time.Location) Range, t time.Time, loc *time.L
 func ParseField(field, label string, loc *time.Location) (Range, error) {
 	r, err := Parse(label, loc)
 	if err != nil {
-		return r, refusal.OnField(field, refusal.Unreadable, "error", err.Error())
+		return r, refusal.OnField(field, refusal.PeriodFormat)
 	}
 	return r, nil
 }

@@ -3,8 +3,9 @@ package policy
 import (
 	"fmt"
 	"strings"
-	"suggestflow/domain"
 	"time"
+
+	"suggestflow/domain"
 )
 
 // Calendar says which days are working days. The default counts Saturdays

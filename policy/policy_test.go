@@ -10,9 +10,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"suggestflow/holiday"
-	"time"
 )
 
 func TestDefaultIsValid(t *testing.T) {

@@ -33,6 +33,7 @@ const (
 	TimeFormat       = "time_format"
 	DateFormat       = "date_format"
 	DayFormat        = "day_format"
+	PeriodFormat     = "period_format"
 	YearFormat       = "year_format"
 	QuarterFormat    = "quarter_format"
 	DurationFormat   = "duration_format"

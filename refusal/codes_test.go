@@ -55,7 +55,7 @@ func TestEveryCodeHasItsTexts(t *testing.T) {
 // TestTextsFillParameters: a refusal's texts show its parameters, times in
 // the zone asked for, statuses and actions by name, durations in words.
 func TestTextsFillParameters(t *testing.T) {
-	r := refusal.OnField("new_due_at", refusal.ExtensionCapExceeded, "max", "P3M", "latest_at", "2026-06-30T15:59:59Z")
+	r := refusal.OnField("new_due_at", refusal.ExtensionCapExceeded, "max_duration", "P3M", "latest_at", "2026-06-30T15:59:59Z")
 	if got, want := r.Error(), "new_due_at: extensions may add up to at most P3M: the latest possible due time is 2026-06-30T15:59:59Z"; got != want {
 		t.Errorf("English: %q, want %q", got, want)
 	}

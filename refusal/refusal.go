@@ -23,9 +23,11 @@ const (
 	Unauthenticated
 	Forbidden
 	NotFound
+	MethodNotAllowed
 	Conflict
 	PreconditionFailed
 	TooLarge
+	UnsupportedType
 	Invalid
 	TooMany
 	Unavailable
@@ -34,8 +36,9 @@ const (
 
 var statuses = map[Kind]int{
 	BadRequest: http.StatusBadRequest, Unauthenticated: http.StatusUnauthorized, Forbidden: http.StatusForbidden,
-	NotFound: http.StatusNotFound, Conflict: http.StatusConflict, PreconditionFailed: http.StatusPreconditionFailed,
-	TooLarge: http.StatusRequestEntityTooLarge, Invalid: http.StatusUnprocessableEntity, TooMany: http.StatusTooManyRequests,
+	NotFound: http.StatusNotFound, MethodNotAllowed: http.StatusMethodNotAllowed, Conflict: http.StatusConflict,
+	PreconditionFailed: http.StatusPreconditionFailed, TooLarge: http.StatusRequestEntityTooLarge,
+	UnsupportedType: http.StatusUnsupportedMediaType, Invalid: http.StatusUnprocessableEntity, TooMany: http.StatusTooManyRequests,
 	Unavailable: http.StatusServiceUnavailable, Internal: http.StatusInternalServerError,
 }
 
@@ -47,12 +50,16 @@ func (k Kind) Status() int {
 	return http.StatusInternalServerError
 }
 
-// KindOf is the kind an HTTP status stands for (Internal for any other).
+// KindOf is the kind an HTTP status stands for: a 4xx it does not know
+// is a bad request, anything else internal.
 func KindOf(status int) Kind {
 	for k, s := range statuses {
 		if s == status {
 			return k
 		}
+	}
+	if status >= 400 && status < 500 {
+		return BadRequest
 	}
 	return Internal
 }
@@ -113,8 +120,8 @@ func pairs(kv []string) Params {
 	return p
 }
 
-// Unavailable is the refusal for a dependency that is down; the cause is
-// kept for the log.
+// DependencyDown is the refusal for a dependency that is down; the cause
+// is kept for the log.
 func DependencyDown(cause error) *Error {
 	e := New(Unavailable, DependencyUnavailable)
 	e.cause = cause

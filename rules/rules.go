@@ -1,8 +1,9 @@
 // Package rules holds the rules of a case, once: which status allows which
 // action, and the checks of each action against the case's state. The
 // workflows' update validators call them, so a refused action writes
-// nothing; the case commands call the checks of the input alone before
-// they reach Temporal; the pages ask them which forms to offer. They are
+// nothing; the case commands call an input's own checks where the API
+// answered them before the state's (a B or C reply's date); the pages ask
+// them which forms to offer. They are
 // pure functions of the state, the input, the time and the policy, and so
 // deterministic inside a workflow.
 package rules
@@ -136,7 +137,7 @@ func CheckReturnAssignment(sg domain.Suggestion, now time.Time, pol policy.Polic
 	}
 	limit := pol.Due(sg.Assignment.AssignedAt, pol.ReturnAssignmentWithin).At
 	if now.After(limit) {
-		return refusal.New(refusal.Conflict, refusal.AssignmentReturnLate, "until_at", rfc(limit))
+		return refusal.New(refusal.Conflict, refusal.AssignmentReturnLate, "until_at", domain.Stamp(limit))
 	}
 	return nil
 }
@@ -189,13 +190,13 @@ func CheckExtension(sg domain.Suggestion, in domain.ExtensionRequestInput, now t
 		return err
 	}
 	if !now.Before(*sg.DueAt) {
-		return refusal.New(refusal.Conflict, refusal.ExtensionTooLate, "due_at", rfc(*sg.DueAt))
+		return refusal.New(refusal.Conflict, refusal.ExtensionTooLate, "due_at", domain.Stamp(*sg.DueAt))
 	}
 	if !in.NewDueAt.After(*sg.DueAt) {
-		return refusal.OnField("new_due_at", refusal.DueNotLater, "due_at", rfc(*sg.DueAt))
+		return refusal.OnField("new_due_at", refusal.DueNotLater, "due_at", domain.Stamp(*sg.DueAt))
 	}
 	if limit := ExtensionCap(sg, pol); in.NewDueAt.After(limit) {
-		return refusal.OnField("new_due_at", refusal.ExtensionCapExceeded, "max", pol.ExtensionMax.String(), "latest_at", rfc(limit))
+		return refusal.OnField("new_due_at", refusal.ExtensionCapExceeded, "max_duration", pol.ExtensionMax.String(), "latest_at", domain.Stamp(limit))
 	}
 	return nil
 }
@@ -346,7 +347,7 @@ func CheckCallMeeting(sg domain.Suggestion, in domain.CallMeetingInput, now time
 	}
 	earliestAt := pol.After(now, pol.MeetingNoticeAhead)
 	if in.ScheduledAt.Before(earliestAt) {
-		return refusal.OnField("scheduled_at", refusal.MeetingTooSoon, "ahead", pol.MeetingNoticeAhead.String(), "earliest_at", rfc(earliestAt))
+		return refusal.OnField("scheduled_at", refusal.MeetingTooSoon, "ahead", pol.MeetingNoticeAhead.String(), "earliest_at", domain.Stamp(earliestAt))
 	}
 	return nil
 }
@@ -358,5 +359,3 @@ func CheckMinutes(m domain.Meeting) error {
 	}
 	return nil
 }
-
-func rfc(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"suggestflow/access"
+	"suggestflow/cases"
 	"suggestflow/domain"
 	"suggestflow/refusal"
 	"suggestflow/store"
@@ -101,13 +102,15 @@ func (w *web) submit(ctx context.Context, wc *webCtx, f url.Values) (domain.Sugg
 	if len(in.Opinions) == 0 {
 		in.Opinions = nil
 	}
+	// The pages' keys live apart from API clients' keys; a form whose key
+	// is not ours (too long) is taken without one.
+	const prefix = "web:"
 	key := f.Get("idempotency_key")
 	if key != "" {
-		if len(key) > 200 {
+		if len(prefix+key) > cases.MaxKeyLength {
 			key = ""
 		} else {
-			// The pages' keys live apart from API clients' keys.
-			key = "web:" + key
+			key = prefix + key
 		}
 	}
 	sg, _, err := w.cases.Submit(ctx, wc.p, in, key)

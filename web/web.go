@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"suggestflow/access"
 	"suggestflow/cases"
 	"suggestflow/i18n"
@@ -27,8 +29,6 @@ import (
 	"suggestflow/refusal"
 	"suggestflow/store"
 	"suggestflow/throttle"
-
-	"go.temporal.io/sdk/client"
 )
 
 //go:embed static templates

@@ -4,10 +4,11 @@ import (
 	"io/fs"
 	"regexp"
 	"strings"
-	"suggestflow/i18n"
-	"suggestflow/refusal"
 	"testing"
 	"time"
+
+	"suggestflow/i18n"
+	"suggestflow/refusal"
 )
 
 // TestWebTextsComplete: both languages have every key, and every key a

@@ -57,7 +57,7 @@ func persistOptions(ctx workflow.Context) workflow.Context {
 
 func now(ctx workflow.Context) time.Time { return workflow.Now(ctx).UTC() }
 
-func rfc(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+func rfc(t time.Time) string { return domain.Stamp(t) }
 
 // newEvent is a timeline event with its English detail.
 func newEvent(id, suggestionID string, at time.Time, actor domain.Actor, typ string, p params) domain.Event {

@@ -1,11 +1,12 @@
 package workflows
 
 import (
-	"suggestflow/contract"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"suggestflow/contract"
 )
 
 // The outbox dispatcher: one per namespace, started by every worker.

@@ -2,10 +2,11 @@ package workflows
 
 import (
 	"fmt"
-	"suggestflow/contract"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
+
+	"suggestflow/contract"
 )
 
 const (

@@ -2,11 +2,12 @@ package workflows
 
 import (
 	"path/filepath"
-	"suggestflow/contract"
 	"testing"
 
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"suggestflow/contract"
 )
 
 // TestReplayRecordedHistories replays the histories recorded from real
