@@ -85,5 +85,9 @@ func (s *Server) calendarDue(c echo.Context) error {
 	if len(fields) > 0 {
 		return refusal.Fields(fields...)
 	}
-	return c.JSON(http.StatusOK, s.policy.Due(from, d))
+	pol, err := s.cases.CurrentPolicy(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pol.Due(from, d))
 }

@@ -2,9 +2,11 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -12,6 +14,7 @@ import (
 	"suggestflow/domain"
 	"suggestflow/policy"
 	"suggestflow/refusal"
+	"suggestflow/store"
 )
 
 // fuzzBind feeds arbitrary bodies to the strict decoder and validator of
@@ -88,7 +91,13 @@ func FuzzCalendarDue(f *testing.F) {
 	for _, s := range [][2]string{{"2026-09-30T10:00:00+08:00", "7wd"}, {"", "P3M"}, {"x", "PT9999999999H"}, {"", "P100Y"}, {"", "3660wd"}} {
 		f.Add(s[0], s[1])
 	}
-	srv := New(Deps{Policy: policy.Default()})
+	// The calculator reads the township's calendar from the database.
+	st, err := store.Open(context.Background(), "sqlite://"+filepath.Join(f.TempDir(), "calendar.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { _ = st.Close() })
+	srv := New(Deps{Policy: policy.Default(), Store: st})
 	e := echo.New()
 	f.Fuzz(func(t *testing.T, from, duration string) {
 		q := url.Values{"from": {from}, "duration": {duration}}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"suggestflow/contract"
+	"suggestflow/holiday"
 	"suggestflow/printout/printouttest"
 	"suggestflow/worker"
 )
@@ -269,4 +271,52 @@ func TestDeputyDutiesAndCalendar(t *testing.T) {
 	if r := c.do("PUT", "/api/v1/calendar/days/2026-02-30", map[string]any{"working": true}); r.status != 422 {
 		t.Errorf("bad date: %d", r.status)
 	}
+}
+
+// TestOneCalendar: the deadline calculator and a running case use one
+// calendar, the statutory days under the policy file's overrides under the
+// database's, and agree after a day is changed in either.
+func TestOneCalendar(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	official, err := holiday.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The next two working days after tomorrow: one the policy file
+	// makes a rest day, one the database will.
+	var working []time.Time
+	for d := time.Now().In(loc).AddDate(0, 0, 2); len(working) < 2; d = d.AddDate(0, 0, 1) {
+		if official.IsWorkingDay(d) {
+			working = append(working, d)
+		}
+	}
+	fileDay, dbDay := working[0].Format("2006-01-02"), working[1].Format("2006-01-02")
+	c := startApp(t, "calendar_overrides:\n  - {date: \""+fileDay+"\", working: false, note: 镇庆}\n")
+	lead, _, _, _ := c.setup()
+	id := c.must(201, "POST", "/api/v1/suggestions", submission(lead))["id"].(string)
+
+	agree := func(when string) string {
+		t.Helper()
+		s := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)
+		d := c.must(200, "GET", "/api/v1/calendar/due?from="+url.QueryEscape(s["submitted_at"].(string))+"&duration=7wd", nil)
+		if d["due_at"] != s["review_due_at"] {
+			t.Errorf("%s: the calculator says %v, the case %v", when, d["due_at"], s["review_due_at"])
+		}
+		expl, _ := d["explanation"].(string)
+		if !strings.Contains(expl, fileDay[5:]) {
+			t.Errorf("%s: the policy file's rest day %s is not skipped: %s", when, fileDay, expl)
+		}
+		return s["review_due_at"].(string)
+	}
+	before := agree("with the policy file's day")
+	c.must(200, "PUT", "/api/v1/calendar/days/"+dbDay, map[string]any{"working": false, "note": "镇人代会"})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if c.must(200, "GET", "/api/v1/suggestions/"+id, nil)["review_due_at"] != before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the open case did not recompute its deadline")
+		}
+	}
+	agree("with the database's day too")
 }

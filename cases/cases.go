@@ -14,6 +14,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +27,7 @@ import (
 	"suggestflow/access"
 	"suggestflow/contract"
 	"suggestflow/domain"
+	"suggestflow/holiday"
 	"suggestflow/policy"
 	"suggestflow/refusal"
 	"suggestflow/store"
@@ -66,16 +69,36 @@ func New(d Deps) *Service {
 	return &Service{store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now}
 }
 
-// CurrentPolicy is the policy a new case starts under: the configured one
-// with the township's calendar overrides as they stand.
+// CurrentPolicy is the policy a new case starts under, and the one the
+// deadline calculator computes with: the configured one on the one
+// calendar of the township (see Calendar).
 func (s *Service) CurrentPolicy(ctx context.Context) (policy.Policy, error) {
 	p := s.policy
 	overrides, err := s.store.CalendarOverrides(ctx)
 	if err != nil {
 		return p, store.Refused(err, "calendar")
 	}
-	p.CalendarOverrides = overrides
+	p.CalendarOverrides = Calendar(s.policy.CalendarOverrides, overrides)
 	return p, nil
+}
+
+// Calendar is the township's one calendar of local days: the statutory
+// data (in package holiday) under the policy file's overrides, under the
+// days set in the database (PUT /calendar/days), each later one winning
+// for its date. Sorted by date.
+func Calendar(file, database []holiday.Override) []holiday.Override {
+	byDate := map[string]holiday.Override{}
+	for _, o := range file {
+		byDate[o.Date] = o
+	}
+	for _, o := range database {
+		byDate[o.Date] = o
+	}
+	out := make([]holiday.Override, 0, len(byDate))
+	for _, d := range slices.Sorted(maps.Keys(byDate)) {
+		out = append(out, byDate[d])
+	}
+	return out
 }
 
 func actor(p access.Principal) domain.Actor { return domain.Actor{ID: p.AccountID, Role: p.Role} }

@@ -138,20 +138,26 @@ type Suggestion struct {
 	DueBasis         *DueBasis         `json:"due_basis,omitempty"`
 	FirstDueAt       *time.Time        `json:"first_due_at,omitempty"`
 	PendingExtension *ExtensionRequest `json:"pending_extension,omitempty"`
-	Consulted        bool              `json:"consulted"`
-	Consultations    int               `json:"consultations"`
-	CoOpinionUnits   []string          `json:"co_opinion_units,omitempty"`
-	ProgressDueAt    *time.Time        `json:"progress_due_at,omitempty"`
-	ProgressMissed   int               `json:"progress_missed"`
-	Reply            *Reply            `json:"reply,omitempty"`
-	RatingDueAt      *time.Time        `json:"rating_due_at,omitempty"`
-	Ratings          []Rating          `json:"ratings,omitempty"`
-	Unsatisfied      int               `json:"unsatisfied"`
-	Meetings         []MeetingRef      `json:"meetings,omitempty"`
-	Completion       *Completion       `json:"completion,omitempty"`
-	ClosedAt         *time.Time        `json:"closed_at,omitempty"`
-	ClosedAs         string            `json:"closed_as,omitempty"`
-	RequestHash      string            `json:"request_hash,omitempty"`
+	// Extended is how far approved extensions have moved due times, in
+	// every round. CapAllRounds says the extension cap counts them all
+	// (DOMAIN.md rule 7); cases whose round began before that rule was
+	// versioned in count the current round only.
+	Extended       time.Duration `json:"extended,omitempty"`
+	CapAllRounds   bool          `json:"cap_all_rounds,omitempty"`
+	Consulted      bool          `json:"consulted"`
+	Consultations  int           `json:"consultations"`
+	CoOpinionUnits []string      `json:"co_opinion_units,omitempty"`
+	ProgressDueAt  *time.Time    `json:"progress_due_at,omitempty"`
+	ProgressMissed int           `json:"progress_missed"`
+	Reply          *Reply        `json:"reply,omitempty"`
+	RatingDueAt    *time.Time    `json:"rating_due_at,omitempty"`
+	Ratings        []Rating      `json:"ratings,omitempty"`
+	Unsatisfied    int           `json:"unsatisfied"`
+	Meetings       []MeetingRef  `json:"meetings,omitempty"`
+	Completion     *Completion   `json:"completion,omitempty"`
+	ClosedAt       *time.Time    `json:"closed_at,omitempty"`
+	ClosedAs       string        `json:"closed_as,omitempty"`
+	RequestHash    string        `json:"request_hash,omitempty"`
 	// Seq numbers the events the workflow has written, so that every record
 	// has a deterministic id and a retried activity writes nothing twice.
 	Seq int `json:"seq"`

@@ -59,6 +59,7 @@ const (
 	ConsultationBeforeRound = "consultation_before_round"
 	DueNotLater             = "due_not_later"
 	ExtensionCapExceeded    = "extension_cap_exceeded"
+	ExtensionCapUsed        = "extension_cap_used"
 	PromisedDateRequired    = "promised_date_required"
 	PromisedDatePast        = "promised_date_past"
 	NotASigner              = "not_a_signer"

@@ -9,6 +9,7 @@
 package rules
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -175,9 +176,17 @@ func CheckConsult(sg domain.Suggestion, in domain.ConsultationInput, now time.Ti
 // CheckProgressReport: while the case is handled or followed up.
 func CheckProgressReport(sg domain.Suggestion) error { return InStatus(ProgressReport, sg.Status) }
 
-// ExtensionCap is the latest due time the round may reach by extensions.
+// ExtensionCap is the latest due time the round may reach by extensions:
+// extension_max after the round's first due time, less what extensions
+// took in earlier rounds (one suggestion's extensions add up to at most
+// extension_max).
 func ExtensionCap(sg domain.Suggestion, pol policy.Policy) time.Time {
-	return pol.Due(*sg.FirstDueAt, pol.ExtensionMax).At
+	limit := pol.Due(*sg.FirstDueAt, pol.ExtensionMax).At
+	if sg.CapAllRounds {
+		earlier := sg.Extended - sg.DueAt.Sub(*sg.FirstDueAt)
+		limit = limit.Add(-earlier)
+	}
+	return limit
 }
 
 // CheckExtension: one request at a time, before the due time, within the
@@ -196,7 +205,12 @@ func CheckExtension(sg domain.Suggestion, in domain.ExtensionRequestInput, now t
 		return refusal.OnField("new_due_at", refusal.DueNotLater, "due_at", domain.Stamp(*sg.DueAt))
 	}
 	if limit := ExtensionCap(sg, pol); in.NewDueAt.After(limit) {
-		return refusal.OnField("new_due_at", refusal.ExtensionCapExceeded, "max_duration", pol.ExtensionMax.String(), "latest_at", domain.Stamp(limit))
+		if !limit.After(*sg.DueAt) {
+			return refusal.OnField("new_due_at", refusal.ExtensionCapUsed, "max_duration", pol.ExtensionMax.String())
+		}
+		left := fmt.Sprintf("P%dD", int(limit.Sub(*sg.DueAt).Hours()/24))
+		return refusal.OnField("new_due_at", refusal.ExtensionCapExceeded, "max_duration", pol.ExtensionMax.String(),
+			"latest_at", domain.Stamp(limit), "left", left)
 	}
 	return nil
 }

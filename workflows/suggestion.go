@@ -38,6 +38,12 @@ type suggestion struct {
 // round trips through the server later.
 const versionNoticeInStep = "meeting-notice-in-calling-step"
 
+// versionCapAllRounds: from version 1 on, a round that begins counts the
+// extensions of earlier rounds against extension_max (DOMAIN.md rule 7:
+// one suggestion's extensions add up to at most extension_max). A case
+// whose round began before keeps the per-round cap for that round.
+const versionCapAllRounds = "extension-cap-all-rounds"
+
 // SuggestionWorkflow owns one suggestion from submission to closing.
 func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (domain.Suggestion, error) {
 	w := &suggestion{pol: in.Policy}
@@ -200,6 +206,9 @@ func (w *suggestion) startRound(ctx workflow.Context, step *domain.Step, within 
 	w.st.DueExplanation, w.st.DueBasis = due.Explanation, &due.Basis
 	w.st.Consulted = false
 	w.st.PendingExtension = nil
+	if workflow.GetVersion(ctx, versionCapAllRounds, workflow.DefaultVersion, 1) == 1 {
+		w.st.CapAllRounds = true
+	}
 	progress := w.pol.Due(t, w.pol.ProgressReportEvery).At
 	w.st.ProgressDueAt = &progress
 	step.Round = &domain.Round{ID: w.nextID("r"), Number: w.st.Round, StartedAt: t, DueAt: due.At}

@@ -280,6 +280,7 @@ func (w *suggestion) applyDecision(ctx workflow.Context, in domain.ExtensionDeci
 	if *in.Approve {
 		req.Decision = "approved"
 		due := req.NewDueAt
+		w.st.Extended += due.Sub(req.OldDueAt)
 		w.st.DueAt = &due
 		w.st.DueExplanation = fmt.Sprintf("extended from %s to %s by the presidium's approval", rfc(req.OldDueAt), rfc(due))
 		w.st.DueBasis = &domain.DueBasis{Rule: domain.DueExtended, From: req.OldDueAt}

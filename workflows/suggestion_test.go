@@ -503,3 +503,32 @@ func TestContinueAsNewKeepsState(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestExtensionCapCountsEveryRound: one suggestion's extensions add up to
+// at most extension_max across its rounds (DOMAIN.md rule 7), not
+// extension_max in each.
+func TestExtensionCapCountsEveryRound(t *testing.T) {
+	h := newHarness(t, policy.Default())
+	h.submit(nil)
+	h.at(time.Hour)
+	h.acceptAndAssign(false, nil)
+	// Round 1 is due 10 June; two months of the three are taken.
+	h.at(10 * day)
+	h.act(contract.UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "资金未到位", Measures: "争取专项资金", NewDueAt: endOfDay(2026, 8, 10)}, nil)
+	h.act(contract.UpdateDecideExtension, domain.ExtensionDecisionInput{Approve: ptr(true)}, nil)
+	h.at(20 * day)
+	h.consult()
+	h.act(contract.UpdateReply, domain.ReplyInput{ResultClass: "D", Content: "留作参考"}, nil)
+	h.act(contract.UpdateRate, domain.RatingInput{DeputyID: "dp_lead", Attitude: "satisfied", Result: "unsatisfied", Reasons: "未解决"}, func(s domain.Suggestion) {
+		// Round 2 from Monday 30 March: due 30 April, with about a month
+		// of extension left (three months less the two taken).
+		eq(t, "round 2 due", *s.DueAt, endOfDay(2026, 4, 30))
+	})
+	h.refuse(contract.UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: endOfDay(2026, 6, 15)}, contract.ErrTypeInvalid)
+	h.act(contract.UpdateRequestExtension, domain.ExtensionRequestInput{Reason: "r", Measures: "m", NewDueAt: endOfDay(2026, 5, 20)}, nil)
+	h.act(contract.UpdateDecideExtension, domain.ExtensionDecisionInput{Approve: ptr(true)}, func(s domain.Suggestion) {
+		eq(t, "round 2 extended", *s.DueAt, endOfDay(2026, 5, 20))
+	})
+	h.then(h.env.CancelWorkflow)
+	h.run()
+}
