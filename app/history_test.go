@@ -21,8 +21,9 @@ import (
 // v1: the first release. v2: a called meeting's notice is stored with the
 // calling step (versionNoticeInStep). v3: the same commands as v2, with
 // timeline events carrying their parameters and due times their basis in
-// what the steps record, after the move to one deadline loop. v4: a round
-// that begins records the extension-cap-all-rounds version marker.
+// what the steps record, after the move to one deadline loop. v4: cases
+// start under the case rules of contract.RulesVersion 1 (the extension
+// cap over all rounds).
 const historyShape = "v4"
 
 func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {

@@ -103,7 +103,7 @@ func (s *Service) start(ctx context.Context, id string, pol policy.Policy, in do
 		TaskQueue:                contract.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, contract.SuggestionWorkflowName, contract.SuggestionInput{ID: id, Policy: pol})
+	}, contract.SuggestionWorkflowName, contract.SuggestionInput{ID: id, Policy: pol, Rules: contract.RulesVersion})
 	handle, err := s.temporal.UpdateWithStartWorkflow(uctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
 		UpdateOptions: client.UpdateWorkflowOptions{

@@ -74,7 +74,20 @@ type SuggestionInput struct {
 	// HistoryLimit continues as new past this many events; zero means the
 	// default. Tests lower it to exercise continue-as-new.
 	HistoryLimit int `json:"history_limit,omitempty"`
+	// Rules is the version of the case rules the case started under (see
+	// RulesVersion); a case keeps its rules for its whole life.
+	Rules int `json:"rules,omitempty"`
 }
+
+// RulesVersion is the version of the case rules new cases start under.
+// A rule that would refuse what a running case's history accepted (and so
+// break its replay) applies from a version on, read from the case's own
+// start input, instead of behind workflow.GetVersion, whose marker Temporal
+// also writes as a plain-text search attribute.
+//
+// 1: one suggestion's extensions add up to at most extension_max over all
+// its rounds (DOMAIN.md rule 7); before, the cap counted each round alone.
+const RulesVersion = 1
 
 // MeetingInput starts a meeting's workflow.
 type MeetingInput struct {

@@ -140,8 +140,8 @@ type Suggestion struct {
 	PendingExtension *ExtensionRequest `json:"pending_extension,omitempty"`
 	// Extended is how far approved extensions have moved due times, in
 	// every round. CapAllRounds says the extension cap counts them all
-	// (DOMAIN.md rule 7); cases whose round began before that rule was
-	// versioned in count the current round only.
+	// (DOMAIN.md rule 7); cases started before that rule (contract
+	// RulesVersion 1) count the current round only.
 	Extended       time.Duration `json:"extended,omitempty"`
 	CapAllRounds   bool          `json:"cap_all_rounds,omitempty"`
 	Consulted      bool          `json:"consulted"`

@@ -182,7 +182,7 @@ func (h *harness) consult() {
 }
 
 func (h *harness) run() (domain.Suggestion, error) {
-	h.env.ExecuteWorkflow(contract.SuggestionWorkflowName, contract.SuggestionInput{ID: h.id, Policy: h.pol})
+	h.env.ExecuteWorkflow(contract.SuggestionWorkflowName, contract.SuggestionInput{ID: h.id, Policy: h.pol, Rules: contract.RulesVersion})
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatalf("workflow did not complete")
 	}

@@ -38,12 +38,6 @@ type suggestion struct {
 // round trips through the server later.
 const versionNoticeInStep = "meeting-notice-in-calling-step"
 
-// versionCapAllRounds: from version 1 on, a round that begins counts the
-// extensions of earlier rounds against extension_max (DOMAIN.md rule 7:
-// one suggestion's extensions add up to at most extension_max). A case
-// whose round began before keeps the per-round cap for that round.
-const versionCapAllRounds = "extension-cap-all-rounds"
-
 // SuggestionWorkflow owns one suggestion from submission to closing.
 func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (domain.Suggestion, error) {
 	w := &suggestion{pol: in.Policy}
@@ -53,6 +47,7 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 		w.submitted = true
 	} else {
 		w.st.ID = in.ID
+		w.st.CapAllRounds = in.Rules >= 1
 	}
 	if err := w.register(ctx); err != nil {
 		return w.st, err
@@ -206,9 +201,6 @@ func (w *suggestion) startRound(ctx workflow.Context, step *domain.Step, within 
 	w.st.DueExplanation, w.st.DueBasis = due.Explanation, &due.Basis
 	w.st.Consulted = false
 	w.st.PendingExtension = nil
-	if workflow.GetVersion(ctx, versionCapAllRounds, workflow.DefaultVersion, 1) == 1 {
-		w.st.CapAllRounds = true
-	}
 	progress := w.pol.Due(t, w.pol.ProgressReportEvery).At
 	w.st.ProgressDueAt = &progress
 	step.Round = &domain.Round{ID: w.nextID("r"), Number: w.st.Round, StartedAt: t, DueAt: due.At}
