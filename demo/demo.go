@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,41 +39,72 @@ type Client struct {
 	HTTP  *http.Client
 }
 
+// do sends one request. A 429 (the token's write limit) changed nothing:
+// the client waits as long as Retry-After says and sends it again.
 func (c *Client) do(ctx context.Context, method, path string, body any, token ...string) (map[string]any, error) {
-	var rd io.Reader
+	var raw []byte
 	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
 			return nil, err
 		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, rd)
-	if err != nil {
-		return nil, err
 	}
 	tok := c.Token
 	if len(token) > 0 {
 		tok = token[0]
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := c.HTTP.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if res.StatusCode >= 300 {
-		return nil, fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, raw)
-	}
-	var out map[string]any
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &out); err != nil {
+	for {
+		req, err := http.NewRequestWithContext(ctx, method, c.Base+path, bytes.NewReader(raw))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := c.HTTP.Do(req)
+		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", method, path, err)
 		}
+		answer, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: read the answer: %w", method, path, err)
+		}
+		if res.StatusCode == http.StatusTooManyRequests {
+			if err := wait(ctx, retryAfter(res.Header.Get("Retry-After"))); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", method, path, err)
+			}
+			continue
+		}
+		if res.StatusCode >= 300 {
+			return nil, fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, answer)
+		}
+		var out map[string]any
+		if len(answer) > 0 {
+			if err := json.Unmarshal(answer, &out); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", method, path, err)
+			}
+		}
+		return out, nil
 	}
-	return out, nil
+}
+
+// retryAfter reads a Retry-After in seconds; one second when absent.
+func retryAfter(v string) time.Duration {
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return time.Second
+}
+
+func wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 func (c *Client) id(ctx context.Context, method, path string, body any) (string, error) {
