@@ -34,11 +34,11 @@ func serveMetrics(addr string, reg *metrics.Registry, log *slog.Logger) (string,
 			log.Error("metrics listener stopped", "error", err)
 		}
 	}()
-	return ln.Addr().String(), func() {
+	return ln.Addr().String(), logStop(log, "metrics listener", func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = hs.Shutdown(ctx)
-	}, nil
+		return hs.Shutdown(ctx)
+	}), nil
 }
 
 // scheduleStats reads what the server counts for each cadence Schedule.
