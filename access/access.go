@@ -118,6 +118,7 @@ func signer(p Principal, o Object) bool {
 // personal.
 var Public = map[string]bool{
 	"GET /api/v1/public/board": true,
+	"POST /api/v1/sessions":    true,
 	"GET /board":               true,
 	"GET /board.pdf":           true,
 }
@@ -127,7 +128,9 @@ var Rules = map[string]Rule{
 	"POST /api/v1/deputies":                {Roles: presidium},
 	"GET /api/v1/deputies":                 {Roles: presidium},
 	"GET /api/v1/deputies/:id":             {Object: DeputyObject, Roles: everyone, Owns: ownDeputyRecord},
+	"PATCH /api/v1/deputies/:id":           {Roles: presidium},
 	"POST /api/v1/units":                   {Roles: presidium},
+	"PATCH /api/v1/units/:id":              {Roles: presidium},
 	"GET /api/v1/units":                    {Roles: everyone},
 	"GET /api/v1/units/:id":                {Object: UnitObject, Roles: everyone},
 	"POST /api/v1/suggestions":             {Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}},
@@ -154,9 +157,15 @@ var Rules = map[string]Rule{
 	"GET /api/v1/meetings/:id/notice.ics": {Object: MeetingObject, Roles: everyone, Owns: onMeeting},
 	"POST /api/v1/meetings/:id/minutes":   {Object: MeetingObject, Roles: presidium},
 	"GET /api/v1/calendar/due":            {Roles: everyone},
+	"DELETE /api/v1/sessions/current":     {Roles: everyone},
+	"GET /api/v1/me":                      {Roles: everyone},
+	"PUT /api/v1/me/password":             {Roles: everyone},
 	"POST /api/v1/accounts":               {Roles: admin},
 	"GET /api/v1/accounts":                {Roles: admin},
+	"GET /api/v1/accounts/:id":            {Roles: admin},
+	"PATCH /api/v1/accounts/:id":          {Roles: admin},
 	"POST /api/v1/accounts/:id/tokens":    {Roles: admin},
+	"GET /api/v1/accounts/:id/tokens":     {Roles: admin},
 	"DELETE /api/v1/tokens/:id":           {Roles: admin},
 	"GET /api/v1/audit":                   {Roles: presidium},
 

@@ -134,11 +134,15 @@ func salutation(r domain.Recipient, units map[string]domain.Unit, deputies map[s
 	case domain.KindPresidium:
 		return "人大主席团：\n"
 	case domain.KindUnit:
-		if u, ok := units[id]; ok {
+		if u, ok := units[id]; ok && u.Handler != "" {
+			return u.Name + " " + u.Handler + "同志：\n"
+		} else if ok {
 			return u.Name + "：\n"
 		}
 	case domain.KindUnitLeader:
-		if u, ok := units[id]; ok {
+		if u, ok := units[id]; ok && u.Leader != "" {
+			return u.Name + "分管领导 " + u.Leader + "同志：\n"
+		} else if ok {
 			return u.Name + "分管领导：\n"
 		}
 	case domain.KindUnitHead:

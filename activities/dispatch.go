@@ -191,12 +191,7 @@ func (a *Activities) address(ctx context.Context, recipient domain.Recipient) (d
 		if err != nil {
 			return delivery.Address{}, err
 		}
-		u := units[id]
-		name := u.Name
-		if kind == domain.KindUnitHead && u.Head != "" {
-			name = u.Name + " " + u.Head
-		}
-		return delivery.Address{Name: name, Email: u.Email, Phone: u.Phone}, nil
+		return unitAddress(kind, units[id]), nil
 	case domain.KindDeputy:
 		_, deputies, err := a.Store.Names(ctx, nil, []string{id})
 		if err != nil {
@@ -206,4 +201,27 @@ func (a *Activities) address(ctx context.Context, recipient domain.Recipient) (d
 		return delivery.Address{Name: d.Name, Email: d.Email, Phone: d.Phone}, nil
 	}
 	return delivery.Address{Name: string(recipient)}, nil
+}
+
+// unitAddress is whom of a unit a notice goes to: its named handler or its
+// leader in charge at their own contacts when the roster has them, else
+// the unit's (which are its head's).
+func unitAddress(kind string, u domain.Unit) delivery.Address {
+	a := delivery.Address{Name: u.Name, Email: u.Email, Phone: u.Phone}
+	person, phone, email := "", "", ""
+	switch kind {
+	case domain.KindUnitHead:
+		person = u.Head
+	case domain.KindUnitLeader:
+		person, phone, email = u.Leader, u.LeaderPhone, u.LeaderEmail
+	case domain.KindUnit:
+		person, phone, email = u.Handler, u.HandlerPhone, u.HandlerEmail
+	}
+	if person != "" {
+		a.Name = u.Name + " " + person
+	}
+	if phone != "" || email != "" {
+		a.Phone, a.Email = phone, email
+	}
+	return a
 }

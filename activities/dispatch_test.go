@@ -152,3 +152,24 @@ func TestPreferencesChooseChannels(t *testing.T) {
 		t.Fatalf("preference: %+v %v", p, err)
 	}
 }
+
+// TestUnitNoticesReachTheNamedPeople: the handler's and the leader's
+// notices go to their own contacts when the roster has them; the head's,
+// and those of a unit without them, to the unit's.
+func TestUnitNoticesReachTheNamedPeople(t *testing.T) {
+	u := domain.Unit{Name: "供电所", Head: "李所长", Phone: "0717-1", Email: "unit@example.org",
+		Leader: "张镇长", LeaderPhone: "137", Handler: "王干事", HandlerEmail: "wang@example.org"}
+	for kind, want := range map[string]delivery.Address{
+		domain.KindUnit:       {Name: "供电所 王干事", Email: "wang@example.org"},
+		domain.KindUnitLeader: {Name: "供电所 张镇长", Phone: "137"},
+		domain.KindUnitHead:   {Name: "供电所 李所长", Phone: "0717-1", Email: "unit@example.org"},
+	} {
+		if got := unitAddress(kind, u); got != want {
+			t.Errorf("%s: %+v, want %+v", kind, got, want)
+		}
+	}
+	bare := domain.Unit{Name: "水利站", Phone: "0717-2"}
+	if got := unitAddress(domain.KindUnit, bare); got != (delivery.Address{Name: "水利站", Phone: "0717-2"}) {
+		t.Errorf("a unit without a handler: %+v", got)
+	}
+}

@@ -1,57 +1,25 @@
 package api
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"suggestflow/access"
-	"suggestflow/domain"
+	"suggestflow/accounts"
 	"suggestflow/refusal"
 	"suggestflow/store"
 )
 
-type accountInput struct {
-	Role     string `json:"role" validate:"required,oneof=admin staff unit deputy"`
-	Name     string `json:"name" validate:"required,max=100"`
-	UnitID   string `json:"unit_id" validate:"max=64"`
-	DeputyID string `json:"deputy_id" validate:"max=64"`
-}
-
 func (s *Server) createAccount(c echo.Context) error {
-	ctx := c.Request().Context()
-	var in accountInput
-	if err := s.bind(c, &in); err != nil {
+	var in accounts.NewAccount
+	if err := decode(c, &in); err != nil {
 		return err
 	}
-	// Each account is bound to exactly what its role acts for.
-	switch in.Role {
-	case access.RoleUnit:
-		if in.UnitID == "" || in.DeputyID != "" {
-			return refusal.OnField("unit_id", refusal.UnitAccount)
-		}
-		if _, err := s.store.Unit(ctx, in.UnitID); err != nil {
-			return refusal.OnField("unit_id", refusal.NoSuchObject, "object", "unit")
-		}
-	case access.RoleDeputy:
-		if in.DeputyID == "" || in.UnitID != "" {
-			return refusal.OnField("deputy_id", refusal.DeputyAccount)
-		}
-		if _, err := s.store.Deputy(ctx, in.DeputyID); err != nil {
-			return refusal.OnField("deputy_id", refusal.NoSuchObject, "object", "deputy")
-		}
-	default:
-		if in.UnitID != "" || in.DeputyID != "" {
-			return refusal.OnField("role", refusal.PresidiumUnbound)
-		}
-	}
-	acc, err := s.store.CreateAccount(ctx, store.AccountRecord{ID: domain.NewID("ac_"), Role: in.Role, Name: in.Name, UnitID: in.UnitID, DeputyID: in.DeputyID})
+	acc, err := s.accounts.Create(c.Request().Context(), in)
 	if err != nil {
-		return store.Refused(err, "account")
+		return err
 	}
 	return c.JSON(http.StatusCreated, acc)
 }
@@ -61,58 +29,56 @@ func (s *Server) listAccounts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.store.Accounts(c.Request().Context(), p)
+	f := store.AccountFilter{Query: c.QueryParam("q"), Role: c.QueryParam("role"), IncludeRetired: c.QueryParam("include_retired") == "true"}
+	items, total, err := s.store.Accounts(c.Request().Context(), f, p)
 	if err != nil {
 		return store.Refused(err, "account")
 	}
 	return c.JSON(http.StatusOK, list[store.AccountRecord]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
 
+func (s *Server) getAccount(c echo.Context) error { return s.getAccountOf(c, c.Param("id")) }
+
+func (s *Server) patchAccount(c echo.Context) error {
+	var in accounts.Patch
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	acc, err := s.accounts.Update(c.Request().Context(), principalOf(c).AccountID, c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, acc)
+}
+
 type tokenInput struct {
 	ExpiresAt *time.Time `json:"expires_at"`
 }
 
-// tokenCreated shows a new token, the only time it is shown.
-type tokenCreated struct {
-	ID        string     `json:"id"`
-	Token     string     `json:"token"`
-	AccountID string     `json:"account_id"`
-	ExpiresAt *time.Time `json:"expires_at"`
-}
-
-// NewToken makes a random bearer token; only its hash is stored.
-func NewToken() (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return "sf_" + hex.EncodeToString(b), nil
-}
-
 func (s *Server) createToken(c echo.Context) error {
-	ctx := c.Request().Context()
 	var in tokenInput
 	if c.Request().ContentLength != 0 {
 		if err := s.bind(c, &in); err != nil {
 			return err
 		}
 	}
-	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.now()) {
-		return refusal.OnField("expires_at", refusal.MustBeFuture)
-	}
-	acc, err := s.store.AccountByID(ctx, c.Param("id"))
-	if err != nil {
-		return store.Refused(err, "account")
-	}
-	token, err := NewToken()
+	tok, err := s.accounts.MintToken(c.Request().Context(), c.Param("id"), in.ExpiresAt)
 	if err != nil {
 		return err
 	}
-	id := domain.NewID("tk_")
-	if err := s.store.CreateToken(ctx, id, acc.ID, store.HashToken(token), in.ExpiresAt); err != nil {
+	return c.JSON(http.StatusCreated, tok)
+}
+
+func (s *Server) listTokens(c echo.Context) error {
+	ctx := c.Request().Context()
+	if _, err := s.accounts.Get(ctx, c.Param("id")); err != nil {
+		return err
+	}
+	items, err := s.store.Tokens(ctx, c.Param("id"), s.now())
+	if err != nil {
 		return store.Refused(err, "token")
 	}
-	return c.JSON(http.StatusCreated, tokenCreated{ID: id, Token: token, AccountID: acc.ID, ExpiresAt: in.ExpiresAt})
+	return c.JSON(http.StatusOK, list[store.TokenRecord]{Items: items, Total: int64(len(items)), Page: 1, PageSize: len(items)})
 }
 
 func (s *Server) revokeToken(c echo.Context) error {
@@ -120,6 +86,72 @@ func (s *Server) revokeToken(c echo.Context) error {
 		return store.Refused(err, "token")
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+type signInInput struct {
+	Username string `json:"username" validate:"required,max=100"`
+	Password string `json:"password" validate:"required,max=200"`
+}
+
+type sessionCreated struct {
+	Token              string    `json:"token"`
+	ExpiresAt          time.Time `json:"expires_at"`
+	MustChangePassword bool      `json:"must_change_password"`
+}
+
+// signIn is the one route without a token: a user name and a password
+// give a session token.
+func (s *Server) signIn(c echo.Context) error {
+	var in signInInput
+	if err := s.bind(c, &in); err != nil {
+		return err
+	}
+	sess, err := s.accounts.SignIn(c.Request().Context(), in.Username, in.Password, c.RealIP())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, sessionCreated{Token: sess.Token, ExpiresAt: sess.ExpiresAt, MustChangePassword: sess.MustChangePassword})
+}
+
+func (s *Server) signOut(c echo.Context) error {
+	if !c.Get("session").(bool) {
+		// A script's token ends at DELETE /tokens/{id}, not by mistake here.
+		return refusal.New(refusal.Conflict, refusal.NotASession)
+	}
+	id, _ := c.Get("token_id").(string)
+	if err := s.accounts.SignOut(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type passwordInput struct {
+	Current string `json:"current" validate:"max=200"`
+	New     string `json:"new" validate:"required,max=200"`
+}
+
+func (s *Server) changePassword(c echo.Context) error {
+	var in passwordInput
+	if err := s.bind(c, &in); err != nil {
+		return err
+	}
+	id, _ := c.Get("token_id").(string)
+	if err := s.accounts.ChangePassword(c.Request().Context(), principalOf(c).AccountID, id, in.Current, in.New); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) me(c echo.Context) error {
+	return s.getAccountOf(c, principalOf(c).AccountID)
+}
+
+func (s *Server) getAccountOf(c echo.Context, id string) error {
+	acc, err := s.accounts.Get(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, acc)
 }
 
 func (s *Server) auditLog(c echo.Context) error {

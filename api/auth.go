@@ -36,8 +36,18 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set(principalKey, access.Principal{AccountID: acc.ID, Role: acc.Role, UnitID: acc.UnitID, DeputyID: acc.DeputyID})
 		c.Set("token_id", acc.TokenID)
+		c.Set("session", acc.Session)
+		if acc.Session && acc.MustChangePassword && !passwordChangeRoutes[c.Request().Method+" "+c.Path()] {
+			return refusal.New(refusal.Forbidden, refusal.PasswordChangeNeeded)
+		}
 		return next(c)
 	}
+}
+
+// passwordChangeRoutes are what a session whose password must change may
+// still do: change it, look at itself, or sign out.
+var passwordChangeRoutes = map[string]bool{
+	"PUT /api/v1/me/password": true, "GET /api/v1/me": true, "DELETE /api/v1/sessions/current": true,
 }
 
 func principalOf(c echo.Context) access.Principal {

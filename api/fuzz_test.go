@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"suggestflow/accounts"
 	"suggestflow/domain"
 	"suggestflow/policy"
 	"suggestflow/refusal"
@@ -83,7 +84,7 @@ func FuzzCallMeetingInput(f *testing.F) {
 }
 
 func FuzzAccountInput(f *testing.F) {
-	fuzzBind[accountInput](f, `{"role":"unit","name":"n","unit_id":"u"}`)
+	fuzzBind[accounts.NewAccount](f, `{"role":"unit","name":"n","unit_id":"u"}`, `{"role":"deputy","name":"n","deputy_id":"d","username":"wang","password":"p4ssw0rd!"}`)
 }
 
 // FuzzCalendarDue sends arbitrary query values to the deadline calculator.

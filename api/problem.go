@@ -13,10 +13,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"suggestflow/cases"
 	"suggestflow/i18n"
 	"suggestflow/refusal"
 	"suggestflow/store"
+	"suggestflow/validation"
 )
 
 // Problem is an RFC 9457 problem document, with the refusal's code.
@@ -91,6 +91,9 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		s.log.WarnContext(req.Context(), "dependency unavailable", "method", req.Method, "path", c.Path(), "error", r.Cause())
 		c.Response().Header().Set("Retry-After", "5")
 	}
+	if r.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", r.RetryAfterSeconds())
+	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(r.Kind.Status())
 	if err := json.NewEncoder(c.Response()).Encode(problemOf(r)); err != nil {
@@ -118,7 +121,7 @@ func (s *Server) bind(c echo.Context, dst any) error {
 	if err := decode(c, dst); err != nil {
 		return err
 	}
-	return cases.Validate(dst)
+	return validation.Check(dst)
 }
 
 func decodeRefusal(err error) *refusal.Error {

@@ -6,31 +6,50 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"suggestflow/domain"
+	"suggestflow/roster"
 	"suggestflow/store"
 )
 
-type deputyInput struct {
-	Name  string `json:"name" validate:"required,max=100"`
-	Level string `json:"level" validate:"required,oneof=township county"`
-	Group string `json:"group" validate:"max=100"`
-	Phone string `json:"phone" validate:"max=40"`
-	Email string `json:"email" validate:"omitempty,email,max=200"`
+// rosterFilter reads the list filters of deputies and units.
+func rosterFilter(c echo.Context) store.RosterFilter {
+	return store.RosterFilter{Query: c.QueryParam("q"), Group: c.QueryParam("group"), Level: c.QueryParam("level"),
+		IncludeRetired: c.QueryParam("include_retired") == "true"}
 }
 
 func (s *Server) createDeputy(c echo.Context) error {
-	var in deputyInput
-	if err := s.bind(c, &in); err != nil {
+	var in roster.DeputyInput
+	if err := decode(c, &in); err != nil {
 		return err
 	}
-	d := domain.Deputy{ID: domain.NewID("dp_"), Name: in.Name, Level: in.Level, Group: in.Group, Phone: in.Phone, Email: in.Email}
-	if err := s.store.CreateDeputy(c.Request().Context(), d); err != nil {
-		return store.Refused(err, "deputy")
+	d, err := s.roster.CreateDeputy(c.Request().Context(), in)
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusCreated, d)
 }
 
+func (s *Server) patchDeputy(c echo.Context) error {
+	var in roster.DeputyPatch
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	d, err := s.roster.UpdateDeputy(c.Request().Context(), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
 func (s *Server) listDeputies(c echo.Context) error {
-	return listed(c, "deputy", s.store.Deputies)
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.store.Deputies(c.Request().Context(), rosterFilter(c), p)
+	if err != nil {
+		return store.Refused(err, "deputy")
+	}
+	return c.JSON(http.StatusOK, list[domain.Deputy]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
 
 func (s *Server) getDeputy(c echo.Context) error {
@@ -41,27 +60,40 @@ func (s *Server) getDeputy(c echo.Context) error {
 	return c.JSON(http.StatusOK, d)
 }
 
-type unitInput struct {
-	Name  string `json:"name" validate:"required,max=200"`
-	Head  string `json:"head" validate:"required,max=100"`
-	Phone string `json:"phone" validate:"max=40"`
-	Email string `json:"email" validate:"omitempty,email,max=200"`
-}
-
 func (s *Server) createUnit(c echo.Context) error {
-	var in unitInput
-	if err := s.bind(c, &in); err != nil {
+	var in roster.UnitInput
+	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u := domain.Unit{ID: domain.NewID("un_"), Name: in.Name, Head: in.Head, Phone: in.Phone, Email: in.Email}
-	if err := s.store.CreateUnit(c.Request().Context(), u); err != nil {
-		return store.Refused(err, "unit")
+	u, err := s.roster.CreateUnit(c.Request().Context(), in)
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusCreated, u)
 }
 
+func (s *Server) patchUnit(c echo.Context) error {
+	var in roster.UnitPatch
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	u, err := s.roster.UpdateUnit(c.Request().Context(), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
 func (s *Server) listUnits(c echo.Context) error {
-	return listed(c, "unit", s.store.Units)
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.store.Units(c.Request().Context(), rosterFilter(c), p)
+	if err != nil {
+		return store.Refused(err, "unit")
+	}
+	return c.JSON(http.StatusOK, list[domain.Unit]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
 
 func (s *Server) getUnit(c echo.Context) error {

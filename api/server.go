@@ -19,10 +19,12 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
 
+	"suggestflow/accounts"
 	"suggestflow/cases"
 	"suggestflow/metrics"
 	"suggestflow/policy"
 	"suggestflow/refusal"
+	"suggestflow/roster"
 	"suggestflow/store"
 	"suggestflow/throttle"
 	"suggestflow/tracing"
@@ -71,6 +73,8 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	cases    *cases.Service
+	accounts *accounts.Service
+	roster   *roster.Service
 
 	writes  *throttle.Writes
 	codec   http.Handler
@@ -88,9 +92,12 @@ func New(d Deps) *Server {
 	}
 	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now})
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
-		writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
+		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
+	// The client's address is the connection's: a header a client sets
+	// (X-Forwarded-For) would let it dodge the sign-in hold-off.
+	s.e.IPExtractor = echo.ExtractIPDirect()
 	s.e.Use(middleware.Recover())
 	if s.tracing {
 		s.e.Use(s.traceRequests)
@@ -101,7 +108,7 @@ func New(d Deps) *Server {
 	s.e.Use(middleware.BodyLimit(strconv.Itoa(maxBodyBytes/1024) + "K"))
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
-	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
+	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
 		Now: d.Now, Writes: s.writes, TemporalUIURL: d.TemporalUIURL})
 	if err != nil {
 		// The templates are embedded: failing to parse them is a build bug.
@@ -161,13 +168,16 @@ func (s *Server) routes() {
 	}
 	// The public board needs no token: it holds the five publics only.
 	s.e.GET("/api/v1/public/board", s.publicBoard)
+	s.e.POST("/api/v1/sessions", s.signIn)
 	g := s.e.Group("/api/v1", s.authenticate, s.audit, s.authorize, s.limitWrites)
 	g.POST("/deputies", s.createDeputy)
 	g.GET("/deputies", s.listDeputies)
 	g.GET("/deputies/:id", s.getDeputy)
+	g.PATCH("/deputies/:id", s.patchDeputy)
 	g.POST("/units", s.createUnit)
 	g.GET("/units", s.listUnits)
 	g.GET("/units/:id", s.getUnit)
+	g.PATCH("/units/:id", s.patchUnit)
 
 	g.POST("/suggestions", s.submit)
 	g.GET("/suggestions", s.listSuggestions)
@@ -193,9 +203,15 @@ func (s *Server) routes() {
 
 	g.GET("/calendar/due", s.calendarDue)
 
+	g.DELETE("/sessions/current", s.signOut)
+	g.GET("/me", s.me)
+	g.PUT("/me/password", s.changePassword)
 	g.POST("/accounts", s.createAccount)
 	g.GET("/accounts", s.listAccounts)
+	g.GET("/accounts/:id", s.getAccount)
+	g.PATCH("/accounts/:id", s.patchAccount)
 	g.POST("/accounts/:id/tokens", s.createToken)
+	g.GET("/accounts/:id/tokens", s.listTokens)
 	g.DELETE("/tokens/:id", s.revokeToken)
 	g.GET("/audit", s.auditLog)
 

@@ -21,6 +21,7 @@ import (
 	"go.temporal.io/sdk/interceptor"
 	sdklog "go.temporal.io/sdk/log"
 
+	"suggestflow/accounts"
 	"suggestflow/activities"
 	"suggestflow/api"
 	"suggestflow/backup"
@@ -47,9 +48,10 @@ const (
 type App struct {
 	// HTTPAddr is where the API listens (resolved when the port was 0).
 	HTTPAddr string
-	// AdminToken is set when this start generated it.
-	AdminToken string
-	UIURL      string
+	// AdminPassword is set when this start generated the first password
+	// of the account admin.
+	AdminPassword string
+	UIURL         string
 	// MetricsAddr is the process's own /metrics listener, if any.
 	MetricsAddr string
 	// Routes are the API's routes, for checks that walk all of them.
@@ -199,7 +201,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		a.stops = append(a.stops, func() { cancel(); <-done })
 	}
 	if role == RoleAll || role == RoleAPI {
-		if a.AdminToken, err = ensureAdmin(ctx, st, cfg.AdminToken); err != nil {
+		if a.AdminPassword, err = ensureAdmin(ctx, st, cfg.AdminToken, cfg.AdminPassword); err != nil {
 			return nil, err
 		}
 		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRate, Metrics: reg,
@@ -266,24 +268,45 @@ func dial(ctx context.Context, addr, namespace string, payloads *codec.AESGCM, m
 	}
 }
 
-// ensureAdmin makes sure the bootstrap admin account exists; it returns
-// the token when it generated one.
-func ensureAdmin(ctx context.Context, st *store.Store, configured string) (string, error) {
-	if configured != "" {
-		if _, err := st.EnsureAdmin(ctx, store.HashToken(configured)); err != nil {
-			return "", err
-		}
-		return "", st.SetAdminToken(ctx, store.HashToken(configured))
+// ensureAdmin makes sure the bootstrap account admin exists, signs in
+// with a password (the configured one, or one generated and returned to be
+// shown once) and, when a token is configured, answers to that token. An
+// account that has a password keeps it: changing it is the holder's.
+func ensureAdmin(ctx context.Context, st *store.Store, token, password string) (string, error) {
+	generated := ""
+	if password == "" {
+		password = accounts.Generate()
+		generated = password
+	} else if err := accounts.CheckPassword("SUGGESTFLOW_ADMIN_PASSWORD", password, store.AdminUsername); err != nil {
+		return "", fmt.Errorf("SUGGESTFLOW_ADMIN_PASSWORD: %w", err)
 	}
-	token, err := api.NewToken()
+	hash, err := accounts.Hash(password)
 	if err != nil {
-		return "", fmt.Errorf("generate admin token: %w", err)
-	}
-	created, err := st.EnsureAdmin(ctx, store.HashToken(token))
-	if err != nil || !created {
 		return "", err
 	}
-	return token, nil
+	// Without a configured token the bootstrap token is random and never
+	// shown: scripts get theirs from the account page.
+	tokenHash := store.HashToken(token)
+	if token == "" {
+		random, err := accounts.NewToken()
+		if err != nil {
+			return "", err
+		}
+		tokenHash = store.HashToken(random)
+	}
+	set, err := st.EnsureAdmin(ctx, tokenHash, hash, time.Now().UTC())
+	if err != nil {
+		return "", err
+	}
+	if token != "" {
+		if err := st.SetAdminToken(ctx, tokenHash); err != nil {
+			return "", err
+		}
+	}
+	if !set {
+		return "", nil
+	}
+	return generated, nil
 }
 
 // Run starts a role, prints where to go, and waits until ctx ends.
@@ -304,8 +327,9 @@ func Run(ctx context.Context, cfg config.Config, role string, log *slog.Logger, 
 	if a.UIURL != "" {
 		fmt.Fprintf(out, "Temporal Web UI: %s\n", a.UIURL)
 	}
-	if a.AdminToken != "" {
-		fmt.Fprintf(out, "First start: the admin token is %s\nKeep it safe; it is shown only this once.\n", a.AdminToken)
+	if a.AdminPassword != "" {
+		fmt.Fprintf(out, "First start: sign in as %q with the password %s\nKeep it safe; it is shown only this once (change it on the account page).\n",
+			store.AdminUsername, a.AdminPassword)
 	}
 	<-ctx.Done()
 	fmt.Fprintln(out, "Stopping...")

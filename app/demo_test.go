@@ -26,7 +26,15 @@ func TestDemoFillRunsToTheEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Suggestions == 0 || int(total) != res.Suggestions || res.UnitToken == "" || res.DeputyToken == "" {
-		t.Errorf("filled %d suggestions, stored %d, tokens %q %q", res.Suggestions, total, res.UnitToken, res.DeputyToken)
+	if res.Suggestions == 0 || int(total) != res.Suggestions || len(res.Logins) != 2 {
+		t.Errorf("filled %d suggestions, stored %d, logins %+v", res.Suggestions, total, res.Logins)
+	}
+	// The printed sign-ins work and ask for no change of password.
+	anon := &apiClient{t: t, base: c.base}
+	for _, l := range res.Logins {
+		s := anon.must(201, "POST", "/api/v1/sessions", map[string]any{"username": l.Username, "password": l.Password})
+		if s["must_change_password"] != false {
+			t.Errorf("%s: must_change_password = %v", l.Username, s["must_change_password"])
+		}
 	}
 }

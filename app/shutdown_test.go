@@ -67,7 +67,7 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	_, total, err := st.Deputies(context.Background(), store.Page{Number: 1, Size: 1})
+	_, total, err := st.Deputies(context.Background(), store.RosterFilter{}, store.Page{Number: 1, Size: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ import (
 	"suggestflow/embedded"
 	"suggestflow/period"
 	"suggestflow/printout/printouttest"
+	"suggestflow/store"
 )
 
 // --- a browser-less client of the web UI ---
@@ -43,7 +44,7 @@ type webSession struct {
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // signIn signs in through the login form, as a browser would.
-func signIn(t *testing.T, base, token string) *webSession {
+func signIn(t *testing.T, base string, l login) *webSession {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	s := &webSession{t: t, base: base, client: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
@@ -52,7 +53,7 @@ func signIn(t *testing.T, base, token string) *webSession {
 	if status != 200 || m == nil {
 		t.Fatalf("login page: %d", status)
 	}
-	status, body = s.postForm("/ui/login", url.Values{"csrf": {m[1]}, "token": {token}})
+	status, body = s.postForm("/ui/login", url.Values{"csrf": {m[1]}, "username": {l.user}, "password": {l.pass}})
 	m = csrfField.FindStringSubmatch(body)
 	if status != 200 || m == nil || !strings.Contains(body, `action="/ui/logout"`) {
 		t.Fatalf("sign in: %d %.300s", status, body)
@@ -157,7 +158,7 @@ func TestWebPagesHTTP(t *testing.T) {
 	runCadence(t, c, "web-hearing", contract.CadenceProgressHearing)
 	sg, mt := "/ui/suggestions/"+w.suggestion, "/ui/meetings/"+w.meeting
 
-	admin := signIn(t, c.base, testToken)
+	admin := signIn(t, c.base, login{store.AdminUsername, c.app.AdminPassword})
 	pages := []string{"/ui/", "/ui/suggestions", "/ui/suggestions?status=handling&overdue=false&q=%E7%94%B5%E7%BD%91", "/ui/suggestions/new",
 		sg, "/ui/meetings", "/ui/meetings?status=scheduled", mt, mt + "/notice", "/ui/evaluations", "/ui/logout", "/board",
 		"/ui/suggestions/sg_nothing", "/ui/no/such/page", "/ui/?lang=en", sg + "?lang=en", "/ui/?lang=zh"}
@@ -177,7 +178,7 @@ func TestWebPagesHTTP(t *testing.T) {
 		}
 	}
 	for _, who := range []string{"staff", "unitLead", "unitCo", "deputyLead", "deputyCo"} {
-		s := signIn(t, c.base, w.tokens[who])
+		s := signIn(t, c.base, w.logins[who])
 		for _, p := range []string{"/ui/", "/ui/suggestions", sg} {
 			status, body := s.get(p)
 			if status != 200 || len(outsideRefs(c.base, body)) > 0 {
@@ -198,7 +199,7 @@ func TestWebPagesHTTP(t *testing.T) {
 	admin.get("/ui/?lang=zh")
 
 	// A POST without the CSRF token is refused and changes nothing.
-	lead := signIn(t, c.base, w.tokens["unitLead"])
+	lead := signIn(t, c.base, w.logins["unitLead"])
 	before := len(c.must(200, "GET", "/api/v1/suggestions/"+w.suggestion, nil)["timeline"].([]any))
 	if status, _ := lead.postForm(sg+"/progress", url.Values{"content": {"无令牌"}}); status != http.StatusForbidden {
 		t.Errorf("POST without CSRF: %d", status)
@@ -224,7 +225,7 @@ func TestWebPagesHTTP(t *testing.T) {
 	}
 
 	// Another unit's case does not exist for a unit; not even in the list.
-	foreign := signIn(t, c.base, w.tokens["unitForeign"])
+	foreign := signIn(t, c.base, w.logins["unitForeign"])
 	if status, _ := foreign.get(sg); status != http.StatusNotFound {
 		t.Errorf("a foreign unit opens the case: %d", status)
 	}
@@ -234,22 +235,22 @@ func TestWebPagesHTTP(t *testing.T) {
 	if _, body := foreign.get("/ui/suggestions"); strings.Contains(body, w.suggestion) {
 		t.Error("a foreign unit lists the case")
 	}
-	if status, _ := signIn(t, c.base, w.tokens["deputyForeign"]).get(sg); status != http.StatusNotFound {
+	if status, _ := signIn(t, c.base, w.logins["deputyForeign"]).get(sg); status != http.StatusNotFound {
 		t.Errorf("a foreign deputy opens the case: %d", status)
 	}
 	// A co-handling unit sees the case but is not offered the lead unit's actions.
-	_, body = signIn(t, c.base, w.tokens["unitCo"]).get(sg)
+	_, body = signIn(t, c.base, w.logins["unitCo"]).get(sg)
 	if strings.Contains(body, `id="act-reply"`) || !strings.Contains(body, `id="act-co-opinion"`) {
 		t.Error("the co-handling unit's forms are wrong")
 	}
 	// Only the presidium reviews and assigns; a deputy sees no unit forms.
-	_, body = signIn(t, c.base, w.tokens["deputyLead"]).get(sg)
+	_, body = signIn(t, c.base, w.logins["deputyLead"]).get(sg)
 	if strings.Contains(body, `id="act-consult"`) || strings.Contains(body, `id="act-meeting"`) {
 		t.Error("a deputy is offered the unit's or the presidium's actions")
 	}
 
 	// The meeting notice as iCalendar, with the session, under the API's rule.
-	status, raw, h := signIn(t, c.base, w.tokens["deputyLead"]).download(mt + "/notice.ics")
+	status, raw, h := signIn(t, c.base, w.logins["deputyLead"]).download(mt + "/notice.ics")
 	if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/calendar") {
 		t.Fatalf("notice.ics: %d %s", status, raw)
 	}
@@ -257,7 +258,7 @@ func TestWebPagesHTTP(t *testing.T) {
 	if err != nil || len(cal.Events()) != 1 {
 		t.Fatalf("notice.ics does not parse: %v", err)
 	}
-	if status, _, _ := signIn(t, c.base, w.tokens["unitCo"]).download(mt + "/notice.ics"); status != http.StatusNotFound {
+	if status, _, _ := signIn(t, c.base, w.logins["unitCo"]).download(mt + "/notice.ics"); status != http.StatusNotFound {
 		t.Errorf("notice.ics for a unit not summoned: %d", status)
 	}
 	if _, body := admin.get(mt + "/notice"); !strings.Contains(body, "约见通知") || !strings.Contains(body, "供电所") {
@@ -302,12 +303,12 @@ func TestWebPagesHTTP(t *testing.T) {
 	if status, body := admin.get("/ui/"); status != 200 || !strings.Contains(body, `id="login-form"`) {
 		t.Errorf("after sign-out: %d", status)
 	}
-	acc := c.must(201, "POST", "/api/v1/accounts", map[string]any{"role": "staff", "name": "临时"})["id"].(string)
-	tok := c.must(201, "POST", "/api/v1/accounts/"+acc+"/tokens", nil)
-	temp := signIn(t, c.base, tok["token"].(string))
-	c.must(0, "DELETE", "/api/v1/tokens/"+tok["id"].(string), nil)
+	// Retiring the account ends its page sessions at once.
+	acc, l := c.account(map[string]any{"role": "staff", "name": "临时"})
+	temp := signIn(t, c.base, l)
+	c.must(200, "PATCH", "/api/v1/accounts/"+acc, map[string]any{"active": false})
 	if _, body := temp.get("/ui/"); !strings.Contains(body, `id="login-form"`) {
-		t.Error("a revoked token's session goes on")
+		t.Error("a retired account's session goes on")
 	}
 }
 
@@ -333,6 +334,46 @@ func checkLedger(t *testing.T, s *webSession, header []string, rows int) {
 }
 
 // --- the browser ---
+
+// newBrowser starts a headless Chromium of the window size, which saves
+// downloads and screenshots in its own directories.
+func newBrowser(t *testing.T, base string, width, height int) *browserT {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("Chromium is required for the browser test: run scripts/test, which installs it (or apt-get install -y chromium fonts-noto-cjk): %v", err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
+	t.Cleanup(cancelBrowser)
+	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
+	t.Cleanup(cancel)
+	b := &browserT{t: t, ctx: ctx, base: base, dir: screenshotDir(t), dl: t.TempDir()}
+	t.Logf("screenshots in %s", b.dir)
+
+	b.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: b.dl, EventsEnabled: new(true)})
+		return err
+	}))
+	if width < 800 {
+		// A phone: a headless window is never narrower than 500 px, so its
+		// screen is emulated, touch included.
+		b.do(chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	}
+	return b
+}
 
 // browserT drives one headless Chromium through the pages.
 type browserT struct {
@@ -402,18 +443,58 @@ func (b *browserT) shot(name string) {
 	}
 }
 
-func (b *browserT) signIn(token string) {
+func (b *browserT) signIn(l login) {
+	b.t.Helper()
+	b.signInTo(l, "body")
+}
+
+// signInTo signs in and expects the page it lands on to have sel.
+func (b *browserT) signInTo(l login, sel string) {
 	b.t.Helper()
 	b.open("/ui/login")
-	b.set("#token", token)
+	b.set("#username", l.user)
+	b.set("#password", l.pass)
 	b.submit("#login-submit")
-	b.expect("body", "工作台")
+	if sel == "body" {
+		b.expect("body", "工作台")
+		return
+	}
+	b.text(sel)
+}
+
+func (b *browserT) value(sel string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("value of %s: %v", sel, err)
+	}
+	return v
+}
+
+// optionValue is the value of the option of a select whose text has label.
+func (b *browserT) optionValue(sel, label string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("`+sel+` option")].find(o => o.textContent.includes("`+label+`")).value`))
+	if err != nil {
+		b.t.Fatalf("option %q of %s: %v", label, sel, err)
+	}
+	return v
+}
+
+// scrollWidth is how wide the page is, scrolled sideways to its end.
+func (b *browserT) scrollWidth() int {
+	b.t.Helper()
+	w, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return w
 }
 
 func (b *browserT) signOut() {
 	b.t.Helper()
 	b.submit("#logout")
-	b.expect("body", "访问令牌")
+	b.expect("body", "用户名")
 }
 
 // downloadLink clicks a link that downloads a file and returns the file.
@@ -462,38 +543,18 @@ const chromiumPath = "/usr/bin/chromium"
 // through the pages, in a real headless Chromium, as the deputy, the
 // presidium and the lead unit.
 func TestWebBrowserLifecycle(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("Chromium is required for the browser test: run scripts/test, which installs it (or apt-get install -y chromium fonts-noto-cjk): %v", err)
-	}
 	c := startApp(t, "")
 	lead, co, unit, _ := c.setup()
-	token := func(body map[string]any) string {
-		id := c.must(201, "POST", "/api/v1/accounts", body)["id"].(string)
-		return c.must(201, "POST", "/api/v1/accounts/"+id+"/tokens", nil)["token"].(string)
+	token := func(body map[string]any) login {
+		_, l := c.account(body)
+		return l
 	}
 	staff := token(map[string]any{"role": "staff", "name": "人大办王主任"})
 	unitTok := token(map[string]any{"role": "unit", "name": "供电所经办人", "unit_id": unit})
 	deputy := token(map[string]any{"role": "deputy", "name": "王西林", "deputy_id": lead})
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
-	defer cancelBrowser()
-	ctx, cancel := context.WithTimeout(bctx, 4*time.Minute)
-	defer cancel()
-	b := &browserT{t: t, ctx: ctx, base: c.base, dir: screenshotDir(t), dl: t.TempDir()}
-	t.Logf("screenshots in %s", b.dir)
+	b := newBrowser(t, c.base, 1280, 900)
+	ctx := b.ctx
 
 	// Every request the browser makes must go to this server.
 	var mu sync.Mutex
@@ -512,11 +573,6 @@ func TestWebBrowserLifecycle(t *testing.T) {
 			}
 		}
 	}()
-	b.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: b.dl, EventsEnabled: new(true)})
-		return err
-	}))
 
 	// The deputy submits from the list page.
 	b.signIn(deputy)
@@ -689,7 +745,7 @@ func TestWebSessionServesEveryReplica(t *testing.T) {
 	}
 	t.Cleanup(a2.Stop)
 
-	s := signIn(t, c.base, testToken)
+	s := signIn(t, c.base, login{store.AdminUsername, c.app.AdminPassword})
 	s.base = "http://" + a2.HTTPAddr
 	status, body := s.get("/ui/")
 	if status != 200 || !strings.Contains(body, `action="/ui/logout"`) {
@@ -699,7 +755,7 @@ func TestWebSessionServesEveryReplica(t *testing.T) {
 		t.Fatalf("sign out on the other replica: %d", status)
 	}
 	s.base = c.base
-	if _, body := s.get("/ui/"); strings.Contains(body, `action="/ui/logout"`) || !strings.Contains(body, `name="token"`) {
+	if _, body := s.get("/ui/"); strings.Contains(body, `action="/ui/logout"`) || !strings.Contains(body, `name="password"`) {
 		t.Errorf("the session outlived signing out on another replica: %.300s", body)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"suggestflow/refusal"
 	"suggestflow/rules"
 	"suggestflow/store"
+	"suggestflow/validation"
 )
 
 // Each action sets the actor, checks what can be checked before the case's
@@ -126,7 +127,7 @@ func (s *Service) CallMeeting(ctx context.Context, p access.Principal, in domain
 func (s *Service) Minutes(ctx context.Context, p access.Principal, id string, in domain.MinutesInput) (domain.MeetingView, error) {
 	var m domain.Meeting
 	in.Actor = actor(p)
-	if err := Validate(&in); err != nil {
+	if err := validation.Check(&in); err != nil {
 		return m.View(), err
 	}
 	if _, err := s.store.Meeting(ctx, id); err != nil {

@@ -31,6 +31,7 @@ import (
 	"suggestflow/policy"
 	"suggestflow/refusal"
 	"suggestflow/store"
+	"suggestflow/validation"
 )
 
 // updateTimeout bounds how long a command waits for its workflow to take
@@ -107,7 +108,7 @@ func actor(p access.Principal) domain.Actor { return domain.Actor{ID: p.AccountI
 // case's workflow, answering with the state it stored.
 func (s *Service) act(ctx context.Context, id, update string, in any, checks ...func() error) (domain.Suggestion, error) {
 	var sg domain.Suggestion
-	if err := Validate(in); err != nil {
+	if err := validation.Check(in); err != nil {
 		return sg, err
 	}
 	for _, check := range checks {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -15,6 +16,7 @@ import (
 	"suggestflow/policy"
 	"suggestflow/refusal"
 	"suggestflow/store"
+	"suggestflow/validation"
 )
 
 // MaxKeyLength bounds an Idempotency-Key.
@@ -25,7 +27,7 @@ const MaxKeyLength = 200
 // same title from the same deputy is refused.
 func (s *Service) Submit(ctx context.Context, p access.Principal, in domain.SubmitInput, key string) (domain.Suggestion, bool, error) {
 	var none domain.Suggestion
-	if err := Validate(in); err != nil {
+	if err := validation.Check(in); err != nil {
 		return none, false, err
 	}
 	if len(key) > MaxKeyLength {
@@ -128,20 +130,49 @@ func (s *Service) checkSigners(ctx context.Context, in domain.SubmitInput) error
 		}
 		seen[id] = true
 	}
-	missing, err := s.store.MissingDeputies(ctx, append([]string{in.LeadDeputyID}, in.CoSignerIDs...))
+	ids := append([]string{in.LeadDeputyID}, in.CoSignerIDs...)
+	missing, err := s.store.MissingDeputies(ctx, ids)
 	if err != nil {
 		return store.Refused(err, "deputy")
 	}
-	return unknown("deputy", missing, in.LeadDeputyID, "lead_deputy_id", "co_signer_ids")
+	if err := unknown("deputy", missing, in.LeadDeputyID, "lead_deputy_id", "co_signer_ids"); err != nil {
+		return err
+	}
+	gone, err := s.store.RetiredDeputies(ctx, ids)
+	if err != nil {
+		return store.Refused(err, "deputy")
+	}
+	return retired("deputy", gone, in.LeadDeputyID, "lead_deputy_id", "co_signer_ids")
 }
 
 // checkUnits refuses an assignment to units that do not exist.
 func (s *Service) checkUnits(ctx context.Context, in domain.AssignInput) error {
-	missing, err := s.store.MissingUnits(ctx, append([]string{in.LeadUnitID}, in.CoUnitIDs...))
+	ids := append([]string{in.LeadUnitID}, in.CoUnitIDs...)
+	missing, err := s.store.MissingUnits(ctx, ids)
 	if err != nil {
 		return store.Refused(err, "unit")
 	}
-	return unknown("unit", missing, in.LeadUnitID, "lead_unit_id", "co_unit_ids")
+	if err := unknown("unit", missing, in.LeadUnitID, "lead_unit_id", "co_unit_ids"); err != nil {
+		return err
+	}
+	gone, err := s.store.RetiredUnits(ctx, ids)
+	if err != nil {
+		return store.Refused(err, "unit")
+	}
+	return retired("unit", gone, in.LeadUnitID, "lead_unit_id", "co_unit_ids")
+}
+
+// retired refuses ids of a roster's retired members, on the lead's field
+// when the lead is among them.
+func retired(object string, gone []string, lead, leadField, listField string) error {
+	if len(gone) == 0 {
+		return nil
+	}
+	field := listField
+	if slices.Contains(gone, lead) {
+		field = leadField
+	}
+	return refusal.OnField(field, refusal.Retired, "object", object, "ids", strings.Join(gone, ", "))
 }
 
 // unknown refuses the ids that name nothing: on the lead's field when the

@@ -26,6 +26,7 @@ type Config struct {
 	DBDSN             string
 	PolicyFile        string
 	AdminToken        string
+	AdminPassword     string
 	LogFormat         string
 	PayloadKey        string
 	// WriteRate is the writes per second allowed per token; 0 for none.
@@ -84,6 +85,7 @@ func (c *Config) settings(r *raw) []setting {
 		{"SUGGESTFLOW_DB_DSN", "db-dsn", "", "mysql://user:pass@tcp(host:3306)/db?parseTime=true or sqlite://path; empty: SQLite in the data dir", &c.DBDSN},
 		{"SUGGESTFLOW_POLICY_FILE", "policy-file", "", "YAML overriding policy values", &c.PolicyFile},
 		{"SUGGESTFLOW_ADMIN_TOKEN", "admin-token", "", "bearer token of the first presidium account; empty: generated at first start", &c.AdminToken},
+		{"SUGGESTFLOW_ADMIN_PASSWORD", "admin-password", "", "first password of the account admin; empty: generated and printed once at first start", &c.AdminPassword},
 		{"SUGGESTFLOW_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
 		{"SUGGESTFLOW_PAYLOAD_KEY", "payload-key", "", "32-byte key (base64 or hex) to encrypt Temporal payloads with AES-GCM; empty: no encryption", &c.PayloadKey},
 		{"SUGGESTFLOW_WRITE_RATE", "write-rate", "10", "writes per second allowed per token (bursts of 20); 0 for no limit", &r.writeRate},

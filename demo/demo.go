@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"suggestflow/accounts"
 	"time"
 )
 
@@ -58,7 +59,9 @@ func (c *Client) do(ctx context.Context, method, path string, body any, token ..
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Set("Authorization", "Bearer "+tok)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
 		req.Header.Set("Content-Type", "application/json")
 		res, err := c.HTTP.Do(req)
 		if err != nil {
@@ -118,10 +121,16 @@ func (c *Client) id(ctx context.Context, method, path string, body any) (string,
 // Result names what the demo made, for the welcome message.
 type Result struct {
 	Suggestions int
-	UnitToken   string
-	UnitName    string
-	DeputyToken string
-	DeputyName  string
+	// Logins are the accounts to try the other roles with.
+	Logins []Login
+}
+
+// Login is a demo account: who it acts for, its user name and password.
+type Login struct {
+	Role     string
+	Name     string
+	Username string
+	Password string
 }
 
 // Seed creates the township.
@@ -243,24 +252,30 @@ func Seed(ctx context.Context, c *Client) (Result, error) {
 			return res, err
 		}
 	}
-	// Accounts to try the other roles.
-	ua, err := c.id(ctx, "POST", "/api/v1/accounts", map[string]any{"role": "unit", "name": "供电所经办人", "unit_id": unit["镇供电所"]})
-	if err != nil {
-		return res, err
+	// Accounts to try the other roles. Each signs in once and changes the
+	// first password staff gave it, as its holder would, so that the
+	// printed password is its own and asks for no change.
+	for _, a := range []struct{ role, name, username, field, id string }{
+		{"unit", "镇供电所", "gongdiansuo", "unit_id", unit["镇供电所"]},
+		{"deputy", "望西林", "wangxilin", "deputy_id", dep["望西林"]},
+	} {
+		first, password := accounts.Generate(), accounts.Generate()
+		if _, err := c.do(ctx, "POST", "/api/v1/accounts", map[string]any{"role": a.role, "name": a.name,
+			"username": a.username, "password": first, a.field: a.id}); err != nil {
+			return res, err
+		}
+		sess, err := c.do(ctx, "POST", "/api/v1/sessions", map[string]any{"username": a.username, "password": first}, "")
+		if err != nil {
+			return res, err
+		}
+		tok, _ := sess["token"].(string)
+		if _, err := c.do(ctx, "PUT", "/api/v1/me/password", map[string]any{"current": first, "new": password}, tok); err != nil {
+			return res, err
+		}
+		if _, err := c.do(ctx, "DELETE", "/api/v1/sessions/current", nil, tok); err != nil {
+			return res, err
+		}
+		res.Logins = append(res.Logins, Login{Role: a.role, Name: a.name, Username: a.username, Password: password})
 	}
-	tok, err := c.do(ctx, "POST", "/api/v1/accounts/"+ua+"/tokens", nil)
-	if err != nil {
-		return res, err
-	}
-	res.UnitToken, res.UnitName = tok["token"].(string), "镇供电所"
-	da, err := c.id(ctx, "POST", "/api/v1/accounts", map[string]any{"role": "deputy", "name": "望西林", "deputy_id": dep["望西林"]})
-	if err != nil {
-		return res, err
-	}
-	tok, err = c.do(ctx, "POST", "/api/v1/accounts/"+da+"/tokens", nil)
-	if err != nil {
-		return res, err
-	}
-	res.DeputyToken, res.DeputyName = tok["token"].(string), "望西林"
 	return res, nil
 }

@@ -82,15 +82,30 @@ type Deputy struct {
 	Group string `json:"group"`
 	Phone string `json:"phone,omitempty"`
 	Email string `json:"email,omitempty"`
+	// Active is false for a deputy retired from the roster: past cases
+	// keep the name; new ones cannot name them.
+	Active bool `json:"active"`
 }
 
 // Unit is a handling unit.
 type Unit struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Head is the unit's head (summoned to meetings); Phone and Email are
+	// the unit's, and the head's.
 	Head  string `json:"head"`
 	Phone string `json:"phone,omitempty"`
 	Email string `json:"email,omitempty"`
+	// The leader in charge (分管领导) and the named handler (专办人员), each
+	// with contacts that get the unit's notices meant for them.
+	Leader       string `json:"leader,omitempty"`
+	LeaderPhone  string `json:"leader_phone,omitempty"`
+	LeaderEmail  string `json:"leader_email,omitempty"`
+	Handler      string `json:"handler,omitempty"`
+	HandlerPhone string `json:"handler_phone,omitempty"`
+	HandlerEmail string `json:"handler_email,omitempty"`
+	// Active is false for a retired unit: it cannot be assigned.
+	Active bool `json:"active"`
 }
 
 // SubmitInput is what a deputy, or staff on a deputy's behalf, submits.

@@ -53,6 +53,14 @@ type Policy struct {
 	BoardCron           string `json:"board_cron" yaml:"board_cron"`
 	RankingCron         string `json:"ranking_cron" yaml:"ranking_cron"`
 	VisitCheckCron      string `json:"visit_check_cron" yaml:"visit_check_cron"`
+
+	// Signing in: a session ends after SessionIdle without a request; an
+	// account, or a client address, that fails to sign in this many times
+	// in a row is held off for SignInBlock (and then may try again).
+	SessionIdle              Duration `json:"session_idle" yaml:"session_idle"`
+	SignInFailuresPerAccount int      `json:"sign_in_failures_per_account" yaml:"sign_in_failures_per_account"`
+	SignInFailuresPerClient  int      `json:"sign_in_failures_per_client" yaml:"sign_in_failures_per_client"`
+	SignInBlock              Duration `json:"sign_in_block" yaml:"sign_in_block"`
 }
 
 // Crons maps each cadence kind to its cron expression.
@@ -102,6 +110,12 @@ func Default() Policy {
 		BoardCron:           "0 8 1 1,7 *",
 		RankingCron:         "0 8 5 1 *",
 		VisitCheckCron:      "0 9 1 * *",
+		// A working day's session; a few mistyped passwords; an office
+		// behind one address has many people.
+		SessionIdle:              MustDuration("PT8H"),
+		SignInFailuresPerAccount: 5,
+		SignInFailuresPerClient:  20,
+		SignInBlock:              MustDuration("PT15M"),
 	}
 }
 
@@ -123,6 +137,7 @@ func (p Policy) Validate() error {
 		"evaluation_within": p.EvaluationWithin, "evaluation_grace": p.EvaluationGrace,
 		"rehandle_within": p.RehandleWithin, "meeting_within": p.MeetingWithin,
 		"meeting_notice_ahead": p.MeetingNoticeAhead, "meeting_remind_before": p.MeetingRemindBefore,
+		"session_idle": p.SessionIdle, "sign_in_block": p.SignInBlock,
 	} {
 		if d.IsZero() {
 			return fmt.Errorf("%s: must be a positive duration", key)
@@ -130,6 +145,12 @@ func (p Policy) Validate() error {
 	}
 	if p.EscalateAfterUnsatisfied < 1 || p.EscalateAfterUnsatisfied > 100 {
 		return fmt.Errorf("escalate_after_unsatisfied: must be a count from 1 to 100, got %d", p.EscalateAfterUnsatisfied)
+	}
+	for key, n := range map[string]int{"sign_in_failures_per_account": p.SignInFailuresPerAccount,
+		"sign_in_failures_per_client": p.SignInFailuresPerClient} {
+		if n < 1 || n > 1000 {
+			return fmt.Errorf("%s: must be a count from 1 to 1000, got %d", key, n)
+		}
 	}
 	if len(p.RemindBeforeDue) > 10 {
 		return errors.New("remind_before_due: at most 10 reminders")
@@ -270,7 +291,8 @@ func Keys() []string {
 		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",
 		"meeting_remind_before", "meeting_place", "quiet_hours", "calendar_overrides", "evaluation",
 		"progress_hearing_cron", "site_inspection_cron", "group_meeting_cron", "evaluation_cron", "board_cron",
-		"ranking_cron", "visit_check_cron"}
+		"ranking_cron", "visit_check_cron", "session_idle", "sign_in_failures_per_account",
+		"sign_in_failures_per_client", "sign_in_block"}
 }
 
 // After is d after t, exactly, under this policy.

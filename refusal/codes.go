@@ -82,6 +82,7 @@ const (
 	CaseClosed              = "case_closed"
 	DuplicateTitle          = "duplicate_title"
 	Duplicate               = "duplicate"
+	Retired                 = "retired"
 	NoHearingReport         = "no_hearing_report"
 
 	// Who may do what.
@@ -98,5 +99,19 @@ const (
 	CSRFInvalid           = "csrf_invalid"
 	LoginExpired          = "login_expired"
 	RateLimited           = "rate_limited"
+	SignInFailed          = "sign_in_failed"
+	SignInBlocked         = "sign_in_blocked"
+	PasswordChangeNeeded  = "password_change_required"
+	PasswordWrong         = "password_wrong"
+	PasswordTooShort      = "password_too_short"
+	PasswordTooLong       = "password_too_long"
+	PasswordIsUsername    = "password_is_username"
+	PasswordUnchanged     = "password_unchanged"
+	PasswordMismatch      = "password_mismatch"
+	UsernameFormat        = "username_format"
+	UsernameTaken         = "username_taken"
+	AccountRetired        = "account_retired"
+	RetireSelf            = "retire_self"
+	NotASession           = "not_a_session"
 	DependencyUnavailable = "dependency_unavailable"
 )

@@ -9,7 +9,9 @@ package refusal
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"suggestflow/i18n"
 )
@@ -83,6 +85,9 @@ type Error struct {
 	Code   string  `json:"code"`
 	Params Params  `json:"params,omitempty"`
 	Fields []Field `json:"fields,omitempty"`
+	// RetryAfter, when set, is how long the client should wait before
+	// trying again (the Retry-After header of a 429 or 503).
+	RetryAfter time.Duration `json:"retry_after,omitempty"`
 	// cause is what went wrong underneath (a database that is down), for
 	// the log only; the client never sees it.
 	cause error
@@ -126,6 +131,22 @@ func DependencyDown(cause error) *Error {
 	e := New(Unavailable, DependencyUnavailable)
 	e.cause = cause
 	return e
+}
+
+// After sets how long the client should wait before trying again.
+func (e *Error) After(d time.Duration) *Error {
+	e.RetryAfter = d
+	return e
+}
+
+// RetryAfterSeconds is the Retry-After header's value: whole seconds,
+// rounded up, at least 1.
+func (e *Error) RetryAfterSeconds() string {
+	s := int64((e.RetryAfter + time.Second - 1) / time.Second)
+	if s < 1 {
+		s = 1
+	}
+	return strconv.FormatInt(s, 10)
 }
 
 // WithCause keeps what went wrong underneath, for the log.

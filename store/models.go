@@ -12,6 +12,7 @@ type deputyRow struct {
 	Group     string `gorm:"column:group_name;size:100"`
 	Phone     string `gorm:"size:40"`
 	Email     string `gorm:"size:200"`
+	RetiredAt *time.Time
 	CreatedAt time.Time
 }
 
@@ -23,7 +24,15 @@ type unitRow struct {
 	Head      string `gorm:"size:100"`
 	Phone     string `gorm:"size:40"`
 	Email     string `gorm:"size:200"`
-	CreatedAt time.Time
+	// The leader in charge and the named handler, with their contacts.
+	Leader       string `gorm:"size:100"`
+	LeaderPhone  string `gorm:"size:40"`
+	LeaderEmail  string `gorm:"size:200"`
+	Handler      string `gorm:"size:100"`
+	HandlerPhone string `gorm:"size:40"`
+	HandlerEmail string `gorm:"size:200"`
+	RetiredAt    *time.Time
+	CreatedAt    time.Time
 }
 
 func (unitRow) TableName() string { return "units" }
@@ -257,12 +266,19 @@ type deliveryRow struct {
 func (deliveryRow) TableName() string { return "deliveries" }
 
 type accountRow struct {
-	ID        string `gorm:"primaryKey;size:64"`
-	Role      string `gorm:"size:20"`
-	Name      string `gorm:"size:100"`
-	UnitID    string `gorm:"size:64"`
-	DeputyID  string `gorm:"size:64"`
-	CreatedAt time.Time
+	ID       string `gorm:"primaryKey;size:64"`
+	Role     string `gorm:"size:20"`
+	Name     string `gorm:"size:100"`
+	UnitID   string `gorm:"size:64"`
+	DeputyID string `gorm:"size:64"`
+	// Username is nil for an account that signs in with tokens only (those
+	// made before passwords existed): many NULLs pass a unique index.
+	Username           *string `gorm:"size:64;uniqueIndex"`
+	PasswordHash       string  `gorm:"size:100"`
+	MustChangePassword bool
+	PasswordChangedAt  *time.Time
+	RetiredAt          *time.Time
+	CreatedAt          time.Time
 }
 
 func (accountRow) TableName() string { return "accounts" }
@@ -271,9 +287,15 @@ type tokenRow struct {
 	ID        string `gorm:"primaryKey;size:64"`
 	AccountID string `gorm:"size:64;index"`
 	Hash      string `gorm:"size:64;uniqueIndex"`
-	ExpiresAt *time.Time
-	RevokedAt *time.Time
-	CreatedAt time.Time
+	// Kind is "" for a token minted for a script, "session" for one a
+	// sign-in with a password made; a session ends after IdleSeconds
+	// without use (LastUsedAt), and when its password changes.
+	Kind        string `gorm:"size:10"`
+	IdleSeconds int64
+	LastUsedAt  *time.Time
+	ExpiresAt   *time.Time
+	RevokedAt   *time.Time
+	CreatedAt   time.Time
 }
 
 func (tokenRow) TableName() string { return "tokens" }
@@ -300,6 +322,7 @@ func allModels() []any {
 		&auditRow{}, // accounts.go
 		&deliveryRow{},
 		&preferenceRow{}, // outbox.go
-		&webSessionRow{}, // sessions.go
+		&webSessionRow{},    // sessions.go
+		&signInFailureRow{}, // signin.go
 	}
 }

@@ -109,7 +109,7 @@ func TestDeputiesAndUnits(t *testing.T) {
 		if err != nil || len(missing) != 1 || missing[0] != "un_x" {
 			t.Errorf("missing units: %v %v", missing, err)
 		}
-		list, total, err := s.Deputies(ctx, Page{Number: 1, Size: 10})
+		list, total, err := s.Deputies(ctx, RosterFilter{}, Page{Number: 1, Size: 10})
 		if err != nil || total != 1 || len(list) != 1 {
 			t.Errorf("deputies: %d %v", total, err)
 		}
@@ -292,12 +292,16 @@ func ids(items []domain.Suggestion) []string {
 func TestTokens(t *testing.T) {
 	each(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		created, err := s.EnsureAdmin(ctx, "hash1")
+		now := time.Now()
+		created, err := s.EnsureAdmin(ctx, "hash1", "pw1", now)
 		if err != nil || !created {
 			t.Fatalf("ensure admin: %t %v", created, err)
 		}
-		if created, _ := s.EnsureAdmin(ctx, "hash2"); created {
-			t.Error("a second admin was created")
+		if created, _ := s.EnsureAdmin(ctx, "hash2", "pw2", now); created {
+			t.Error("a second start set the admin's password again")
+		}
+		if cred, err := s.CredentialsOf(ctx, AdminUsername); err != nil || cred.PasswordHash != "pw1" {
+			t.Errorf("admin credentials: %+v %v", cred, err)
 		}
 		acc, err := s.AccountByTokenHash(ctx, "hash1", time.Now())
 		if err != nil || acc.Role != "admin" {
@@ -311,6 +315,54 @@ func TestTokens(t *testing.T) {
 		}
 		if _, err := s.AccountByTokenHash(ctx, "hash1", time.Now()); !errors.Is(err, ErrNotFound) {
 			t.Errorf("replaced token still works: %v", err)
+		}
+	})
+}
+
+// TestSessionsEnd: a session ends after its idle time, and a changed
+// password ends the account's other sessions but not its script tokens.
+func TestSessionsEnd(t *testing.T) {
+	each(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		acc, err := s.CreateAccount(ctx, NewAccount{AccountRecord: AccountRecord{ID: "ac_1", Username: "wang", Role: "staff", Name: "王"}, PasswordHash: "h"})
+		if err != nil || !acc.MustChangePassword {
+			t.Fatalf("create: %+v %v", acc, err)
+		}
+		for _, id := range []string{"s1", "s2"} {
+			if err := s.CreateSession(ctx, id, "ac_1", "hash-"+id, time.Hour, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.CreateToken(ctx, "t1", "ac_1", "hash-t1", nil); err != nil {
+			t.Fatal(err)
+		}
+		if a, err := s.AccountByTokenHash(ctx, "hash-s1", now.Add(50*time.Minute)); err != nil || !a.Session || !a.MustChangePassword {
+			t.Fatalf("live session: %+v %v", a, err)
+		}
+		// s1 was used at +50 min, so it lives until +110; s2 was not.
+		if _, err := s.AccountByTokenHash(ctx, "hash-s2", now.Add(61*time.Minute)); !errors.Is(err, ErrNotFound) {
+			t.Errorf("idle session: %v", err)
+		}
+		if _, err := s.AccountByTokenHash(ctx, "hash-s1", now.Add(100*time.Minute)); err != nil {
+			t.Errorf("a used session ended: %v", err)
+		}
+		if err := s.CreateSession(ctx, "s3", "ac_1", "hash-s3", time.Hour, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPassword(ctx, "ac_1", "h2", false, "s1", now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AccountByTokenHash(ctx, "hash-s3", now); !errors.Is(err, ErrNotFound) {
+			t.Errorf("another session outlived the change: %v", err)
+		}
+		for _, h := range []string{"hash-s1", "hash-t1"} {
+			if a, err := s.AccountByTokenHash(ctx, h, now.Add(time.Minute)); err != nil || a.MustChangePassword {
+				t.Errorf("%s after the change: %+v %v", h, a, err)
+			}
+		}
+		if _, err := s.CreateAccount(ctx, NewAccount{AccountRecord: AccountRecord{ID: "ac_2", Username: "wang", Role: "staff", Name: "王二"}}); !errors.Is(err, ErrDuplicate) {
+			t.Errorf("a taken user name: %v", err)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"suggestflow/i18n"
 	"suggestflow/refusal"
 )
 
@@ -75,6 +76,16 @@ type formState struct {
 	List     []string
 	Values   url.Values
 	Defaults map[string]string
+	// Errs are the messages of the refused fields, shown beside each.
+	Errs map[string]string
+}
+
+// E is the message of a refused field, or "".
+func (f *formState) E(k string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errs[k]
 }
 
 // V is a field's value.
@@ -106,7 +117,11 @@ func (f *formState) Sel(k, v string) bool {
 
 // refused is a form shown again with the refusal's messages.
 func refused(name string, r *refusal.Error, values url.Values, lang string, loc *time.Location) *formState {
-	return &formState{Name: name, Open: true, Values: values, Summary: summary(lang, r, loc), List: fieldLines(lang, r, loc)}
+	errs := map[string]string{}
+	for _, fl := range r.Fields {
+		errs[fl.Name] = fl.Text(i18n.For(lang, loc))
+	}
+	return &formState{Name: name, Open: true, Values: values, Summary: summary(lang, r, loc), List: fieldLines(lang, r, loc), Errs: errs}
 }
 
 // refuse answers a form whose action failed: the form again, as filled in,

@@ -60,6 +60,7 @@ func webFuncs(t func(string) string, loc *time.Location) template.FuncMap {
 	}
 	return template.FuncMap{
 		"t":        t,
+		"prefix":   strings.HasPrefix,
 		"date":     format("2006-01-02"),
 		"datetime": format("2006-01-02 15:04"),
 	}
@@ -108,6 +109,10 @@ var fieldKeys = map[string]string{
 	"scheduled_at": "f.scheduled_at", "place": "f.place", "agenda": "f.agenda", "outcome": "f.outcome",
 	"opinions": "f.opinions", "suggestion_id": "f.suggestion", "Idempotency-Key": "f.idempotency_key",
 	"status": "f.status", "q": "list.search", "quarter": "eval.quarter",
+	"name": "f.name", "group": "f.group", "level": "f.level", "phone": "f.phone", "email": "f.email", "head": "f.head",
+	"leader_phone": "f.leader_phone", "leader_email": "f.leader_email", "handler_phone": "f.handler_phone",
+	"handler_email": "f.handler_email", "role": "f.role", "username": "login.username", "password": "login.password",
+	"current": "password.current", "new": "password.new", "confirm": "password.confirm", "active": "rec.retire",
 }
 
 // fieldLabel names an API field as its form does.

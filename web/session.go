@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,21 +16,24 @@ import (
 
 	"suggestflow/access"
 	"suggestflow/domain"
+	"suggestflow/i18n"
 	"suggestflow/refusal"
 	"suggestflow/store"
 )
 
 // Sessions of the web UI.
 //
-// Signing in takes one of the API's bearer tokens. The session is kept in
+// Signing in takes a user name and a password (package accounts checks
+// them, and holds off repeated failures); it makes a session token as the
+// API's sign-in does, and the page session refers to it. The session is kept in
 // the database, so any API replica serves it and a restart signs nobody
 // out: a random 256-bit id (the only thing in the cookie, HttpOnly,
 // SameSite=Strict, Path=/ui; the database keeps only its SHA-256), the
 // hash of the token, a random CSRF token and the times. Every request looks
 // the token hash up again, so a revoked or expired token ends its sessions
 // at once, and the roles are the account's as they stand. Sessions end
-// after webIdle without a request or webMaxAge after signing in, and on
-// sign-out.
+// after the policy's session_idle without a request or webMaxAge after
+// signing in, on sign-out, and when the password changes elsewhere.
 //
 // CSRF: every POST form carries the session's CSRF token in a hidden field
 // "csrf"; it is compared in constant time and a POST without it is refused
@@ -40,8 +44,7 @@ const (
 	sessionCookie = "sf_session"
 	loginCookie   = "sf_login"
 	langCookie    = "sf_lang"
-	webIdle       = 2 * time.Hour
-	webMaxAge     = 12 * time.Hour
+	webMaxAge     = 24 * time.Hour
 )
 
 type session struct {
@@ -52,7 +55,10 @@ type session struct {
 }
 
 // sessionStore keeps the UI's sessions in the application database.
-type sessionStore struct{ st *store.Store }
+type sessionStore struct {
+	st   *store.Store
+	idle func() time.Duration
+}
 
 // randomToken is 32 random bytes, URL-safe.
 func randomToken() string {
@@ -70,7 +76,7 @@ func sessionHash(cookie string) string {
 func (ss sessionStore) create(ctx context.Context, tokenHash string, now time.Time) (string, error) {
 	cookie := randomToken()
 	ws := store.WebSession{IDHash: sessionHash(cookie), TokenHash: tokenHash, CSRF: randomToken(), CreatedAt: now, LastSeen: now}
-	if err := ss.st.CreateWebSession(ctx, ws, webIdle, webMaxAge); err != nil {
+	if err := ss.st.CreateWebSession(ctx, ws, ss.idle(), webMaxAge); err != nil {
 		return "", err
 	}
 	return cookie, nil
@@ -78,7 +84,7 @@ func (ss sessionStore) create(ctx context.Context, tokenHash string, now time.Ti
 
 // get returns the live session the cookie names, or nil.
 func (ss sessionStore) get(ctx context.Context, cookie string, now time.Time) (*session, error) {
-	ws, err := ss.st.LiveWebSession(ctx, sessionHash(cookie), now, webIdle, webMaxAge)
+	ws, err := ss.st.LiveWebSession(ctx, sessionHash(cookie), now, ss.idle(), webMaxAge)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -120,6 +126,8 @@ type webCtx struct {
 	p       access.Principal
 	name    string
 	tokenID string
+	// session: the token is a password sign-in's.
+	session bool
 }
 
 func (wc *webCtx) actor() domain.Actor { return domain.Actor{ID: wc.p.AccountID, Role: wc.p.Role} }
@@ -157,8 +165,13 @@ func (w *web) authed(h webHandler) http.HandlerFunc {
 			w.webError(rw, r, nil, refusal.DependencyDown(err))
 			return
 		}
-		wc := &webCtx{sess: sess, name: acc.Name, tokenID: acc.TokenID,
+		wc := &webCtx{sess: sess, name: acc.Name, tokenID: acc.TokenID, session: acc.Session,
 			p: access.Principal{AccountID: acc.ID, Role: acc.Role, UnitID: acc.UnitID, DeputyID: acc.DeputyID}}
+		if acc.MustChangePassword && acc.Session && r.URL.Path != "/ui/password" && r.URL.Path != "/ui/logout" {
+			// A first or reset password is changed before anything else.
+			http.Redirect(rw, r, "/ui/password", http.StatusSeeOther)
+			return
+		}
 		h(rw, r, wc)
 	}
 }
@@ -196,44 +209,57 @@ func (w *web) loginPage(rw http.ResponseWriter, r *http.Request) {
 	w.showLogin(rw, r, http.StatusOK, "")
 }
 
-func (w *web) showLogin(rw http.ResponseWriter, r *http.Request, status int, errKey string) {
+func (w *web) endSessionToken(r *http.Request, wc *webCtx) error {
+	if !wc.session {
+		return nil
+	}
+	return w.accounts.SignOut(r.Context(), wc.tokenID)
+}
+
+func (w *web) showLogin(rw http.ResponseWriter, r *http.Request, status int, msg string) {
 	token := randomToken()
 	http.SetCookie(rw, &http.Cookie{Name: loginCookie, Value: token, Path: "/ui/login", MaxAge: 3600,
 		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteStrictMode})
 	lang := langOf(r)
-	data := map[string]any{"Next": safeNext(r.FormValue("next")), "Error": ""}
-	if errKey != "" {
-		data["Error"] = tr(lang, errKey)
-	}
+	data := map[string]any{"Next": safeNext(r.FormValue("next")), "Error": msg, "Username": r.PostFormValue("username")}
 	p := webPage{Lang: lang, Title: tr(lang, "login.title"), Path: r.URL.Path, CSRF: token, Data: data, LangURLs: langURLs(r.URL), Nav: "login"}
 	w.renderPage(rw, status, "login", lang, p)
 }
 
-// login checks the token exactly as the API does and starts a session.
+// clientAddress is the connection's address: a header a client sets
+// would let it dodge the sign-in hold-off.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// login checks the user name and password exactly as the API does and
+// starts a session.
 func (w *web) login(rw http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(loginCookie)
 	if err != nil || !sameToken(r.PostFormValue("csrf"), c.Value) {
 		w.webError(rw, r, nil, refusal.New(refusal.Forbidden, refusal.LoginExpired))
 		return
 	}
-	token := strings.TrimSpace(r.PostFormValue("token"))
-	if token == "" || len(token) > 200 {
-		w.showLogin(rw, r, http.StatusUnauthorized, "login.bad")
-		return
-	}
-	hash := store.HashToken(token)
-	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	if _, err := w.store.AccountByTokenHash(ctx, hash, w.now()); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			w.showLogin(rw, r, http.StatusUnauthorized, "login.bad")
+	sess, err := w.accounts.SignIn(ctx, r.PostFormValue("username"), r.PostFormValue("password"), clientAddress(r))
+	if err != nil {
+		rf, ok := refusal.As(err)
+		if !ok || rf.Kind == refusal.Unavailable {
+			w.webError(rw, r, nil, err)
 			return
 		}
-		w.log.Warn("web: sign-in lookup failed", "error", err)
-		w.webError(rw, r, nil, refusal.DependencyDown(err))
+		if rf.RetryAfter > 0 {
+			rw.Header().Set("Retry-After", rf.RetryAfterSeconds())
+		}
+		w.showLogin(rw, r, rf.Kind.Status(), rf.Text(i18n.For(langOf(r), w.policy.Location())))
 		return
 	}
-	cookie, err := w.sessions.create(ctx, hash, w.now())
+	cookie, err := w.sessions.create(ctx, sess.TokenHash, w.now())
 	if err != nil {
 		w.webError(rw, r, nil, store.Refused(err, "session"))
 		return
@@ -241,7 +267,11 @@ func (w *web) login(rw http.ResponseWriter, r *http.Request) {
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: cookie, Path: "/ui", MaxAge: int(webMaxAge / time.Second),
 		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteStrictMode})
 	http.SetCookie(rw, &http.Cookie{Name: loginCookie, Value: "", Path: "/ui/login", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	http.Redirect(rw, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	next := safeNext(r.PostFormValue("next"))
+	if sess.MustChangePassword {
+		next = "/ui/password"
+	}
+	http.Redirect(rw, r, next, http.StatusSeeOther)
 }
 
 // safeNext keeps a redirect inside the UI: a path under /ui/, never
@@ -264,6 +294,12 @@ func (w *web) logoutPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 func (w *web) logout(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	if err := w.sessions.delete(r.Context(), wc.sess); err != nil {
 		w.webError(rw, r, wc, store.Refused(err, "session"))
+		return
+	}
+	// The sign-in's token ends with it (a page signed in before passwords
+	// existed used a script's token, which stays).
+	if err := w.endSessionToken(r, wc); err != nil {
+		w.webError(rw, r, wc, err)
 		return
 	}
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: "/ui", MaxAge: -1, HttpOnly: true,

@@ -63,7 +63,7 @@ func (w *web) showNew(rw http.ResponseWriter, r *http.Request, wc *webCtx, statu
 func (w *web) allDeputies(ctx context.Context) ([]domain.Deputy, error) {
 	var out []domain.Deputy
 	for n := 1; n <= 100; n++ {
-		items, total, err := w.store.Deputies(ctx, store.Page{Number: n, Size: maxPageSize})
+		items, total, err := w.store.Deputies(ctx, store.RosterFilter{}, store.Page{Number: n, Size: maxPageSize})
 		if err != nil {
 			return nil, store.Refused(err, "deputy")
 		}

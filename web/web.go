@@ -23,10 +23,12 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"suggestflow/access"
+	"suggestflow/accounts"
 	"suggestflow/cases"
 	"suggestflow/i18n"
 	"suggestflow/policy"
 	"suggestflow/refusal"
+	"suggestflow/roster"
 	"suggestflow/store"
 	"suggestflow/throttle"
 )
@@ -38,6 +40,8 @@ var webFS embed.FS
 type Deps struct {
 	Store    *store.Store
 	Cases    *cases.Service
+	Accounts *accounts.Service
+	Roster   *roster.Service
 	Temporal client.Client
 	Policy   policy.Policy
 	Logger   *slog.Logger
@@ -54,6 +58,8 @@ type Deps struct {
 type web struct {
 	store    *store.Store
 	cases    *cases.Service
+	accounts *accounts.Service
+	roster   *roster.Service
 	temporal client.Client
 	policy   policy.Policy
 	log      *slog.Logger
@@ -89,6 +95,8 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("POST /ui/login", w.login)
 	mux.HandleFunc("GET /ui/logout", w.authed(w.logoutPage))
 	mux.HandleFunc("POST /ui/logout", w.authed(w.csrf(w.logout)))
+	mux.HandleFunc("GET /ui/password", w.authed(w.passwordPage))
+	mux.HandleFunc("POST /ui/password", w.authed(w.csrf(w.changePassword)))
 	mux.HandleFunc("GET /ui/{$}", w.authed(w.dashboard))
 	mux.HandleFunc("GET /ui/suggestions", w.authed(w.suggestionList))
 	mux.HandleFunc("GET /ui/suggestions/new", w.authed(w.newSuggestionPage))
@@ -100,6 +108,22 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/meetings/{id}/notice", w.authed(w.meetingNotice))
 	mux.HandleFunc("GET /ui/meetings/{id}/notice.ics", w.authed(w.meetingNoticeICS))
 	mux.HandleFunc("POST /ui/meetings/{id}/minutes", w.authed(w.csrf(w.meetingMinutes)))
+	for _, rk := range []struct {
+		path                string
+		list, newPage, page webHandler
+		create, update      webHandler
+	}{
+		{"/ui/deputies", w.deputyList, w.newDeputyPage, w.deputyPage, w.createDeputy, w.updateDeputy},
+		{"/ui/units", w.unitList, w.newUnitPage, w.unitPage, w.createUnit, w.updateUnit},
+		{"/ui/accounts", w.accountList, w.newAccountPage, w.accountPage, w.createAccount, w.updateAccount},
+	} {
+		mux.HandleFunc("GET "+rk.path, w.authed(rk.list))
+		mux.HandleFunc("GET "+rk.path+"/new", w.authed(rk.newPage))
+		mux.HandleFunc("POST "+rk.path, w.authed(w.csrf(rk.create)))
+		mux.HandleFunc("GET "+rk.path+"/{id}", w.authed(rk.page))
+		mux.HandleFunc("POST "+rk.path+"/{id}", w.authed(w.csrf(rk.update)))
+		mux.HandleFunc("POST "+rk.path+"/{id}/{what}", w.authed(w.csrf(rk.update)))
+	}
 	mux.HandleFunc("GET /ui/evaluations", w.authed(w.evaluations))
 	mux.HandleFunc("POST /ui/evaluations", w.authed(w.csrf(w.runEvaluation)))
 	mux.HandleFunc("GET /ui/ledger.xlsx", w.authed(w.ledgerXLSX))
@@ -137,8 +161,8 @@ func newWeb(d Deps) (*web, error) {
 	for i := 0; i <= 100; i++ {
 		fmt.Fprintf(&bars, ".w%d{width:%d%%}\n", i, i)
 	}
-	w := &web{store: d.Store, cases: d.Cases, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
-		writes: d.Writes, uiURL: d.TemporalUIURL, sessions: sessionStore{st: d.Store}, static: static,
+	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
+		writes: d.Writes, uiURL: d.TemporalUIURL, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
 		css: append(css, bars.String()...)}
 	if w.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -298,6 +322,9 @@ func (w *web) webError(rw http.ResponseWriter, r *http.Request, wc *webCtx, err 
 		fallthrough
 	default:
 		status, msg = rf.Kind.Status(), summary(lang, rf, w.policy.Location())
+		if rf.RetryAfter > 0 {
+			rw.Header().Set("Retry-After", rf.RetryAfterSeconds())
+		}
 	}
 	w.render(rw, r, wc, status, "error", "err.title", map[string]any{"Status": status, "Message": msg})
 }

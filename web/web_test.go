@@ -87,7 +87,7 @@ func TestWebMessagesInChinese(t *testing.T) {
 	if len(lines) != 1 || !strings.Contains(lines[0], "承诺完成日期") {
 		t.Errorf("field lines: %v", lines)
 	}
-	if s := summary(i18n.ZH, refusal.New(refusal.Conflict, refusal.NoReplyToRate), loc); !strings.Contains(s, "当前状态不允许") || !strings.Contains(s, "尚无可评价的答复") {
+	if s := summary(i18n.ZH, refusal.New(refusal.Conflict, refusal.NoReplyToRate), loc); !strings.Contains(s, "操作未完成") || !strings.Contains(s, "尚无可评价的答复") {
 		t.Errorf("summary: %q", s)
 	}
 }

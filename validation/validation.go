@@ -1,4 +1,6 @@
-package cases
+// Package validation is the one validator of inputs: the `validate` tags
+// of every input of the API and the pages, refused field by field.
+package validation
 
 import (
 	"errors"
@@ -24,9 +26,9 @@ var validate = func() *validator.Validate {
 	return v
 }()
 
-// Validate refuses an input whose fields break their tags, one field
+// Check refuses an input whose fields break their tags, one field
 // refusal each. Every input of the API and the pages goes through it.
-func Validate(in any) error {
+func Check(in any) error {
 	err := validate.Struct(in)
 	if err == nil {
 		return nil
