@@ -19,11 +19,11 @@ type deputyRow struct {
 func (deputyRow) TableName() string { return "deputies" }
 
 type unitRow struct {
-	ID        string `gorm:"primaryKey;size:64"`
-	Name      string `gorm:"size:200;not null;uniqueIndex"`
-	Head      string `gorm:"size:100"`
-	Phone     string `gorm:"size:40"`
-	Email     string `gorm:"size:200"`
+	ID    string `gorm:"primaryKey;size:64"`
+	Name  string `gorm:"size:200;not null;uniqueIndex"`
+	Head  string `gorm:"size:100"`
+	Phone string `gorm:"size:40"`
+	Email string `gorm:"size:200"`
 	// The leader in charge and the named handler, with their contacts.
 	Leader       string `gorm:"size:100"`
 	LeaderPhone  string `gorm:"size:40"`
@@ -321,7 +321,7 @@ func allModels() []any {
 		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{},
 		&auditRow{}, // accounts.go
 		&deliveryRow{},
-		&preferenceRow{}, // outbox.go
+		&preferenceRow{},    // outbox.go
 		&webSessionRow{},    // sessions.go
 		&signInFailureRow{}, // signin.go
 	}
