@@ -83,6 +83,15 @@ const (
 	DuplicateTitle          = "duplicate_title"
 	Duplicate               = "duplicate"
 	NoHearingReport         = "no_hearing_report"
+	EndingSatisfied         = "ending_satisfied"
+	ReferralInFuture        = "referral_in_future"
+	ReferralBeforeSubmitted = "referral_before_submitted"
+	ReferralAnswered        = "referral_answered"
+	AnswerInFuture          = "answer_in_future"
+	AnswerBeforeReferral    = "answer_before_referral"
+	MergeIntoSelf           = "merge_into_self"
+	MergeTargetStatus       = "merge_target_status"
+	MergeTargetEnded        = "merge_target_ended"
 
 	// Who may do what.
 	TokenRequired         = "token_required"

@@ -108,6 +108,8 @@ var fieldKeys = map[string]string{
 	"scheduled_at": "f.scheduled_at", "place": "f.place", "agenda": "f.agenda", "outcome": "f.outcome",
 	"opinions": "f.opinions", "suggestion_id": "f.suggestion", "Idempotency-Key": "f.idempotency_key",
 	"status": "f.status", "q": "list.search", "quarter": "eval.quarter",
+	"to": "f.referral_to", "sent_at": "f.sent_at", "received_at": "f.received_at", "into": "f.merge_into",
+	"valid_reason": "f.valid_reason",
 }
 
 // fieldLabel names an API field as its form does.
