@@ -141,6 +141,13 @@ var Rules = map[string]Rule{
 	"POST /api/v1/suggestions/:id/review":             {Object: SuggestionObject, Roles: presidium},
 	"POST /api/v1/suggestions/:id/assignment":         {Object: SuggestionObject, Roles: presidium},
 	"POST /api/v1/suggestions/:id/extension-decision": {Object: SuggestionObject, Roles: presidium},
+	"POST /api/v1/suggestions/:id/ending-review":      {Object: SuggestionObject, Roles: presidium},
+	"POST /api/v1/suggestions/:id/referral":           {Object: SuggestionObject, Roles: presidium},
+	"POST /api/v1/suggestions/:id/referral-answer":    {Object: SuggestionObject, Roles: presidium},
+	"POST /api/v1/suggestions/:id/merge":              {Object: SuggestionObject, Roles: presidium},
+	// Similar cases name other deputies' suggestions: the presidium's, who
+	// decide merges.
+	"GET /api/v1/suggestions/:id/similar": {Object: SuggestionObject, Roles: presidium},
 
 	"POST /api/v1/suggestions/:id/assignment-return":  {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleUnit}, Owns: leadUnit},
 	"POST /api/v1/suggestions/:id/consultations":      {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleUnit}, Owns: leadUnit},

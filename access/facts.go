@@ -2,7 +2,9 @@ package access
 
 import "suggestflow/domain"
 
-// SuggestionFacts are what the rules need of a suggestion.
+// SuggestionFacts are what the rules need of a suggestion. Its co-signers
+// include the deputies of the suggestions merged into it: they see it,
+// and rate it, as any co-signer does.
 func SuggestionFacts(sg domain.Suggestion) Object {
 	o := Object{LeadDeputyID: sg.LeadDeputyID, CoSignerIDs: sg.CoSignerIDs}
 	if a := sg.Assignment; a != nil {

@@ -20,6 +20,7 @@ import (
 
 	"suggestflow/accounts"
 	"suggestflow/board"
+	"suggestflow/cases"
 	"suggestflow/domain"
 	"suggestflow/evaluation"
 	"suggestflow/holiday"
@@ -377,6 +378,10 @@ var (
 		"OpinionInput":           opinionInput{},
 		"LinkInput":              linkInput{},
 		"DayInput":               dayInput{},
+		"EndingReviewInput":      domain.EndingReviewInput{},
+		"ReferralInput":          domain.ReferralInput{},
+		"ReferralAnswerInput":    domain.ReferralAnswerInput{},
+		"MergeInput":             domain.MergeInput{},
 	}
 	outputSchemas = map[string]any{
 		"Problem":          Problem{},
@@ -427,9 +432,15 @@ var (
 		"CalendarOverride": holiday.Override{},
 		"Report":           store.Report{},
 		"ReportList":       list[store.Report]{},
+		"Referral":         domain.Referral{},
+		"ReferralAnswer":   domain.ReferralAnswer{},
+		"MergedCase":       domain.MergedCase{},
+		"EndingReview":     domain.EndingReview{},
+		"SimilarCase":      cases.SimilarCase{},
+		"Ending":           evaluation.Ending{},
 	}
 	// serverSet are fields of the domain inputs that the server fills in.
-	serverSet = map[string]bool{"actor": true, "request_hash": true}
+	serverSet = map[string]bool{"actor": true, "request_hash": true, "into_number": true, "into_title": true}
 	timeType  = reflect.TypeOf(time.Time{})
 	// rawJSONType is JSON passed through as it is: any value.
 	rawJSONType = reflect.TypeOf(json.RawMessage(nil))

@@ -27,14 +27,14 @@ func TestWebLoginPageAndRedirects(t *testing.T) {
 		t.Errorf("GET /ui/ without a session: %d %q", rec.Code, rec.Header().Get("Location"))
 	}
 	rec := get("/ui/login")
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "访问令牌") || !strings.Contains(rec.Body.String(), `lang="zh-CN"`) {
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "用户名") || !strings.Contains(rec.Body.String(), `lang="zh-CN"`) {
 		t.Fatalf("login page: %d %s", rec.Code, rec.Body)
 	}
 	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
 		t.Errorf("CSP %q", csp)
 	}
 	rec = get("/ui/login?lang=en")
-	if !strings.Contains(rec.Body.String(), "Access token") {
+	if !strings.Contains(rec.Body.String(), "User name") {
 		t.Errorf("English login page: %s", rec.Body)
 	}
 	var lang *http.Cookie

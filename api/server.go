@@ -194,6 +194,11 @@ func (s *Server) routes() {
 	g.POST("/suggestions/:id/ratings", caseAction(s, (*cases.Service).Rate))
 	g.POST("/suggestions/:id/completion", caseAction(s, (*cases.Service).Complete))
 	g.GET("/suggestions/:id/messages", s.messages)
+	g.POST("/suggestions/:id/ending-review", caseAction(s, (*cases.Service).ReviewEnding))
+	g.POST("/suggestions/:id/referral", caseAction(s, (*cases.Service).Refer))
+	g.POST("/suggestions/:id/referral-answer", caseAction(s, (*cases.Service).AnswerReferral))
+	g.POST("/suggestions/:id/merge", caseAction(s, (*cases.Service).Merge))
+	g.GET("/suggestions/:id/similar", s.similar)
 
 	g.GET("/meetings", s.listMeetings)
 	g.POST("/meetings", s.callMeeting)

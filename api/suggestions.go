@@ -82,6 +82,11 @@ type suggestionView struct {
 	Completion       *domain.Completion       `json:"completion,omitempty"`
 	ClosedAt         *time.Time               `json:"closed_at,omitempty"`
 	ClosedAs         string                   `json:"closed_as,omitempty"`
+	Referral         *domain.Referral         `json:"referral,omitempty"`
+	MergedInto       string                   `json:"merged_into,omitempty"`
+	MergeReason      string                   `json:"merge_reason,omitempty"`
+	MergedFrom       []domain.MergedCase      `json:"merged_from,omitempty"`
+	EndingReview     *domain.EndingReview     `json:"ending_review,omitempty"`
 	Timeline         []domain.Event           `json:"timeline,omitempty"`
 	Meetings         []domain.MeetingView     `json:"meetings"`
 }
@@ -96,6 +101,7 @@ func view(sg domain.Suggestion) suggestionView {
 		Consultations: sg.Consultations, ProgressDueAt: sg.ProgressDueAt, ProgressMissed: sg.ProgressMissed,
 		Reply: sg.Reply, RatingDueAt: sg.RatingDueAt, Ratings: sg.Ratings, Unsatisfied: sg.Unsatisfied,
 		Completion: sg.Completion, ClosedAt: sg.ClosedAt, ClosedAs: sg.ClosedAs,
+		Referral: sg.Referral, MergedInto: sg.MergedInto, MergeReason: sg.MergeReason, MergedFrom: sg.MergedFrom,
 	}
 	if v.Ratings == nil {
 		v.Ratings = []domain.Rating{}
@@ -119,7 +125,22 @@ func (s *Server) respond(c echo.Context, status int, sg domain.Suggestion) error
 		return store.Refused(err, "meeting")
 	}
 	v.Timeline, v.Meetings = timeline, meetingViews(meetings)
+	if sg.Status == domain.StatusClosed {
+		if v.EndingReview, err = s.store.EndingReview(ctx, sg.ID); err != nil {
+			return store.Refused(err, "suggestion")
+		}
+	}
 	return c.JSON(status, v)
+}
+
+// similar lists the open suggestions that may be the same matter as this
+// one and could take it in by a merge.
+func (s *Server) similar(c echo.Context) error {
+	items, err := s.cases.Similar(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
 }
 
 func (s *Server) listSuggestions(c echo.Context) error {

@@ -23,8 +23,13 @@ import (
 // timeline events carrying their parameters and due times their basis in
 // what the steps record, after the move to one deadline loop. v4: cases
 // start under the case rules of contract.RulesVersion 1 (the extension
-// cap over all rounds).
-const historyShape = "v4"
+// cap over all rounds). v5: the workflow takes referrals, referral
+// answers and merges (new updates and the merged-in signal, which no
+// earlier history holds; a case keeps RulesVersion 1), with a policy
+// that carries referral_answer_within; recorded beside the lifecycle ones
+// are a referred case answered, a merged case and the case kept by the
+// merge.
+const historyShape = "v5"
 
 func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {
 	dir := os.Getenv("SUGGESTFLOW_RECORD_HISTORIES")

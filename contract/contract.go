@@ -41,10 +41,15 @@ const (
 	UpdateComplete         = "complete"
 	UpdateCallMeeting      = "call-meeting"
 	UpdateMinutes          = "minutes"
+	UpdateRefer            = "refer"
+	UpdateReferralAnswer   = "referral-answer"
+	UpdateMerge            = "merge"
 
 	SignalMeetingHeld = "meeting-held"
 	SignalCalendar    = "calendar"
 	QueryState        = "state"
+	// SignalMergedIn tells the kept case of a merge which deputies join it.
+	SignalMergedIn = "merged-in"
 
 	// OutboxWorkflowID is the one outbox dispatcher of a namespace.
 	OutboxWorkflowID = "suggestflow-outbox"
@@ -100,6 +105,17 @@ type MeetingHeld struct {
 	MeetingID string    `json:"meeting_id"`
 	HeldAt    time.Time `json:"held_at"`
 	Outcome   string    `json:"outcome"`
+}
+
+// MergedIn is what a merged suggestion tells the one it was merged into:
+// its signers become co-signers there.
+type MergedIn struct {
+	From      string    `json:"from"`
+	Number    string    `json:"number"`
+	Title     string    `json:"title"`
+	DeputyIDs []string  `json:"deputy_ids"`
+	Reason    string    `json:"reason"`
+	At        time.Time `json:"at"`
 }
 
 // Cadence kinds: the presidium's recurring work, each run by a Temporal

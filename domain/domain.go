@@ -18,11 +18,23 @@ const (
 	StatusRehandling  Status = "rehandling"
 	StatusFollowingUp Status = "following_up"
 	StatusClosed      Status = "closed"
+	// StatusReferred: referred to a higher body outside the township's
+	// competence (转交, DOMAIN.md rule 2); the case waits for that body's
+	// answer and ends with it.
+	StatusReferred Status = "referred"
+	// StatusMerged: merged into another suggestion (并案), which its deputies
+	// co-sign from then on; it ends there.
+	StatusMerged Status = "merged"
 )
 
 // Statuses lists every status, for validation and documentation.
 var Statuses = []Status{StatusSubmitted, StatusReturned, StatusAccepted, StatusHandling,
-	StatusReplied, StatusRehandling, StatusFollowingUp, StatusClosed}
+	StatusReplied, StatusRehandling, StatusFollowingUp, StatusClosed, StatusReferred, StatusMerged}
+
+// EndedStatuses are the statuses of a case that is over, which the
+// store's lists of open cases leave out. A referred case is over only
+// once its answer is recorded, and stays in them until then.
+var EndedStatuses = []string{string(StatusReturned), string(StatusClosed), string(StatusMerged)}
 
 // Flags beside the state.
 const (
@@ -221,6 +233,43 @@ type CallMeetingInput struct {
 	Place        string    `json:"place" validate:"max=200"`
 	Agenda       string    `json:"agenda" validate:"max=5000"`
 	Actor        Actor     `json:"actor"`
+}
+
+// EndingReviewInput is the presidium's judgement on a case that ended with
+// an unsatisfied final result or without feedback: whether the unit had a
+// valid reason (正当理由) for not satisfying the deputy. Without one, the
+// ending counts in the yearly ">2" rule (DOMAIN.md section 5).
+type EndingReviewInput struct {
+	ValidReason *bool  `json:"valid_reason" validate:"required"`
+	Reason      string `json:"reason" validate:"required,max=5000"`
+	Actor       Actor  `json:"actor"`
+}
+
+// ReferralInput refers a suggestion outside the township's competence to a
+// named higher body (转交), on the date it was sent.
+type ReferralInput struct {
+	To     string    `json:"to" validate:"required,max=200"`
+	Reason string    `json:"reason" validate:"required,max=5000"`
+	SentAt time.Time `json:"sent_at" validate:"required"`
+	Actor  Actor     `json:"actor"`
+}
+
+// ReferralAnswerInput records the higher body's answer to a referral.
+type ReferralAnswerInput struct {
+	ReceivedAt time.Time `json:"received_at" validate:"required"`
+	Content    string    `json:"content" validate:"required,max=20000"`
+	Actor      Actor     `json:"actor"`
+}
+
+// MergeInput merges a suggestion into another open one (并案) before
+// either is assigned. IntoNumber and IntoTitle are the kept case's, filled
+// in by the server for the notices.
+type MergeInput struct {
+	Into       string `json:"into" validate:"required,max=64"`
+	Reason     string `json:"reason" validate:"required,max=2000"`
+	IntoNumber string `json:"into_number,omitempty"`
+	IntoTitle  string `json:"into_title,omitempty"`
+	Actor      Actor  `json:"actor"`
 }
 
 // MinutesInput records what an escalation meeting decided.

@@ -109,6 +109,55 @@ type MeetingRef struct {
 	Status      string    `json:"status"`
 }
 
+// Referral is a suggestion referred to a higher body (转交) and that body's
+// answer.
+type Referral struct {
+	To         string          `json:"to"`
+	Reason     string          `json:"reason"`
+	SentAt     time.Time       `json:"sent_at"`
+	ReferredAt time.Time       `json:"referred_at"`
+	Answer     *ReferralAnswer `json:"answer,omitempty"`
+}
+
+// ReferralAnswer is what the higher body answered.
+type ReferralAnswer struct {
+	ReceivedAt time.Time `json:"received_at"`
+	Content    string    `json:"content"`
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// MergedCase is a suggestion merged into this one: its deputies became
+// co-signers here.
+type MergedCase struct {
+	ID     string `json:"id"`
+	Number string `json:"number"`
+	Title  string `json:"title"`
+	// DeputyIDs are the merged case's signers who were not signers here
+	// already: those added as co-signers.
+	DeputyIDs []string  `json:"deputy_ids"`
+	Reason    string    `json:"reason"`
+	At        time.Time `json:"at"`
+}
+
+// EndingReview is the presidium's judgement on an unsatisfied ending
+// (EndingReviewInput): the latest one stands.
+type EndingReview struct {
+	ValidReason bool      `json:"valid_reason"`
+	Reason      string    `json:"reason"`
+	JudgedBy    Actor     `json:"judged_by"`
+	JudgedAt    time.Time `json:"judged_at"`
+}
+
+// How a case ended without the deputy's satisfaction (UnsatisfiedEnding).
+const (
+	// EndingUnsatisfied: the lead deputy's last word on the result was
+	// "unsatisfied" (the re-handled reply then went unrated).
+	EndingUnsatisfied = "unsatisfied"
+	// EndingNoFeedback: closed without the lead deputy's rating, and no
+	// unsatisfied rating before.
+	EndingNoFeedback = "no_feedback"
+)
+
 // Suggestion is the state of one case as its workflow holds it. The
 // workflow returns it from every action and the store keeps it as the read
 // model.
@@ -157,7 +206,14 @@ type Suggestion struct {
 	Completion     *Completion   `json:"completion,omitempty"`
 	ClosedAt       *time.Time    `json:"closed_at,omitempty"`
 	ClosedAs       string        `json:"closed_as,omitempty"`
-	RequestHash    string        `json:"request_hash,omitempty"`
+	// Referral is set once the case is referred to a higher body.
+	Referral *Referral `json:"referral,omitempty"`
+	// MergedInto is the suggestion this one was merged into; MergedFrom
+	// the suggestions merged into this one.
+	MergedInto  string       `json:"merged_into,omitempty"`
+	MergeReason string       `json:"merge_reason,omitempty"`
+	MergedFrom  []MergedCase `json:"merged_from,omitempty"`
+	RequestHash string       `json:"request_hash,omitempty"`
 	// Seq numbers the events the workflow has written, so that every record
 	// has a deterministic id and a retried activity writes nothing twice.
 	Seq int `json:"seq"`
@@ -179,6 +235,36 @@ func (s *Suggestion) Flags() []string {
 		flags = append(flags, FlagExtensionPending)
 	}
 	return flags
+}
+
+// FinalResult is the lead deputy's latest result rating, or empty.
+func (s *Suggestion) FinalResult() string {
+	result := ""
+	for _, r := range s.Ratings {
+		if r.Lead {
+			result = r.Result
+		}
+	}
+	return result
+}
+
+// UnsatisfiedEnding says how a closed case ended without its deputy's
+// satisfaction (EndingUnsatisfied, EndingNoFeedback), or "" when it did
+// not. Every lead rating other than "unsatisfied" ends the handling (or
+// moves it to follow-up), so a closed case whose final result is
+// unsatisfied was closed as no feedback: only such cases can end
+// unsatisfied.
+func (s *Suggestion) UnsatisfiedEnding() string {
+	if s.Status != StatusClosed {
+		return ""
+	}
+	if s.FinalResult() == Unsatisfied {
+		return EndingUnsatisfied
+	}
+	if s.ClosedAs == ClosedNoFeedback {
+		return EndingNoFeedback
+	}
+	return ""
 }
 
 // LeadUnitID is the lead unit, or empty before assignment.

@@ -3,16 +3,46 @@ package evaluation
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
-// YearFacts is one unit's year: its quarter scores and the number of its
-// suggestions that ended unsatisfied without a valid reason.
+// YearFacts is one unit's year: its quarter scores and its suggestions
+// that ended in the year without the deputy's satisfaction.
 type YearFacts struct {
 	UnitID string `json:"unit_id"`
 	// Head is the unit's head (负责人), named when eligibility is lost.
-	Head                            string  `json:"head"`
-	Quarters                        []Score `json:"quarters"`
-	UnsatisfiedEndingsWithoutReason int     `json:"unsatisfied_endings_without_reason"`
+	Head     string   `json:"head"`
+	Quarters []Score  `json:"quarters"`
+	Endings  []Ending `json:"endings"`
+}
+
+// Ending is one case of a unit that ended without its deputy's
+// satisfaction, with the presidium's judgement on it if there is one.
+type Ending struct {
+	SuggestionID string    `json:"suggestion_id"`
+	Number       string    `json:"number"`
+	Title        string    `json:"title"`
+	ClosedAt     time.Time `json:"closed_at"`
+	// Kind is "unsatisfied" (the lead deputy's final result rating) or
+	// "no_feedback" (closed without a rating).
+	Kind string `json:"kind"`
+	// Reviewed says whether the presidium judged it; ValidReason and
+	// Reason are that judgement.
+	Reviewed    bool   `json:"reviewed"`
+	ValidReason bool   `json:"valid_reason"`
+	Reason      string `json:"reason,omitempty"`
+}
+
+// Counts says whether an ending counts in the ">2" rule: a final result
+// the deputy rated unsatisfied counts unless the presidium found a valid
+// reason; a case closed without feedback counts only once the presidium
+// found that the deputy's dissatisfaction stands without one, since the
+// deputy said nothing.
+func (e Ending) Counts() bool {
+	if e.Kind == "unsatisfied" {
+		return !e.Reviewed || !e.ValidReason
+	}
+	return e.Reviewed && !e.ValidReason
 }
 
 // Ranked is one unit's place in the year.
@@ -22,10 +52,17 @@ type Ranked struct {
 	Head   string `json:"head"`
 	// Total is the sum of the quarter totals.
 	Total float64 `json:"total"`
-	// Eligible is false when the unit, and with it its head, lost award
-	// eligibility; Reason says why, in Chinese then English.
-	Eligible bool   `json:"eligible"`
-	Reason   string `json:"reason,omitempty"`
+	// Eligible is false when the unit lost award eligibility, and
+	// HeadEligible when its head did too (both, under DOMAIN.md section
+	// 5); Reason says why, in Chinese then English.
+	Eligible     bool   `json:"eligible"`
+	HeadEligible bool   `json:"head_eligible"`
+	Reason       string `json:"reason,omitempty"`
+	// Counted are the unit's endings of the year that count against it;
+	// Excused those that do not (a valid reason, or no feedback not
+	// judged).
+	Counted []Ending `json:"counted"`
+	Excused []Ending `json:"excused"`
 	// Award is the "trusted by the people" award (群众信得过单位).
 	Award bool `json:"award"`
 }
@@ -48,9 +85,10 @@ type Ranking struct {
 //     share a rank (competition ranking: 1, 2, 2, 4) and are listed by
 //     UnitID so that the order is stable.
 //   - A unit with more than r.MaxUnsatisfiedWithoutReason suggestions that
-//     ended unsatisfied without a valid reason is not eligible for the award,
-//     and neither is its head (DOMAIN.md §5): Eligible is false and Reason
-//     names both. It keeps its rank.
+//     ended unsatisfied without a valid reason (the endings that Count) is
+//     not eligible for the award, and neither is its head (DOMAIN.md §5):
+//     Eligible and HeadEligible are false and Reason names both. It keeps
+//     its rank. Counted and Excused list its endings either way.
 //   - The award goes to the top r.AwardSize eligible units, skipping the
 //     ineligible ones. When the boundary falls inside a tie, that is when the
 //     r.AwardSize-th eligible unit shares its total with the next eligible
@@ -67,9 +105,17 @@ func RankYear(r Rules, units []YearFacts) Ranking {
 		for _, q := range u.Quarters {
 			total += q.Total
 		}
-		ru := Ranked{UnitID: u.UnitID, Head: u.Head, Total: round(total, 2), Eligible: true}
-		if n := u.UnsatisfiedEndingsWithoutReason; n > r.MaxUnsatisfiedWithoutReason {
-			ru.Eligible = false
+		ru := Ranked{UnitID: u.UnitID, Head: u.Head, Total: round(total, 2), Eligible: true, HeadEligible: true,
+			Counted: []Ending{}, Excused: []Ending{}}
+		for _, e := range u.Endings {
+			if e.Counts() {
+				ru.Counted = append(ru.Counted, e)
+			} else {
+				ru.Excused = append(ru.Excused, e)
+			}
+		}
+		if n := len(ru.Counted); n > r.MaxUnsatisfiedWithoutReason {
+			ru.Eligible, ru.HeadEligible = false, false
 			ru.Reason = ineligibleReason(n, r.MaxUnsatisfiedWithoutReason, u.Head)
 		}
 		rk.Units = append(rk.Units, ru)

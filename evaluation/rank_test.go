@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"reflect"
 	"strings"
@@ -10,7 +11,10 @@ import (
 
 // unit builds a year from quarter totals.
 func unit(id, head string, unsatisfied int, totals ...float64) YearFacts {
-	y := YearFacts{UnitID: id, Head: head, UnsatisfiedEndingsWithoutReason: unsatisfied}
+	y := YearFacts{UnitID: id, Head: head}
+	for i := range unsatisfied {
+		y.Endings = append(y.Endings, Ending{SuggestionID: fmt.Sprintf("%s-s%d", id, i), Kind: "unsatisfied"})
+	}
 	for _, t := range totals {
 		y.Quarters = append(y.Quarters, Score{UnitID: id, Total: t})
 	}
@@ -286,5 +290,48 @@ func TestRankingJSON(t *testing.T) {
 	}
 	if got, want := string(b), `{"units":[],"best":[],"worst":[]}`; got != want {
 		t.Errorf("empty ranking JSON = %s, want %s", got, want)
+	}
+}
+
+// TestEndingsCountByTheirFinalResult: what counts in the ">2" rule is how
+// each case ended and the presidium's judgement on it. A final result
+// rated unsatisfied counts until a valid reason is found; a case closed
+// without feedback counts only once judged to have none.
+func TestEndingsCountByTheirFinalResult(t *testing.T) {
+	for _, c := range []struct {
+		e    Ending
+		want bool
+	}{
+		{Ending{Kind: "unsatisfied"}, true},
+		{Ending{Kind: "unsatisfied", Reviewed: true, ValidReason: false}, true},
+		{Ending{Kind: "unsatisfied", Reviewed: true, ValidReason: true}, false},
+		{Ending{Kind: "no_feedback"}, false},
+		{Ending{Kind: "no_feedback", Reviewed: true, ValidReason: false}, true},
+		{Ending{Kind: "no_feedback", Reviewed: true, ValidReason: true}, false},
+	} {
+		if got := c.e.Counts(); got != c.want {
+			t.Errorf("%+v counts %t, want %t", c.e, got, c.want)
+		}
+	}
+
+	// Three unsatisfied endings, one with a valid reason: two count, the
+	// unit keeps its eligibility (and wins, as the only eligible unit
+	// here); with none judged valid it loses it, and so does its head.
+	endings := func(valid bool) []Ending {
+		return []Ending{
+			{SuggestionID: "s1", Kind: "unsatisfied"},
+			{SuggestionID: "s2", Kind: "unsatisfied", Reviewed: true},
+			{SuggestionID: "s3", Kind: "unsatisfied", Reviewed: true, ValidReason: valid},
+		}
+	}
+	rk := RankYear(DefaultRules(), []YearFacts{{UnitID: "u1", Head: "供电所 李所长", Endings: endings(true)}})
+	u := rk.Units[0]
+	if !u.Eligible || !u.HeadEligible || !u.Award || len(u.Counted) != 2 || len(u.Excused) != 1 || u.Excused[0].SuggestionID != "s3" {
+		t.Errorf("one of three with a valid reason: %+v", u)
+	}
+	rk = RankYear(DefaultRules(), []YearFacts{{UnitID: "u1", Head: "供电所 李所长", Endings: endings(false)}})
+	u = rk.Units[0]
+	if u.Eligible || u.HeadEligible || u.Award || len(u.Counted) != 3 || len(u.Excused) != 0 || !strings.Contains(u.Reason, "李所长") {
+		t.Errorf("three without a valid reason: %+v", u)
 	}
 }

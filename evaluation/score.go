@@ -24,10 +24,14 @@ type Rules struct {
 	QuestionnaireWeight float64 `json:"questionnaire_weight" yaml:"questionnaire_weight"`
 	// AwardSize is how many units of the year get the award
 	// (群众信得过单位); more when the last place is shared (see RankYear).
+	// DOMAIN.md section 5 and the seed: the top five of the year.
 	AwardSize int `json:"award_size" yaml:"award_size"`
 	// MaxUnsatisfiedWithoutReason: a unit with more than this many
 	// suggestions in a year that end unsatisfied without a valid reason
-	// loses award eligibility, and so does its head.
+	// loses award eligibility, and so does its head. DOMAIN.md section 5,
+	// from the seed: 一年内只要超过2件，即取消该承办单位和负责人的评先资格
+	// (2). What counts is each case's ending, not its ratings along the
+	// way (Ending.Counts).
 	MaxUnsatisfiedWithoutReason int `json:"max_unsatisfied_without_reason" yaml:"max_unsatisfied_without_reason"`
 }
 

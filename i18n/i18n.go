@@ -78,7 +78,7 @@ var labels = map[string]string{
 }
 
 // durations are parameters holding a policy duration (P7D, 7wd).
-var durations = map[string]bool{"ahead": true, "max_duration": true, "duration": true, "left": true}
+var durations = map[string]bool{"ahead": true, "max_duration": true, "duration": true, "left": true, "within": true}
 
 var phrases = map[string]string{"action": "action.", "object": "object."}
 

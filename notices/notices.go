@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"text/template"
 	"time"
+
+	"suggestflow/i18n"
 )
 
 type text struct{ subject, body string }
@@ -40,6 +42,11 @@ var texts = map[string]text{
 	"meeting_reminder":    {"约见提醒：{{.number}}", "提醒：{{time .scheduled_at}}在{{.place}}就建议《{{.title}}》（{{.number}}）举行约见，请准时参加。"},
 	"minutes_due":         {"请记录约见纪要：{{.number}}", "就建议《{{.title}}》（{{.number}}）的约见（{{time .scheduled_at}}）尚未记录纪要，请及时记录。"},
 	"minutes_recorded":    {"约见纪要：{{.number}}", "就建议《{{.title}}》（{{.number}}）的约见已举行。结果：{{.outcome}}"},
+	"referred":            {"您的建议已转交：{{.number}}", "您提出的建议《{{.title}}》（{{.number}}）所提事项不属于本级职权范围，人大主席团已于{{date .sent_at}}转交{{.to}}研究处理。理由：{{.reason}}。收到答复后将及时告知您。"},
+	"referral_answered":   {"转交事项已答复：{{.number}}", "您提出的建议《{{.title}}》（{{.number}}）转交{{.to}}后，已于{{date .received_at}}收到答复：{{.content}}"},
+	"referral_unanswered": {"转交事项尚未答复：{{.number}}", "建议《{{.title}}》（{{.number}}）于{{date .sent_at}}转交{{.to}}，{{duration .within}}内未收到答复，请督促。"},
+	"merged":              {"您的建议已并案办理：{{.number}}", "您提出的建议《{{.title}}》（{{.number}}）与建议《{{.into_title}}》（{{.into_number}}）反映同一事项，经人大主席团决定并案办理。您已列为该件的联名代表，将收到其办理情况，并可对答复作出评价。理由：{{.reason}}"},
+	"merged_in":           {"其他建议并入您的建议：{{.number}}", "建议《{{.from_title}}》（{{.from_number}}）已并入您领衔的建议《{{.title}}》（{{.number}}）一并办理，新增联名代表{{.count}}名。"},
 
 	// The presidium's recurring work.
 	"progress_hearing":     {"建议办理进展情况汇报会通知（{{.period}}）", "人大主席团定于{{time .scheduled_at}}在{{.place}}听取各承办单位建议办理进展情况汇报。贵单位在办建议{{.open}}件，其中逾期{{.overdue}}件，本期未报告进展{{.missing}}件。请单位负责人到会汇报。"},
@@ -67,6 +74,14 @@ func Render(kind string, data map[string]string, loc *time.Location) (subject, b
 				return s
 			}
 			return ts.In(loc).Format("2006年1月2日 15:04")
+		},
+		"duration": func(s string) string { return i18n.Duration(i18n.ZH, s) },
+		"date": func(s string) string {
+			ts, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				return s
+			}
+			return ts.In(loc).Format("2006年1月2日")
 		},
 		"rating": func(s string) string {
 			if n, ok := ratingNames[s]; ok {

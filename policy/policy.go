@@ -37,7 +37,12 @@ type Policy struct {
 	MeetingNoticeAhead       Duration   `json:"meeting_notice_ahead" yaml:"meeting_notice_ahead"`
 	MeetingRemindBefore      Duration   `json:"meeting_remind_before" yaml:"meeting_remind_before"`
 	MeetingPlace             string     `json:"meeting_place" yaml:"meeting_place"`
-	QuietHours               string     `json:"quiet_hours" yaml:"quiet_hours"`
+	// ReferralAnswerWithin is how long the presidium waits for a higher
+	// body's answer to a referral (转交, DOMAIN.md rule 2) before it is
+	// reminded to chase it: by default the three months the Deputies Law
+	// (art. 51-52) gives a body to answer a deputy's suggestion.
+	ReferralAnswerWithin Duration `json:"referral_answer_within" yaml:"referral_answer_within"`
+	QuietHours           string   `json:"quiet_hours" yaml:"quiet_hours"`
 	// CalendarOverrides are the township's own working and rest days on top
 	// of the national holiday calendar.
 	CalendarOverrides []holiday.Override `json:"calendar_overrides,omitempty" yaml:"calendar_overrides"`
@@ -97,6 +102,7 @@ func Default() Policy {
 		MeetingNoticeAhead:       MustDuration("P3D"),
 		MeetingRemindBefore:      MustDuration("P1D"),
 		MeetingPlace:             "人大主席团会议室",
+		ReferralAnswerWithin:     MustDuration("P3M"),
 		QuietHours:               "21:00-08:00",
 		Evaluation:               evaluation.DefaultRules(),
 		// Every two months, on the 1st; quarterly inspections mid-quarter;
@@ -138,6 +144,7 @@ func (p Policy) Validate() error {
 		"rehandle_within": p.RehandleWithin, "meeting_within": p.MeetingWithin,
 		"meeting_notice_ahead": p.MeetingNoticeAhead, "meeting_remind_before": p.MeetingRemindBefore,
 		"session_idle": p.SessionIdle, "sign_in_block": p.SignInBlock,
+		"referral_answer_within": p.ReferralAnswerWithin,
 	} {
 		if d.IsZero() {
 			return fmt.Errorf("%s: must be a positive duration", key)
@@ -180,6 +187,16 @@ func (p Policy) Validate() error {
 		return errors.New("meeting_place: must be 1 to 200 characters")
 	}
 	return nil
+}
+
+// ReferralAnswerTime is referral_answer_within, or its default for a case
+// that started under a policy from before the key existed (its input
+// carries none).
+func (p Policy) ReferralAnswerTime() Duration {
+	if p.ReferralAnswerWithin.IsZero() {
+		return Default().ReferralAnswerWithin
+	}
+	return p.ReferralAnswerWithin
 }
 
 // Location is the township's time zone.
@@ -289,7 +306,7 @@ func Keys() []string {
 		"reply_within", "reply_within_complex", "remind_before_due", "progress_report_every",
 		"progress_report_grace", "extension_max", "evaluation_within", "evaluation_grace",
 		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",
-		"meeting_remind_before", "meeting_place", "quiet_hours", "calendar_overrides", "evaluation",
+		"meeting_remind_before", "meeting_place", "referral_answer_within", "quiet_hours", "calendar_overrides", "evaluation",
 		"progress_hearing_cron", "site_inspection_cron", "group_meeting_cron", "evaluation_cron", "board_cron",
 		"ranking_cron", "visit_check_cron", "session_idle", "sign_in_failures_per_account",
 		"sign_in_failures_per_client", "sign_in_block"}

@@ -39,6 +39,7 @@ func TestDefaultIsValid(t *testing.T) {
 		{"meeting_within", p.MeetingWithin, "P7D"},
 		{"meeting_notice_ahead", p.MeetingNoticeAhead, "P3D"},
 		{"meeting_remind_before", p.MeetingRemindBefore, "P1D"},
+		{"referral_answer_within", p.ReferralAnswerWithin, "P3M"},
 	}
 	for _, c := range checks {
 		if c.got.String() != c.want {

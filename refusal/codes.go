@@ -84,6 +84,15 @@ const (
 	Duplicate               = "duplicate"
 	Retired                 = "retired"
 	NoHearingReport         = "no_hearing_report"
+	EndingSatisfied         = "ending_satisfied"
+	ReferralInFuture        = "referral_in_future"
+	ReferralBeforeSubmitted = "referral_before_submitted"
+	ReferralAnswered        = "referral_answered"
+	AnswerInFuture          = "answer_in_future"
+	AnswerBeforeReferral    = "answer_before_referral"
+	MergeIntoSelf           = "merge_into_self"
+	MergeTargetStatus       = "merge_target_status"
+	MergeTargetEnded        = "merge_target_ended"
 
 	// Who may do what.
 	TokenRequired         = "token_required"

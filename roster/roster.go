@@ -43,7 +43,7 @@ type DeputyInput struct {
 // The deputy as patched is checked as a whole (an empty email is none).
 type DeputyPatch struct {
 	Name   *string `json:"name" validate:"omitempty,max=100"`
-	Level  *string `json:"level" validate:"omitempty,max=20"`
+	Level  *string `json:"level" validate:"omitempty,oneof=township county"`
 	Group  *string `json:"group" validate:"omitempty,max=100"`
 	Phone  *string `json:"phone" validate:"omitempty,max=40"`
 	Email  *string `json:"email" validate:"omitempty,max=200"`

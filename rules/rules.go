@@ -35,7 +35,15 @@ const (
 	Rate             Action = "rate"
 	Complete         Action = "complete"
 	CallMeeting      Action = "call_meeting"
+	Refer            Action = "refer"
+	AnswerReferral   Action = "answer_referral"
+	Merge            Action = "merge"
+	ReviewEnding     Action = "review_ending"
 )
+
+// beforeAssignment are the statuses of a case the presidium still holds:
+// it may still be referred upward or merged with another.
+var beforeAssignment = []domain.Status{domain.StatusSubmitted, domain.StatusAccepted}
 
 var handlingStatuses = []domain.Status{domain.StatusHandling, domain.StatusRehandling}
 
@@ -56,6 +64,10 @@ var allowedIn = map[Action][]domain.Status{
 	Complete:         {domain.StatusFollowingUp},
 	CallMeeting: {domain.StatusAccepted, domain.StatusHandling, domain.StatusReplied, domain.StatusRehandling,
 		domain.StatusFollowingUp},
+	Refer:          beforeAssignment,
+	AnswerReferral: {domain.StatusReferred},
+	Merge:          beforeAssignment,
+	ReviewEnding:   {domain.StatusClosed},
 }
 
 // Allows says whether a status allows an action.
@@ -88,6 +100,14 @@ func NextStep(sg domain.Suggestion) Action {
 		return Rate
 	case domain.StatusFollowingUp:
 		return Complete
+	case domain.StatusReferred:
+		if sg.Referral != nil && sg.Referral.Answer == nil {
+			return AnswerReferral
+		}
+	case domain.StatusClosed:
+		if sg.UnsatisfiedEnding() != "" {
+			return ReviewEnding
+		}
 	}
 	return ""
 }
@@ -261,6 +281,10 @@ func Offered(a Action, sg domain.Suggestion) bool {
 		return noPendingExtension(sg) == nil
 	case DecideExtension:
 		return pendingExtension(sg) == nil
+	case AnswerReferral:
+		return sg.Referral != nil && sg.Referral.Answer == nil
+	case ReviewEnding:
+		return sg.UnsatisfiedEnding() != ""
 	}
 	return true
 }
@@ -370,6 +394,84 @@ func CheckCallMeeting(sg domain.Suggestion, in domain.CallMeetingInput, now time
 func CheckMinutes(m domain.Meeting) error {
 	if m.Status == domain.MeetingHeld {
 		return refusal.New(refusal.Conflict, refusal.MinutesRecorded)
+	}
+	return nil
+}
+
+// CheckEndingReview: only a case that ended with an unsatisfied final
+// result or without feedback is judged for a valid reason (DOMAIN.md
+// section 5). A later judgement replaces an earlier one.
+func CheckEndingReview(sg domain.Suggestion) error {
+	if err := InStatus(ReviewEnding, sg.Status); err != nil {
+		return err
+	}
+	if sg.UnsatisfiedEnding() == "" {
+		return refusal.New(refusal.Conflict, refusal.EndingSatisfied)
+	}
+	return nil
+}
+
+// CheckRefer: a case the presidium still holds (not yet assigned) is
+// referred upward, on a date between its submission and now.
+func CheckRefer(sg domain.Suggestion, in domain.ReferralInput, now time.Time) error {
+	if err := InStatus(Refer, sg.Status); err != nil {
+		return err
+	}
+	if in.SentAt.After(now.Add(10 * time.Minute)) {
+		return refusal.OnField("sent_at", refusal.ReferralInFuture)
+	}
+	// A date is sent as its day's start or end in the township's zone:
+	// a day's slack either way.
+	if in.SentAt.Before(sg.SubmittedAt.Add(-24 * time.Hour)) {
+		return refusal.OnField("sent_at", refusal.ReferralBeforeSubmitted)
+	}
+	return nil
+}
+
+// CheckReferralAnswer: one answer to a referral, received after it was
+// sent.
+func CheckReferralAnswer(sg domain.Suggestion, in domain.ReferralAnswerInput, now time.Time) error {
+	if err := InStatus(AnswerReferral, sg.Status); err != nil {
+		return err
+	}
+	if sg.Referral == nil || sg.Referral.Answer != nil {
+		return refusal.New(refusal.Conflict, refusal.ReferralAnswered)
+	}
+	if in.ReceivedAt.After(now.Add(10 * time.Minute)) {
+		return refusal.OnField("received_at", refusal.AnswerInFuture)
+	}
+	if in.ReceivedAt.Before(sg.Referral.SentAt.Add(-24 * time.Hour)) {
+		return refusal.OnField("received_at", refusal.AnswerBeforeReferral, "sent_at", domain.Stamp(sg.Referral.SentAt))
+	}
+	return nil
+}
+
+// CheckMergeInput: a suggestion is not merged into itself.
+func CheckMergeInput(id string, in domain.MergeInput) error {
+	if in.Into == id {
+		return refusal.OnField("into", refusal.MergeIntoSelf)
+	}
+	return nil
+}
+
+// CheckMerge: the merged case is not assigned yet (its handling has not
+// begun) and is not merged into itself. The kept case is
+// CheckMergeTarget's: the merged deputies take part in it from its
+// assignment on.
+func CheckMerge(sg domain.Suggestion, in domain.MergeInput) error {
+	if err := InStatus(Merge, sg.Status); err != nil {
+		return err
+	}
+	return CheckMergeInput(sg.ID, in)
+}
+
+// CheckMergeTarget: the kept case is another suggestion not yet assigned.
+func CheckMergeTarget(sg, into domain.Suggestion) error {
+	if into.ID == sg.ID {
+		return refusal.OnField("into", refusal.MergeIntoSelf)
+	}
+	if !slices.Contains(beforeAssignment, into.Status) {
+		return refusal.New(refusal.Conflict, refusal.MergeTargetStatus, "number", into.Number, "status", string(into.Status))
 	}
 	return nil
 }

@@ -172,16 +172,3 @@ func (s *Store) Scores(ctx context.Context, quarters []string) ([]evaluation.Sco
 	}
 	return all, byUnit, nil
 }
-
-// UnsatisfiedSuggestions counts, per lead unit, the suggestions whose lead
-// deputy rated a result unsatisfied within the period.
-func (s *Store) UnsatisfiedSuggestions(ctx context.Context, p Period) (map[string]int, error) {
-	out, err := countsBy[int](s.db.WithContext(ctx).Table("ratings").Select("suggestions.lead_unit_id AS k, COUNT(DISTINCT ratings.suggestion_id) AS n").
-		Joins("JOIN suggestions ON suggestions.id = ratings.suggestion_id").
-		Where("ratings.lead = ? AND ratings.result = ? AND ratings.at >= ? AND ratings.at < ?", true, domain.Unsatisfied, p.From, p.To).
-		Group("suggestions.lead_unit_id"))
-	if err != nil {
-		return nil, fmt.Errorf("unsatisfied suggestions: %w", err)
-	}
-	return out, nil
-}

@@ -324,5 +324,6 @@ func allModels() []any {
 		&preferenceRow{},    // outbox.go
 		&webSessionRow{},    // sessions.go
 		&signInFailureRow{}, // signin.go
+		&endingReviewRow{},  // endings.go
 	}
 }

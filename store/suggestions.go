@@ -34,7 +34,7 @@ func (s *Store) SaveOpinions(ctx context.Context, suggestionID string, opinions 
 func (s *Store) OpenDuplicate(ctx context.Context, leadDeputyID, title string) (string, error) {
 	var row suggestionRow
 	err := s.db.WithContext(ctx).Select("id").
-		Where("lead_deputy_id = ? AND title = ? AND status NOT IN ?", leadDeputyID, title, []string{"returned", "closed"}).
+		Where("lead_deputy_id = ? AND title = ? AND status NOT IN ?", leadDeputyID, title, domain.EndedStatuses).
 		First(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", nil
@@ -218,7 +218,7 @@ func (s *Store) CaseIDs(ctx context.Context) ([]string, error) {
 // OpenSuggestionIDs pages through the ids of cases still open.
 func (s *Store) OpenSuggestionIDs(ctx context.Context, after string, limit int) ([]string, error) {
 	var ids []string
-	err := s.db.WithContext(ctx).Model(&suggestionRow{}).Where("status NOT IN ? AND id > ?", []string{"returned", "closed"}, after).
+	err := s.db.WithContext(ctx).Model(&suggestionRow{}).Where("status NOT IN ? AND id > ?", domain.EndedStatuses, after).
 		Order("id").Limit(limit).Pluck("id", &ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("open suggestions: %w", err)

@@ -40,7 +40,7 @@ func RankYear(ctx context.Context, st *store.Store, rules evaluation.Rules, y pe
 	if err != nil {
 		return evaluation.Ranking{}, err
 	}
-	unsatisfied, err := st.UnsatisfiedSuggestions(ctx, y)
+	endings, err := Endings(ctx, st, y)
 	if err != nil {
 		return evaluation.Ranking{}, err
 	}
@@ -51,7 +51,39 @@ func RankYear(ctx context.Context, st *store.Store, rules evaluation.Rules, y pe
 	facts := make([]evaluation.YearFacts, 0, len(units))
 	for _, u := range units {
 		facts = append(facts, evaluation.YearFacts{UnitID: u.ID, Head: u.Name + " " + u.Head, Quarters: byUnit[u.ID],
-			UnsatisfiedEndingsWithoutReason: unsatisfied[u.ID]})
+			Endings: endings[u.ID]})
 	}
 	return evaluation.RankYear(rules, facts), nil
+}
+
+// Endings are, per lead unit, the cases that ended in the period without
+// their deputy's satisfaction, each with the presidium's judgement on it.
+// A case counts in the year it ended, whatever its ratings before: one
+// re-handled to "satisfied" is not an unsatisfied ending.
+func Endings(ctx context.Context, st *store.Store, p period.Range) (map[string][]evaluation.Ending, error) {
+	closed, err := st.NoFeedbackEndings(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(closed))
+	for _, sg := range closed {
+		ids = append(ids, sg.ID)
+	}
+	reviews, err := st.EndingReviews(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]evaluation.Ending{}
+	for _, sg := range closed {
+		kind := sg.UnsatisfiedEnding()
+		if kind == "" || sg.ClosedAt == nil {
+			continue
+		}
+		e := evaluation.Ending{SuggestionID: sg.ID, Number: sg.Number, Title: sg.Title, ClosedAt: *sg.ClosedAt, Kind: kind}
+		if r, ok := reviews[sg.ID]; ok {
+			e.Reviewed, e.ValidReason, e.Reason = true, r.ValidReason, r.Reason
+		}
+		out[sg.LeadUnitID()] = append(out[sg.LeadUnitID()], e)
+	}
+	return out, nil
 }

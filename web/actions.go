@@ -29,6 +29,8 @@ type webAction struct {
 // webActions are in the order the page offers them.
 var webActions = []webAction{
 	{"review", rules.Review, "POST /api/v1/suggestions/:id/review", runReview},
+	{"merge", rules.Merge, "POST /api/v1/suggestions/:id/merge", runMerge},
+	{"referral", rules.Refer, "POST /api/v1/suggestions/:id/referral", runReferral},
 	{"assign", rules.Assign, "POST /api/v1/suggestions/:id/assignment", runAssign},
 	{"consult", rules.Consult, "POST /api/v1/suggestions/:id/consultations", runConsult},
 	{"progress", rules.ProgressReport, "POST /api/v1/suggestions/:id/progress-reports", runProgress},
@@ -40,6 +42,8 @@ var webActions = []webAction{
 	{"rate", rules.Rate, "POST /api/v1/suggestions/:id/ratings", runRate},
 	{"complete", rules.Complete, "POST /api/v1/suggestions/:id/completion", runComplete},
 	{"meeting", rules.CallMeeting, "POST /api/v1/meetings", runCallMeeting},
+	{"referral-answer", rules.AnswerReferral, "POST /api/v1/suggestions/:id/referral-answer", runReferralAnswer},
+	{"ending-review", rules.ReviewEnding, "POST /api/v1/suggestions/:id/ending-review", runEndingReview},
 }
 
 func actionByKey(key string) *webAction {
@@ -221,6 +225,35 @@ func runCallMeeting(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestio
 	}
 	_, err = w.cases.CallMeeting(ctx, wc.p, domain.CallMeetingInput{SuggestionID: sg.ID, ScheduledAt: at,
 		Place: f.Get("place"), Agenda: f.Get("agenda")})
+	return err
+}
+
+func runMerge(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
+	_, err := w.cases.Merge(ctx, wc.p, sg.ID, domain.MergeInput{Into: f.Get("into"), Reason: f.Get("reason")})
+	return err
+}
+
+func runReferral(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
+	sent, err := startOfDay(f.Get("sent_at"), "sent_at", w.policy.Location())
+	if err != nil {
+		return err
+	}
+	_, err = w.cases.Refer(ctx, wc.p, sg.ID, domain.ReferralInput{To: f.Get("to"), Reason: f.Get("reason"), SentAt: sent})
+	return err
+}
+
+func runReferralAnswer(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
+	received, err := startOfDay(f.Get("received_at"), "received_at", w.policy.Location())
+	if err != nil {
+		return err
+	}
+	_, err = w.cases.AnswerReferral(ctx, wc.p, sg.ID, domain.ReferralAnswerInput{ReceivedAt: received, Content: f.Get("content")})
+	return err
+}
+
+func runEndingReview(w *web, ctx context.Context, wc *webCtx, sg domain.Suggestion, f url.Values) error {
+	_, err := w.cases.ReviewEnding(ctx, wc.p, sg.ID, domain.EndingReviewInput{ValidReason: formBool(f.Get("valid_reason")),
+		Reason: f.Get("reason")})
 	return err
 }
 

@@ -46,6 +46,21 @@ type sgData struct {
 	ReturnCategories     []string
 	Methods, Classes     []string
 	RatingValues         []string
+	// Similar are the open suggestions this one could be merged into;
+	// MergedInto and MergedFrom name the cases of its merges.
+	Similar    []similarRow
+	MergedInto *store.CaseSummary
+	// Ending is how a closed case ended without its deputy's
+	// satisfaction, if it did; EndingReview the judgement on it.
+	Ending       string
+	EndingReview *domain.EndingReview
+	Judge        string
+}
+
+// similarRow is a similar suggestion as the merge form offers it.
+type similarRow struct {
+	ID, Number, Title, Status string
+	Pct                       int
 }
 
 // loadSuggestion reads a suggestion the caller may see; one that is not
@@ -119,6 +134,9 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 		// the presidium, who may see everything anyway.
 		d.TemporalURL = w.temporalLink(sg.ID)
 	}
+	if err := w.rulesData(ctx, wc, sg, d); err != nil {
+		return nil, err
+	}
 	d.Raters = raters(wc.p, sg, names, w.now())
 	d.CoUnitChoices = coUnitChoices(wc.p, sg, all)
 	facts := access.SuggestionFacts(sg)
@@ -150,8 +168,46 @@ func offered(key string, d *sgData) bool {
 		return len(d.CoUnitChoices) > 0
 	case "rate":
 		return len(d.Raters) > 0
+	case "merge":
+		return len(d.Similar) > 0
 	}
 	return true
+}
+
+// rulesData adds what the rules of referral, merging and endings show: the
+// case merged into, the judgement on an unsatisfied ending, and for the
+// presidium the similar open suggestions to merge with.
+func (w *web) rulesData(ctx context.Context, wc *webCtx, sg domain.Suggestion, d *sgData) error {
+	if sg.MergedInto != "" {
+		if into, err := w.store.Suggestion(ctx, sg.MergedInto); err == nil {
+			d.MergedInto = &store.CaseSummary{ID: into.ID, Number: into.Number, Title: into.Title, Status: into.Status}
+		}
+	}
+	if d.Ending = sg.UnsatisfiedEnding(); d.Ending != "" {
+		r, err := w.store.EndingReview(ctx, sg.ID)
+		if err != nil {
+			return store.Refused(err, "suggestion")
+		}
+		d.EndingReview = r
+		if r != nil {
+			d.Judge = r.JudgedBy.ID
+			if a, err := w.store.AccountByID(ctx, r.JudgedBy.ID); err == nil && a.Name != "" {
+				d.Judge = a.Name
+			}
+		}
+	}
+	facts := access.SuggestionFacts(sg)
+	if rules.Offered(rules.Merge, sg) && may(wc.p, routeSimilar, &facts) == access.Allow {
+		similar, err := w.cases.Similar(ctx, sg.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range similar {
+			d.Similar = append(d.Similar, similarRow{ID: c.ID, Number: c.Number, Title: c.Title, Status: string(c.Status),
+				Pct: int(c.Score*100 + 0.5)})
+		}
+	}
+	return nil
 }
 
 // raters are the signers the caller may rate for and who may rate the
@@ -197,6 +253,8 @@ func (w *web) defaults(key string, wc *webCtx, sg domain.Suggestion) map[string]
 		return map[string]string{"attitude": domain.Satisfied, "result": domain.Satisfied, "deputy_id": wc.p.DeputyID}
 	case "complete":
 		return map[string]string{"kept": "true"}
+	case "referral", "referral-answer":
+		return map[string]string{"sent_at": now.Format("2006-01-02"), "received_at": now.Format("2006-01-02")}
 	case "meeting":
 		at := w.policy.After(w.now(), w.policy.MeetingNoticeAhead).In(loc).Add(24 * time.Hour)
 		at = time.Date(at.Year(), at.Month(), at.Day(), 9, 0, 0, 0, loc)

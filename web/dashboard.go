@@ -48,6 +48,9 @@ type rankRow struct {
 	Award    bool
 	Eligible bool
 	Reason   string
+	// Counted are the unsatisfied endings that count against the unit,
+	// Excused those that do not.
+	Counted, Excused []evaluation.Ending
 }
 
 type dashData struct {
@@ -185,7 +188,8 @@ func (w *web) latestRanking(ctx context.Context, now time.Time) (string, []rankR
 		}
 		rows := make([]rankRow, 0, len(r.Units))
 		for _, u := range r.Units {
-			rows = append(rows, rankRow{Rank: u.Rank, Unit: u.Head, Total: u.Total, Award: u.Award, Eligible: u.Eligible, Reason: u.Reason})
+			rows = append(rows, rankRow{Rank: u.Rank, Unit: u.Head, Total: u.Total, Award: u.Award, Eligible: u.Eligible, Reason: u.Reason,
+				Counted: u.Counted, Excused: u.Excused})
 		}
 		return y.Label, rows, nil
 	}

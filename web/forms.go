@@ -42,6 +42,16 @@ func endOfDay(v, field string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, refusal.OnField(field, refusal.DateFormat)
 }
 
+// startOfDay reads a date in the township's zone as the start of that
+// day: the date something already happened on (a letter sent, received).
+func startOfDay(v, field string, loc *time.Location) (time.Time, error) {
+	end, err := endOfDay(v, field, loc)
+	if err != nil || end.IsZero() {
+		return end, err
+	}
+	return end.Add(time.Second).AddDate(0, 0, -1), nil
+}
+
 // splitList reads names one per line or separated by commas (either
 // width) or 、.
 func splitList(v string) []string {

@@ -113,6 +113,8 @@ var fieldKeys = map[string]string{
 	"leader_phone": "f.leader_phone", "leader_email": "f.leader_email", "handler_phone": "f.handler_phone",
 	"handler_email": "f.handler_email", "role": "f.role", "username": "login.username", "password": "login.password",
 	"current": "password.current", "new": "password.new", "confirm": "password.confirm", "active": "rec.retire",
+	"to": "f.referral_to", "sent_at": "f.sent_at", "received_at": "f.received_at", "into": "f.merge_into",
+	"valid_reason": "f.valid_reason",
 }
 
 // fieldLabel names an API field as its form does.

@@ -26,6 +26,7 @@ const (
 	routeReports    = "GET /api/v1/reports"
 	routeDeputy     = "GET /api/v1/deputies/:id"
 	routeDeputies   = "GET /api/v1/deputies"
+	routeSimilar    = "GET /api/v1/suggestions/:id/similar"
 )
 
 // listRow is a suggestion in a table.

@@ -24,8 +24,11 @@ type suggestion struct {
 	submitted bool
 	// The signal channels, and how many signals are being handled: a case
 	// continues as new only with none pending.
-	meetingCh, calendarCh workflow.ReceiveChannel
-	busy                  int
+	meetingCh, calendarCh, mergeCh workflow.ReceiveChannel
+	busy                           int
+	// merging counts the merged-in signals being handled, which a case
+	// finishes before it ends.
+	merging int
 	// starting are meetings called in the step being taken, whose start
 	// is confirmed once the step is stored.
 	starting []workflow.ChildWorkflowFuture
@@ -72,7 +75,7 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 		info := workflow.GetInfo(ctx)
 		if info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > limit {
 			if err := workflow.Await(ctx, func() bool {
-				return workflow.AllHandlersFinished(ctx) && w.busy == 0 && w.meetingCh.Len() == 0 && w.calendarCh.Len() == 0
+				return workflow.AllHandlersFinished(ctx) && w.quiet()
 			}); err != nil {
 				return w.st, err
 			}
@@ -80,18 +83,32 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 			return w.st, workflow.NewContinueAsNewError(ctx, contract.SuggestionWorkflowName, contract.SuggestionInput{ID: w.st.ID, Policy: w.pol, State: &st, HistoryLimit: in.HistoryLimit})
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	// A merged-in signal that arrived meanwhile is taken (and passed on,
+	// from a merged case) before the case ends: its deputies must not be
+	// lost. The other signals have nothing left to change.
+	if err := workflow.Await(ctx, func() bool {
+		return workflow.AllHandlersFinished(ctx) && w.merging == 0 && w.mergeCh.Len() == 0
+	}); err != nil {
 		return w.st, err
 	}
 	return w.st, nil
 }
 
-// finished: returned cases end at once; closed ones once no co-signer can
-// still rate the last reply.
+// quiet: no signal waits to be taken and none is being handled, so the
+// case may continue as new.
+func (w *suggestion) quiet() bool {
+	return w.busy == 0 && w.meetingCh.Len() == 0 && w.calendarCh.Len() == 0 && w.mergeCh.Len() == 0
+}
+
+// finished: returned and merged cases end at once, referred ones with
+// the higher body's answer; closed ones once no co-signer can still rate
+// the last reply.
 func (w *suggestion) finished(t time.Time) bool {
 	switch w.st.Status {
-	case domain.StatusReturned:
+	case domain.StatusReturned, domain.StatusMerged:
 		return true
+	case domain.StatusReferred:
+		return w.st.Referral != nil && w.st.Referral.Answer != nil
 	case domain.StatusClosed:
 		if w.st.RatingDueAt == nil || !t.Before(*w.st.RatingDueAt) {
 			return true
@@ -385,6 +402,8 @@ func (w *suggestion) alarms() []alarm {
 		if s.RatingDueAt != nil {
 			add("rating-window-closed", *s.RatingDueAt, func(ctx workflow.Context, step *domain.Step) {})
 		}
+	case domain.StatusReferred:
+		w.referralAlarms(add)
 	}
 	return out
 }

@@ -84,6 +84,15 @@ func (w *suggestion) register(ctx workflow.Context) error {
 		func(ctx workflow.Context) error {
 			return action(ctx, w, contract.UpdateCallMeeting, w.checkCallMeeting, w.applyCallMeeting)
 		},
+		func(ctx workflow.Context) error {
+			return action(ctx, w, contract.UpdateRefer, w.checkRefer, w.applyRefer)
+		},
+		func(ctx workflow.Context) error {
+			return action(ctx, w, contract.UpdateReferralAnswer, w.checkReferralAnswer, w.applyReferralAnswer)
+		},
+		func(ctx workflow.Context) error {
+			return action(ctx, w, contract.UpdateMerge, w.checkMerge, w.applyMerge)
+		},
 	}
 	for _, reg := range regs {
 		if err := reg(ctx); err != nil {
@@ -395,11 +404,13 @@ func (w *suggestion) applyCallMeeting(ctx workflow.Context, in domain.CallMeetin
 }
 
 // listenSignals takes the signals a case receives, one at a time under
-// the lock: meetings' outcomes, and a changed working-day calendar. One
-// coroutine serves both, so a cached case costs one goroutine for them.
+// the lock: meetings' outcomes, a changed working-day calendar, and
+// suggestions merged into this one. One coroutine serves them all, so a
+// cached case costs one goroutine for them.
 func (w *suggestion) listenSignals(ctx workflow.Context) {
 	w.meetingCh = workflow.GetSignalChannel(ctx, contract.SignalMeetingHeld)
 	w.calendarCh = workflow.GetSignalChannel(ctx, contract.SignalCalendar)
+	w.mergeCh = workflow.GetSignalChannel(ctx, contract.SignalMergedIn)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel := workflow.NewSelector(ctx)
@@ -412,6 +423,13 @@ func (w *suggestion) listenSignals(ctx workflow.Context) {
 				var in contract.RecomputeInput
 				c.Receive(ctx, &in)
 				w.locked(ctx, func() { w.calendarChanged(ctx, in) })
+			})
+			sel.AddReceive(w.mergeCh, func(c workflow.ReceiveChannel, _ bool) {
+				var in contract.MergedIn
+				c.Receive(ctx, &in)
+				w.merging++
+				w.locked(ctx, func() { w.mergedIn(ctx, in) })
+				w.merging--
 			})
 			sel.Select(ctx)
 		}
