@@ -41,6 +41,17 @@ type Policy struct {
 	// CalendarOverrides are the township's own working and rest days on top
 	// of the national holiday calendar.
 	CalendarOverrides []holiday.Override `json:"calendar_overrides,omitempty" yaml:"calendar_overrides"`
+	// CalendarYears are the official schedules the township loaded
+	// (PUT /calendar/years/{year}), for years the built-in data lacks or
+	// gets wrong. They are not policy-file keys: they live in the
+	// database and reach open cases with the calendar signal.
+	CalendarYears []holiday.Schedule `json:"calendar_years,omitempty" yaml:"-"`
+	// HolidayData is the version of the built-in holiday data the case
+	// computes with (holiday.DataVersion when it started; 0 for a case
+	// from before versions, which holiday reads as version 1). It stays
+	// with the case for its life, so that an upgrade of the data changes
+	// no running case.
+	HolidayData int `json:"holiday_data,omitempty" yaml:"-"`
 
 	// Evaluation is the unit evaluation rule set (综合评议).
 	Evaluation evaluation.Rules `json:"evaluation" yaml:"evaluation"`
@@ -155,6 +166,9 @@ func (p Policy) Validate() error {
 	if _, err := holiday.New(p.CalendarOverrides); err != nil {
 		return fmt.Errorf("calendar_overrides: %w", err)
 	}
+	if _, err := holiday.Build(holiday.Data{Version: p.HolidayData, Years: p.CalendarYears}); err != nil {
+		return fmt.Errorf("calendar years: %w", err)
+	}
 	if p.MeetingPlace == "" || len(p.MeetingPlace) > 200 {
 		return errors.New("meeting_place: must be 1 to 200 characters")
 	}
@@ -171,14 +185,19 @@ func (p Policy) Location() *time.Location {
 }
 
 // Calendar is the working-day calendar in force: mainland China's
-// statutory holidays and make-up working days, with the local overrides.
-// The holiday data is compiled in, so a workflow computing a deadline
-// twice gets the same answer; upgrading that data is a workflow change.
-func (p Policy) Calendar() Calendar {
-	cal, err := holiday.New(p.CalendarOverrides)
+// official arrangement (the built-in data of the pinned version, or the
+// loaded schedules), with the local overrides. All of it travels with the
+// case, so a workflow computing a deadline twice gets the same answer.
+func (p Policy) Calendar() Calendar { return p.Holidays() }
+
+// Holidays is Calendar as the holiday calendar itself, which also says
+// where each year's arrangement comes from.
+func (p Policy) Holidays() *holiday.Calendar {
+	cal, err := holiday.Build(holiday.Data{Version: p.HolidayData, Years: p.CalendarYears, Overrides: p.CalendarOverrides})
 	if err != nil {
-		// Validate refuses such a policy at start; keep the official days.
-		cal, _ = holiday.New(nil)
+		// Validate refuses such a policy at start, and the store only
+		// keeps checked schedules; keep the official days.
+		cal, _ = holiday.Build(holiday.Data{Version: p.HolidayData})
 	}
 	return cal
 }
