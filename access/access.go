@@ -172,6 +172,8 @@ var Rules = map[string]Rule{
 	"PUT /api/v1/opinions/:id":         {Object: OpinionObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: selfDeputy},
 	"GET /api/v1/calendar/days":        {Roles: everyone},
 	"PUT /api/v1/calendar/days/:date":  {Roles: presidium},
+	"GET /api/v1/calendar/years":       {Roles: everyone},
+	"PUT /api/v1/calendar/years/:year": {Roles: presidium},
 	"GET /api/v1/reports":              {Roles: presidium},
 	"GET /api/v1/reports/:id":          {Roles: presidium},
 	"GET /api/v1/messages":             {Roles: presidium},

@@ -19,6 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"suggestflow/board"
+	"suggestflow/cases"
 	"suggestflow/domain"
 	"suggestflow/evaluation"
 	"suggestflow/holiday"
@@ -365,6 +366,7 @@ var (
 		"OpinionInput":           opinionInput{},
 		"LinkInput":              linkInput{},
 		"DayInput":               dayInput{},
+		"CalendarYearInput":      cases.CalendarYearInput{},
 	}
 	outputSchemas = map[string]any{
 		"Problem":          Problem{},
@@ -387,7 +389,9 @@ var (
 		"Message":          domain.Message{},
 		"Delivery":         domain.Delivery{},
 		"MessagePage":      list[domain.Message]{},
-		"Deadline":         policy.Deadline{},
+		"Deadline":         dueView{},
+		"Warning":          policy.Warning{},
+		"CalendarYear":     cases.CalendarYear{},
 		"Account":          store.AccountRecord{},
 		"AccountList":      list[store.AccountRecord]{},
 		"TokenCreated":     tokenCreated{},

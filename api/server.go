@@ -211,6 +211,8 @@ func (s *Server) routes() {
 	g.PUT("/opinions/:id", s.linkOpinion)
 	g.GET("/calendar/days", s.calendarDays)
 	g.PUT("/calendar/days/:date", s.setCalendarDay)
+	g.GET("/calendar/years", s.calendarYears)
+	g.PUT("/calendar/years/:year", s.setCalendarYear)
 	g.GET("/reports", s.listReports)
 	g.GET("/reports/:id", s.getReport)
 	g.GET("/messages", s.listMessages)

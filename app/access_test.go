@@ -143,6 +143,8 @@ var matrix = map[string]map[string]string{
 	"PUT /api/v1/opinions/:id":                        expect("deputyLead", "ok", "deputyCo", "404", "deputyForeign", "404"),
 	"GET /api/v1/calendar/days":                       expect(everybody...),
 	"PUT /api/v1/calendar/days/:date":                 expect(),
+	"GET /api/v1/calendar/years":                      expect(everybody...),
+	"PUT /api/v1/calendar/years/:year":                expect(),
 	"GET /api/v1/reports":                             expect(),
 	"GET /api/v1/reports/:id":                         expect(),
 	"GET /api/v1/messages":                            expect(),
@@ -195,6 +197,7 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		}
 		path = strings.Replace(path, ":date", "2026-12-01", 1)
+		path = strings.Replace(path, ":year", "2029", 1)
 		if strings.Contains(path, ":") {
 			t.Fatalf("no object for %s", route)
 		}

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -319,4 +321,166 @@ func TestOneCalendar(t *testing.T) {
 		}
 	}
 	agree("with the database's day too")
+}
+
+// TestYearWithoutOfficialData: the calculator and a running case count
+// working days in 2028, which the built-in holiday data lacks, Monday to
+// Friday with a warning; staff load 2028's official schedule (days off at
+// the start of January), and both move and agree. A bad schedule is
+// refused with a code and changes nothing; the calendar page loads one too.
+func TestYearWithoutOfficialData(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	// A reply due on Wednesday 5 January 2028 when counted without 2028's
+	// data: the working days from tomorrow to then.
+	today := time.Now().In(loc)
+	target := time.Date(2028, 1, 5, 12, 0, 0, 0, loc)
+	if !today.Before(target.AddDate(0, 0, -14)) {
+		t.Skip("the running case's deadline is set to reach early January 2028; run before mid-December 2027")
+	}
+	builtin, err := holiday.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for d := today.AddDate(0, 0, 1); !d.After(target); d = d.AddDate(0, 0, 1) {
+		if builtin.IsWorkingDay(d) {
+			n++
+		}
+	}
+	within := fmt.Sprintf("%dwd", n)
+	c := startApp(t, "reply_within: "+within+"\n")
+	lead, _, unit, _ := c.setup()
+	id := c.must(201, "POST", "/api/v1/suggestions", submission(lead))["id"].(string)
+	c.must(200, "POST", "/api/v1/suggestions/"+id+"/review", map[string]any{"decision": "accept"})
+	c.must(200, "POST", "/api/v1/suggestions/"+id+"/assignment", map[string]any{"lead_unit_id": unit, "leader": "l", "handler": "h"})
+
+	years := func() map[string]string {
+		t.Helper()
+		r := c.do("GET", "/api/v1/calendar/years", nil)
+		var list []map[string]any
+		if err := json.Unmarshal(r.body, &list); r.status != 200 || err != nil {
+			t.Fatalf("years: %d %s", r.status, r.body)
+		}
+		out := map[string]string{}
+		for _, y := range list {
+			out[fmt.Sprint(y["year"])] = y["source"].(string)
+		}
+		return out
+	}
+	const fixed = "/api/v1/calendar/due?from=2027-12-28T10:00:00%2B08:00&duration=7wd"
+	// warned checks the calculator and the case agree, and whether both
+	// warn about 2028.
+	warned := func(when string, want bool) map[string]any {
+		t.Helper()
+		d := c.must(200, "GET", fixed, nil)
+		warnings := d["warnings"].([]any)
+		if want && !(len(warnings) == 1 && strings.Contains(warnings[0].(string), "2028")) || !want && len(warnings) != 0 {
+			t.Errorf("%s: the calculator's warnings: %v", when, d["warnings"])
+		}
+		if want && d["warning_details"].([]any)[0].(map[string]any)["code"] != "no_holiday_data" {
+			t.Errorf("%s: warning details: %v", when, d["warning_details"])
+		}
+		s := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)
+		// The round started when the case was assigned.
+		started := s["assignment"].(map[string]any)["assigned_at"].(string)
+		calc := c.must(200, "GET", "/api/v1/calendar/due?from="+url.QueryEscape(started)+"&duration="+within, nil)
+		if calc["due_at"] != s["due_at"] || calc["explanation"] != s["due_explanation"] {
+			t.Errorf("%s: the calculator says %v (%v), the case %v (%v)", when, calc["due_at"], calc["explanation"], s["due_at"], s["due_explanation"])
+		}
+		if got := strings.Contains(s["due_explanation"].(string), "no official holiday schedule for 2028"); got != want {
+			t.Errorf("%s: the case's explanation warns: %t: %v", when, got, s["due_explanation"])
+		}
+		return d
+	}
+	if y := years(); y["2027"] != "builtin" || y["2028"] != "none" {
+		t.Errorf("years before loading: %v", y)
+	}
+	before := warned("without 2028's data", true)
+	if before["due_at"] != "2028-01-06T15:59:59Z" {
+		t.Errorf("7wd from 2027-12-28 without 2028's data: %v", before["due_at"])
+	}
+	caseBefore := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)["due_at"].(string)
+
+	// Bad schedules: each refused with its code, nothing loaded.
+	for _, bad := range []struct {
+		path  string
+		body  any
+		field string
+		code  string
+	}{
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{"2028-02-30"}}, "days_off[0]", "day_format"},
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{"2028-01-01", "2028/01/02"}}, "days_off[1]", "day_format"},
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{"2028-01-01"}, "working_days": []string{"2028-01-01"}}, "working_days[0]", "day_off_and_working"},
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{"2029-01-01"}}, "days_off[0]", "day_outside_year"},
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{}}, "days_off", "required"},
+		{"/api/v1/calendar/years/1999", map[string]any{"days_off": []string{"1999-01-01"}}, "year", "year_out_of_range"},
+		{"/api/v1/calendar/years/20x8", map[string]any{"days_off": []string{"2028-01-01"}}, "year", "year_format"},
+	} {
+		r := c.do("PUT", bad.path, bad.body)
+		if r.status != 422 {
+			t.Errorf("%s %v: %d %s", bad.path, bad.body, r.status, r.body)
+			continue
+		}
+		errs := r.json(t)["errors"].([]any)
+		if f := errs[0].(map[string]any); f["field"] != bad.field || f["code"] != bad.code {
+			t.Errorf("%s %v: %v", bad.path, bad.body, errs)
+		}
+	}
+	if r := c.do("PUT", "/api/v1/calendar/years/2028", `{"days_off": ["2028-01-01"`); r.status != 400 || r.json(t)["code"] != "malformed_json" {
+		t.Errorf("malformed body: %d %s", r.status, r.body)
+	}
+	if y := years(); y["2028"] != "none" {
+		t.Errorf("a refused schedule was loaded: %v", y)
+	}
+	warned("after the refusals", true)
+
+	// The State Council's 2028 notice: 1 to 3 January off.
+	got := c.must(200, "PUT", "/api/v1/calendar/years/2028", map[string]any{
+		"days_off": []string{"2028-01-01", "2028-01-02", "2028-01-03"}, "working_days": []string{}, "note": "元旦"})
+	if got["source"] != "loaded" || len(got["days_off"].([]any)) != 3 {
+		t.Errorf("loaded: %v", got)
+	}
+	if y := years(); y["2028"] != "loaded" {
+		t.Errorf("years after loading: %v", y)
+	}
+	after := c.must(200, "GET", fixed, nil)
+	if after["due_at"] != "2028-01-07T15:59:59Z" || len(after["warnings"].([]any)) != 0 {
+		t.Errorf("7wd from 2027-12-28 with 2028's schedule: %v", after)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		s := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)
+		if s["due_at"] != caseBefore {
+			if s["due_at"].(string) <= caseBefore || !has(types(s), "deadlines_recomputed") {
+				t.Errorf("the case's due moved from %s to %v", caseBefore, s["due_at"])
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the open case did not recompute its deadline with 2028's schedule")
+		}
+	}
+	warned("with 2028's schedule", false)
+
+	// The calendar page shows the years and loads one from its form.
+	web := signIn(t, c.base, testToken)
+	status, body := web.get("/ui/calendar")
+	if status != 200 || !strings.Contains(body, `id="year-2028"`) || !strings.Contains(body, "已录入") {
+		t.Fatalf("calendar page: %d", status)
+	}
+	status, body = web.post("/ui/calendar/years", url.Values{"year": {"2029"}, "days_off": {"2029-01-01\n2029-02-30"}})
+	if status != 422 || !strings.Contains(body, "2029-02-30") {
+		t.Errorf("a bad date on the form: %d", status)
+	}
+	status, body = web.post("/ui/calendar/years", url.Values{"year": {"2029"}, "days_off": {"2029-01-01\n2029-02-12~2029-02-18"},
+		"working_days": {"2029-02-10"}, "note": {"国办发明电"}})
+	if status != 200 || !strings.Contains(body, "2029 年节假日安排已录入") {
+		t.Errorf("the form: %d %.300s", status, body)
+	}
+	if y := years(); y["2029"] != "loaded" {
+		t.Errorf("years after the form: %v", y)
+	}
+	d := c.must(200, "GET", "/api/v1/calendar/days?from=2029-02-09&to=2029-02-13", nil)["days"].([]any)
+	if d[1].(map[string]any)["working"] != true || d[3].(map[string]any)["working"] != false {
+		t.Errorf("2029 as loaded from the form: %v", d)
+	}
 }

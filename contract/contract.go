@@ -131,9 +131,14 @@ type CadenceResult struct {
 	Notices  int    `json:"notices"`
 }
 
-// RecomputeInput carries a changed working-day calendar to the open cases.
+// RecomputeInput carries a changed working-day calendar to the open cases:
+// the local overrides, and the loaded official schedules (absent from a
+// signal sent before schedules could be loaded, and then a case keeps the
+// ones it has). The built-in data version is not in it: a case keeps the
+// one it started with.
 type RecomputeInput struct {
 	Overrides []holiday.Override `json:"overrides"`
+	Years     []holiday.Schedule `json:"years,omitempty"`
 }
 
 // DispatchResult counts what a dispatcher run did.

@@ -391,4 +391,27 @@ var enUI = map[string]string{
 	"due.calendar":              "{duration} after {from_at} by the calendar, to the end of the last day",
 	"due.exact":                 "{duration} after {from_at}, exactly",
 	"due.extended":              "extended from {from_at} to {due_at} by the presidium's approval",
+
+	// The working-day calendar page and the dashboard's warning of a
+	// year without official holiday data.
+	"nav.calendar":         "Calendar",
+	"list.clause_sep":      "; ",
+	"dash.no_holiday_data": "No official holiday schedule for %d yet: working-day deadlines reaching into that year count Monday to Friday for now. Load the year's schedule once the State Council publishes it.",
+	"cal.title":            "Working-day calendar",
+	"cal.intro":            "Working days follow the State Council's holiday schedule (built in, or loaded here), then the policy file's local days, then the local days set here.",
+	"cal.years":            "Holiday schedules by year",
+	"cal.year":             "Year",
+	"cal.source":           "Source",
+	"cal.note":             "Note",
+	"cal.source.builtin":   "Built in",
+	"cal.source.loaded":    "Loaded",
+	"cal.source.none":      "None",
+	"cal.loaded_days":      "%d days off, %d make-up working days",
+	"cal.none_hint":        "counted Monday to Friday; deadlines may be wrong",
+	"cal.load":             "Load a year's holiday schedule",
+	"cal.load_hint":        "As the State Council's notice gives them: the days off (with the weekends among them) and the make-up working days, one date a line; a run of days may be written 2028-01-01~2028-01-03. Open cases then recompute their working-day deadlines.",
+	"cal.days_off":         "Days off",
+	"cal.working_days":     "Make-up working days",
+	"cal.load_submit":      "Load",
+	"msg.year_loaded":      "The %s holiday schedule is loaded; open cases recompute their deadlines.",
 }

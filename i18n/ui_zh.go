@@ -391,4 +391,27 @@ var zhUI = map[string]string{
 	"due.calendar":              "自 {from_at} 起 {duration}（按日历计算），至到期日当天 24 时止",
 	"due.exact":                 "自 {from_at} 起 {duration}，准时到期",
 	"due.extended":              "经主席团批准，由 {from_at} 延至 {due_at}",
+
+	// The working-day calendar page and the dashboard's warning of a
+	// year without official holiday data.
+	"nav.calendar":         "工作日历",
+	"list.clause_sep":      "；",
+	"dash.no_holiday_data": "%d 年尚无官方节假日安排：跨入该年的工作日期限暂按周一至周五计算。国务院办公厅公布该年安排后，请录入工作日历。",
+	"cal.title":            "工作日历",
+	"cal.intro":            "工作日按国务院办公厅公布的节假日安排计算（内置数据或本镇录入的安排），再依次适用政策文件和本页设置的本地调整。",
+	"cal.years":            "各年度节假日安排",
+	"cal.year":             "年份",
+	"cal.source":           "来源",
+	"cal.note":             "备注",
+	"cal.source.builtin":   "内置数据",
+	"cal.source.loaded":    "已录入",
+	"cal.source.none":      "暂无安排",
+	"cal.loaded_days":      "放假 %d 天，调休上班 %d 天",
+	"cal.none_hint":        "按周一至周五计算，期限可能不准",
+	"cal.load":             "录入年度节假日安排",
+	"cal.load_hint":        "按国务院办公厅通知填写：放假日期（含其中的周末）和调休上班日期，每行一个日期，连续日期可写作 2028-01-01~2028-01-03。录入后，在办建议的工作日期限将重新计算。",
+	"cal.days_off":         "放假日期",
+	"cal.working_days":     "调休上班日期",
+	"cal.load_submit":      "录入",
+	"msg.year_loaded":      "%s 年节假日安排已录入，在办建议的期限将重新计算。",
 }

@@ -17,7 +17,7 @@
 //	stats.go        rates facts, counts by status, the public board, metrics
 //	evaluation.go   complaints, questionnaires, quarterly unit scores
 //	duties.go       deputies' visits, constituents' opinions, the year record
-//	calendar.go     local working-day overrides
+//	calendar.go     local working-day overrides, loaded official schedules
 //	reports.go      the reports of cadence runs
 //
 // Where the row models live: a table that the queries of several areas

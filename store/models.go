@@ -299,7 +299,8 @@ func allModels() []any {
 		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{},
 		&auditRow{}, // accounts.go
 		&deliveryRow{},
-		&preferenceRow{}, // outbox.go
-		&webSessionRow{}, // sessions.go
+		&preferenceRow{},   // outbox.go
+		&webSessionRow{},   // sessions.go
+		&calendarYearRow{}, // calendar.go
 	}
 }

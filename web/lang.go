@@ -108,6 +108,7 @@ var fieldKeys = map[string]string{
 	"scheduled_at": "f.scheduled_at", "place": "f.place", "agenda": "f.agenda", "outcome": "f.outcome",
 	"opinions": "f.opinions", "suggestion_id": "f.suggestion", "Idempotency-Key": "f.idempotency_key",
 	"status": "f.status", "q": "list.search", "quarter": "eval.quarter",
+	"year": "cal.year", "days_off": "cal.days_off", "working_days": "cal.working_days", "note": "cal.note",
 }
 
 // fieldLabel names an API field as its form does.
