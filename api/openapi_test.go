@@ -21,6 +21,7 @@ import (
 	"suggestflow/board"
 	"suggestflow/cases"
 	"suggestflow/domain"
+	"suggestflow/duties"
 	"suggestflow/evaluation"
 	"suggestflow/holiday"
 	"suggestflow/policy"
@@ -367,6 +368,8 @@ var (
 		"LinkInput":              linkInput{},
 		"DayInput":               dayInput{},
 		"CalendarYearInput":      cases.CalendarYearInput{},
+		"RecordInput":            recordInput{},
+		"RecordOpinionInput":     recordOpinionInput{},
 	}
 	outputSchemas = map[string]any{
 		"Problem":          Problem{},
@@ -392,6 +395,13 @@ var (
 		"Deadline":         dueView{},
 		"Warning":          policy.Warning{},
 		"CalendarYear":     cases.CalendarYear{},
+		"DutyRecord":       store.DutyRecord{},
+		"RecordOpinion":    store.RecordOpinion{},
+		"DutyRecordList":   list[store.DutyRecord]{},
+		"CommendationRule": duties.Rules{},
+		"DutyPart":         duties.Part{},
+		"Scored":           duties.Scored{},
+		"Commendation":     commendationView{},
 		"Account":          store.AccountRecord{},
 		"AccountList":      list[store.AccountRecord]{},
 		"TokenCreated":     tokenCreated{},

@@ -484,3 +484,121 @@ func TestYearWithoutOfficialData(t *testing.T) {
 		t.Errorf("2029 as loaded from the form: %v", d)
 	}
 }
+
+// TestDutyRecordsAndCommendation: inspections and group meetings are
+// recorded with their attendees, findings and opinions (linked to the
+// suggestions they became), bad records are refused with a code and store
+// nothing, and the year's commendation scores them by the policy's rule;
+// visits_per_month is the policy's in the monthly reminder too.
+func TestDutyRecordsAndCommendation(t *testing.T) {
+	c := startApp(t, "visits_per_month: 1\ngroup_meeting_every: P1Y\ncommendation:\n  min_months_met: 1\n  deputies: 1\n")
+	ctx := context.Background()
+	lead, co, _, _ := c.setup() // both in 第一组
+	year := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006")
+	held := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	c.must(201, "POST", "/api/v1/deputies/"+lead+"/visits", map[string]any{"visited_at": held, "opinions": []map[string]any{{"content": "路灯坏了"}}})
+	id := c.must(201, "POST", "/api/v1/suggestions", submission(lead))["id"].(string)
+
+	gm := c.must(201, "POST", "/api/v1/group-meetings", map[string]any{"held_at": held, "place": "村委会", "group": "第一组",
+		"attendee_ids": []string{lead, co, lead}, "others": []string{"张镇长"}, "findings": "汇总本季度意见",
+		"opinions": []map[string]any{{"content": "三组电压不足", "deputy_id": co}}})
+	if att := gm["attendee_ids"].([]any); len(att) != 2 || gm["kind"] != "group_meeting" {
+		t.Errorf("group meeting: %v", gm)
+	}
+	opinion := gm["opinions"].([]any)[0].(map[string]any)["id"].(string)
+	c.must(200, "PUT", "/api/v1/opinions/"+opinion, map[string]any{"suggestion_id": id})
+	c.must(201, "POST", "/api/v1/inspections", map[string]any{"held_at": held, "place": "三组现场", "attendee_ids": []string{lead},
+		"suggestion_ids": []string{id}, "findings": "线路改造已开工"})
+
+	for _, bad := range []struct {
+		path  string
+		body  map[string]any
+		field string
+		code  string
+	}{
+		{"/api/v1/group-meetings", map[string]any{"held_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "place": "p", "group": "第一组"}, "held_at", "held_in_future"},
+		{"/api/v1/group-meetings", map[string]any{"held_at": held, "place": "p", "group": "第九组"}, "group", "unknown_group"},
+		{"/api/v1/group-meetings", map[string]any{"held_at": held, "place": "p"}, "group", "required"},
+		{"/api/v1/group-meetings", map[string]any{"held_at": held, "place": "p", "group": "第一组", "attendee_ids": []string{"dp_nobody"}}, "attendee_ids", "no_such_id"},
+		{"/api/v1/inspections", map[string]any{"held_at": held, "place": "p", "suggestion_ids": []string{"sg_nothing"}}, "suggestion_ids", "no_such_id"},
+		{"/api/v1/inspections", map[string]any{"held_at": held, "place": "p", "group": "第一组"}, "group", "unknown_field"},
+		{"/api/v1/inspections", map[string]any{"held_at": "yesterday", "place": "p"}, "body", "unreadable"},
+		{"/api/v1/inspections", map[string]any{"held_at": held}, "place", "required"},
+	} {
+		r := c.do("POST", bad.path, bad.body)
+		if r.status != 422 {
+			t.Errorf("%s %v: %d %s", bad.path, bad.body, r.status, r.body)
+			continue
+		}
+		if f := r.json(t)["errors"].([]any)[0].(map[string]any); f["field"] != bad.field || f["code"] != bad.code {
+			t.Errorf("%s %v: %s", bad.path, bad.body, r.body)
+		}
+	}
+	meetings := c.must(200, "GET", "/api/v1/group-meetings?year="+year, nil)
+	if meetings["total"].(float64) != 1 {
+		t.Fatalf("a refused record was stored: %v", meetings)
+	}
+	if o := meetings["items"].([]any)[0].(map[string]any)["opinions"].([]any)[0].(map[string]any); o["suggestion_id"] != id {
+		t.Errorf("the opinion is not linked to its suggestion: %v", o)
+	}
+	if got := c.must(200, "GET", "/api/v1/inspections?year="+year+"&deputy_id="+lead, nil); got["total"].(float64) != 1 {
+		t.Errorf("the lead's inspections: %v", got)
+	}
+	if got := c.must(200, "GET", "/api/v1/inspections?year="+year+"&deputy_id="+co, nil); got["total"].(float64) != 0 {
+		t.Errorf("co's inspections: %v", got)
+	}
+	rec := c.must(200, "GET", "/api/v1/deputies/"+lead+"/record?year="+year, nil)
+	if rec["group_meetings"].(float64) != 1 || rec["inspections"].(float64) != 1 {
+		t.Errorf("the lead's record: %v", rec)
+	}
+
+	// The lead: 1 visit + 1 opinion + 5 (led) + 3 (meeting) + 3
+	// (inspection) = 13, 1 month at the floor of 1: commended. Co: 3
+	// (meeting) + 3 (an opinion that became a suggestion) = 6, no month
+	// at the floor: not eligible. The group met in the year's one period.
+	cm := c.must(200, "GET", "/api/v1/commendations?year="+year, nil)
+	deps := cm["deputies"].([]any)
+	first, second := deps[0].(map[string]any), deps[1].(map[string]any)
+	if first["id"] != lead || first["score"].(float64) != 13 || first["commended"] != true || second["id"] != co ||
+		second["score"].(float64) != 6 || second["eligible"] != false || second["reason"] == "" {
+		t.Errorf("deputies: %v", deps)
+	}
+	cg := cm["commended_groups"].([]any)
+	if len(cg) != 1 || cg[0].(map[string]any)["id"] != "第一组" || cm["visits_per_month"].(float64) != 1 || cm["group_meeting_every"] != "P1Y" {
+		t.Errorf("commendation: %v", cm)
+	}
+	if r := c.do("GET", "/api/v1/commendations?year=20x6", nil); r.status != 422 {
+		t.Errorf("a bad year: %d", r.status)
+	}
+
+	// The yearly cadence scores last year and tells the presidium; the
+	// monthly visit check reminds by the policy's floor.
+	for _, kind := range []string{contract.CadenceCommendation, contract.CadenceVisitCheck} {
+		run, err := c.app.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "duties-" + kind, TaskQueue: contract.TaskQueue},
+			contract.CadenceWorkflowName, contract.CadenceInput{Kind: kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res contract.CadenceResult
+		if err := run.Get(ctx, &res); err != nil {
+			t.Fatalf("cadence %s: %v", kind, err)
+		}
+		if kind == contract.CadenceCommendation && (res.Notices != 1 || c.must(200, "GET", "/api/v1/reports/"+res.ReportID, nil)["kind"] != kind) {
+			t.Errorf("commendation cadence: %+v", res)
+		}
+	}
+	msgs := c.must(200, "GET", "/api/v1/messages?page_size=100", nil)["items"].([]any)
+	var commended, reminded bool
+	for _, m := range msgs {
+		m := m.(map[string]any)
+		switch m["kind"] {
+		case "deputies_commended":
+			commended = strings.Contains(m["body"].(string), "拟表彰代表")
+		case "visit_reminder":
+			reminded = strings.Contains(m["body"].(string), "少于每月1次")
+		}
+	}
+	if !commended || !reminded {
+		t.Errorf("notices: commended %t, reminded by the policy's floor %t", commended, reminded)
+	}
+}

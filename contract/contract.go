@@ -112,11 +112,14 @@ const (
 	CadencePublicBoard     = "public_board"
 	CadenceYearlyRanking   = "yearly_ranking"
 	CadenceVisitCheck      = "visit_check"
+	// CadenceCommendation scores the deputies' and groups' last year of
+	// duties and tells the presidium whom to commend.
+	CadenceCommendation = "deputy_commendation"
 )
 
 // CadenceKinds lists every cadence.
 var CadenceKinds = []string{CadenceProgressHearing, CadenceSiteInspection, CadenceGroupMeetings,
-	CadenceUnitEvaluation, CadencePublicBoard, CadenceYearlyRanking, CadenceVisitCheck}
+	CadenceUnitEvaluation, CadencePublicBoard, CadenceYearlyRanking, CadenceVisitCheck, CadenceCommendation}
 
 // CadenceInput names the work a schedule starts.
 type CadenceInput struct {

@@ -414,4 +414,20 @@ var enUI = map[string]string{
 	"cal.working_days":     "Make-up working days",
 	"cal.load_submit":      "Load",
 	"msg.year_loaded":      "The %s holiday schedule is loaded; open cases recompute their deadlines.",
+
+	// Deputies' duties: the records and the commendation's rules.
+	"object.inspection":          "inspection",
+	"object.group meeting":       "group meeting",
+	"object.commendation":        "commendation",
+	"record.inspection":          "Inspection",
+	"record.group_meeting":       "Deputy group meeting",
+	"duty.visit":                 "Visits to constituents",
+	"duty.opinion":               "Opinions collected",
+	"duty.opinion_to_suggestion": "Opinions that became suggestions",
+	"duty.suggestion_led":        "Suggestions led",
+	"duty.suggestion_co_signed":  "Suggestions co-signed",
+	"duty.group_meeting":         "Group meetings attended",
+	"duty.inspection":            "Inspections attended",
+	"duty.group_period_met":      "Periods the group met in",
+	"duty.members":               "Members' mean score",
 }

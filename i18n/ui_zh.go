@@ -414,4 +414,20 @@ var zhUI = map[string]string{
 	"cal.working_days":     "调休上班日期",
 	"cal.load_submit":      "录入",
 	"msg.year_loaded":      "%s 年节假日安排已录入，在办建议的期限将重新计算。",
+
+	// Deputies' duties: the records and the commendation's rules.
+	"object.inspection":          "视察记录",
+	"object.group meeting":       "代表小组会议记录",
+	"object.commendation":        "履职评分",
+	"record.inspection":          "视察",
+	"record.group_meeting":       "代表小组会议",
+	"duty.visit":                 "走访选民",
+	"duty.opinion":               "收集群众意见",
+	"duty.opinion_to_suggestion": "意见形成建议",
+	"duty.suggestion_led":        "领衔提出建议",
+	"duty.suggestion_co_signed":  "联名提出建议",
+	"duty.group_meeting":         "参加代表小组会议",
+	"duty.inspection":            "参加视察",
+	"duty.group_period_met":      "按期召开小组会议",
+	"duty.members":               "代表平均分",
 }

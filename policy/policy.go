@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
+	"suggestflow/duties"
 	"suggestflow/evaluation"
 	"suggestflow/holiday"
 )
@@ -56,6 +58,14 @@ type Policy struct {
 	// Evaluation is the unit evaluation rule set (综合评议).
 	Evaluation evaluation.Rules `json:"evaluation" yaml:"evaluation"`
 
+	// Deputies' duties (DOMAIN.md §6): each deputy visits at least
+	// VisitsPerMonth constituents a month; each deputy group meets once
+	// every GroupMeetingEvery (P1M, P3M, P6M or P1Y); Commendation scores
+	// the year of each deputy and group and says how many are commended.
+	VisitsPerMonth    int          `json:"visits_per_month" yaml:"visits_per_month"`
+	GroupMeetingEvery Duration     `json:"group_meeting_every" yaml:"group_meeting_every"`
+	Commendation      duties.Rules `json:"commendation" yaml:"commendation"`
+
 	// The presidium's cadence, as cron expressions in the township's zone.
 	ProgressHearingCron string `json:"progress_hearing_cron" yaml:"progress_hearing_cron"`
 	SiteInspectionCron  string `json:"site_inspection_cron" yaml:"site_inspection_cron"`
@@ -64,18 +74,20 @@ type Policy struct {
 	BoardCron           string `json:"board_cron" yaml:"board_cron"`
 	RankingCron         string `json:"ranking_cron" yaml:"ranking_cron"`
 	VisitCheckCron      string `json:"visit_check_cron" yaml:"visit_check_cron"`
+	CommendationCron    string `json:"commendation_cron" yaml:"commendation_cron"`
 }
 
 // Crons maps each cadence kind to its cron expression.
 func (p Policy) Crons() map[string]string {
 	return map[string]string{
-		"progress_hearing": p.ProgressHearingCron,
-		"site_inspection":  p.SiteInspectionCron,
-		"group_meetings":   p.GroupMeetingCron,
-		"unit_evaluation":  p.EvaluationCron,
-		"public_board":     p.BoardCron,
-		"yearly_ranking":   p.RankingCron,
-		"visit_check":      p.VisitCheckCron,
+		"progress_hearing":    p.ProgressHearingCron,
+		"site_inspection":     p.SiteInspectionCron,
+		"group_meetings":      p.GroupMeetingCron,
+		"unit_evaluation":     p.EvaluationCron,
+		"public_board":        p.BoardCron,
+		"yearly_ranking":      p.RankingCron,
+		"visit_check":         p.VisitCheckCron,
+		"deputy_commendation": p.CommendationCron,
 	}
 }
 
@@ -102,6 +114,9 @@ func Default() Policy {
 		MeetingPlace:             "人大主席团会议室",
 		QuietHours:               "21:00-08:00",
 		Evaluation:               evaluation.DefaultRules(),
+		VisitsPerMonth:           2,
+		GroupMeetingEvery:        MustDuration("P3M"),
+		Commendation:             duties.DefaultRules(),
 		// Every two months, on the 1st; quarterly inspections mid-quarter;
 		// group meetings late in each quarter; scores on the first day of
 		// a quarter; the board on 1 January and 1 July; the ranking early
@@ -113,6 +128,8 @@ func Default() Policy {
 		BoardCron:           "0 8 1 1,7 *",
 		RankingCron:         "0 8 5 1 *",
 		VisitCheckCron:      "0 9 1 * *",
+		// The deputies' commendation after the ranking, early in January.
+		CommendationCron: "0 9 5 1 *",
 	}
 }
 
@@ -158,7 +175,7 @@ func (p Policy) Validate() error {
 	}
 	for key, expr := range map[string]string{"progress_hearing_cron": p.ProgressHearingCron, "site_inspection_cron": p.SiteInspectionCron,
 		"group_meeting_cron": p.GroupMeetingCron, "evaluation_cron": p.EvaluationCron, "board_cron": p.BoardCron,
-		"ranking_cron": p.RankingCron, "visit_check_cron": p.VisitCheckCron} {
+		"ranking_cron": p.RankingCron, "visit_check_cron": p.VisitCheckCron, "commendation_cron": p.CommendationCron} {
 		if _, err := cron.ParseStandard(expr); err != nil {
 			return fmt.Errorf("%s: %q is not a cron expression (minute hour day month weekday): %v", key, expr, err)
 		}
@@ -169,10 +186,30 @@ func (p Policy) Validate() error {
 	if _, err := holiday.Build(holiday.Data{Version: p.HolidayData, Years: p.CalendarYears}); err != nil {
 		return fmt.Errorf("calendar years: %w", err)
 	}
+	if p.VisitsPerMonth < 1 || p.VisitsPerMonth > 31 {
+		return fmt.Errorf("visits_per_month: must be a count from 1 to 31, got %d", p.VisitsPerMonth)
+	}
+	if !slices.Contains([]int{1, 3, 6, 12}, p.GroupMeetingMonths()) {
+		return fmt.Errorf("group_meeting_every: %q must be P1M, P3M, P6M or P1Y (a month, a quarter, a half or a year)", p.GroupMeetingEvery)
+	}
+	if err := p.Commendation.Validate(); err != nil {
+		return fmt.Errorf("commendation: %w", err)
+	}
 	if p.MeetingPlace == "" || len(p.MeetingPlace) > 200 {
 		return errors.New("meeting_place: must be 1 to 200 characters")
 	}
 	return nil
+}
+
+// GroupMeetingMonths is how many months apart the deputy groups meet:
+// 1, 3, 6 or 12 for a valid policy, 0 for a group_meeting_every that is
+// not whole months.
+func (p Policy) GroupMeetingMonths() int {
+	d := p.GroupMeetingEvery
+	if d.WorkingDays != 0 || d.Weeks != 0 || d.Days != 0 || d.Clock != 0 {
+		return 0
+	}
+	return d.Years*12 + d.Months
 }
 
 // Location is the township's time zone.
@@ -289,7 +326,7 @@ func Keys() []string {
 		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",
 		"meeting_remind_before", "meeting_place", "quiet_hours", "calendar_overrides", "evaluation",
 		"progress_hearing_cron", "site_inspection_cron", "group_meeting_cron", "evaluation_cron", "board_cron",
-		"ranking_cron", "visit_check_cron"}
+		"ranking_cron", "visit_check_cron", "visits_per_month", "group_meeting_every", "commendation", "commendation_cron"}
 }
 
 // After is d after t, exactly, under this policy.

@@ -54,6 +54,8 @@ const (
 	DayRepeated      = "day_repeated"
 	DayOffAndWorking = "day_off_and_working"
 	DayRange         = "day_range"
+	HeldInFuture     = "held_in_future"
+	UnknownGroup     = "unknown_group"
 
 	// The rules of a case.
 	WrongStatus             = "wrong_status"

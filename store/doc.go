@@ -17,6 +17,7 @@
 //	stats.go        rates facts, counts by status, the public board, metrics
 //	evaluation.go   complaints, questionnaires, quarterly unit scores
 //	duties.go       deputies' visits, constituents' opinions, the year record
+//	records.go      inspections and group meetings, the year's duty facts
 //	calendar.go     local working-day overrides, loaded official schedules
 //	reports.go      the reports of cadence runs
 //
