@@ -10,8 +10,10 @@ import (
 	"suggestflow/holiday"
 )
 
-// SignalOpenCases tells every open case the calendar changed.
-func (a *Activities) SignalOpenCases(ctx context.Context, overrides []holiday.Override) (int, error) {
+// SignalOpenCases tells every open case the calendar changed. The loaded
+// schedules come as a second argument, so that a run scheduled before
+// they existed (one argument) still decodes.
+func (a *Activities) SignalOpenCases(ctx context.Context, overrides []holiday.Override, years []holiday.Schedule) (int, error) {
 	n := 0
 	after := ""
 	for {
@@ -23,7 +25,7 @@ func (a *Activities) SignalOpenCases(ctx context.Context, overrides []holiday.Ov
 			return n, nil
 		}
 		for _, id := range ids {
-			err := a.Client.SignalWorkflow(ctx, id, "", contract.SignalCalendar, contract.RecomputeInput{Overrides: overrides})
+			err := a.Client.SignalWorkflow(ctx, id, "", contract.SignalCalendar, contract.RecomputeInput{Overrides: overrides, Years: years})
 			if err != nil && !isNotFound(err) {
 				return n, fmt.Errorf("signal %s: %w", id, err)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"suggestflow/contract"
 	"suggestflow/domain"
+	"suggestflow/duties"
 	"suggestflow/evaluation"
 	"suggestflow/notices"
 	"suggestflow/period"
@@ -19,10 +20,6 @@ import (
 	"suggestflow/store"
 	"suggestflow/supervision"
 )
-
-// minVisitsPerMonth is the six-step method's floor: each deputy visits at
-// least two constituents a month.
-const minVisitsPerMonth = 2
 
 // unitHearing is one unit's part of a progress hearing.
 type unitHearing struct {
@@ -53,7 +50,13 @@ func (a *Activities) RunCadence(ctx context.Context, kind string, at time.Time) 
 		p = period.Previous(period.Quarter, at, loc)
 		body, msgs, err = a.siteInspection(ctx, p, at)
 	case contract.CadenceGroupMeetings:
-		p = period.Quarter(at, loc)
+		// The period the groups meet in (group_meeting_every), a quarter
+		// by default; a policy that passed Validate always has one.
+		of := period.OfMonths(a.Policy.GroupMeetingMonths())
+		if of == nil {
+			of = period.Quarter
+		}
+		p = of(at, loc)
 		body, msgs, err = a.groupMeetings(ctx, p, at)
 	case contract.CadenceUnitEvaluation:
 		p = period.Previous(period.Quarter, at, loc)
@@ -67,6 +70,9 @@ func (a *Activities) RunCadence(ctx context.Context, kind string, at time.Time) 
 	case contract.CadenceVisitCheck:
 		p = period.Previous(period.Month, at, loc)
 		body, msgs, err = a.visitCheck(ctx, p)
+	case contract.CadenceCommendation:
+		p = period.Previous(period.Year, at, loc)
+		body, msgs, err = a.commendation(ctx, p)
 	default:
 		return contract.CadenceResult{}, fmt.Errorf("unknown cadence %q", kind)
 	}
@@ -222,7 +228,8 @@ func (a *Activities) groupMeetings(ctx context.Context, p period.Range, at time.
 	var msgs []noticeSpec
 	for _, d := range deputies {
 		groups[d.Group] = append(groups[d.Group], d.ID)
-		msgs = append(msgs, noticeSpec{kind: "group_meeting", to: domain.RecipientDeputy(d.ID), data: map[string]string{"period": p.Label, "scheduled_at": when}})
+		msgs = append(msgs, noticeSpec{kind: "group_meeting", to: domain.RecipientDeputy(d.ID), data: map[string]string{"period": p.Label,
+			"scheduled_at": when, "span": groupSpan[a.Policy.GroupMeetingMonths()]}})
 	}
 	return map[string]any{"scheduled_at": when, "groups": groups}, msgs, nil
 }
@@ -289,11 +296,36 @@ func (a *Activities) visitCheck(ctx context.Context, m period.Range) (any, []not
 	out := []below{}
 	var msgs []noticeSpec
 	for _, d := range deputies {
-		if n := counts[d.ID]; n < minVisitsPerMonth {
+		if n := counts[d.ID]; n < a.Policy.VisitsPerMonth {
 			out = append(out, below{DeputyID: d.ID, Visits: n})
 			msgs = append(msgs, noticeSpec{kind: "visit_reminder", to: domain.RecipientDeputy(d.ID), data: map[string]string{
-				"period": m.Label, "visits": strconv.Itoa(n), "minimum": strconv.Itoa(minVisitsPerMonth)}})
+				"period": m.Label, "visits": strconv.Itoa(n), "minimum": strconv.Itoa(a.Policy.VisitsPerMonth)}})
 		}
 	}
 	return map[string]any{"below_minimum": out}, msgs, nil
+}
+
+// groupSpan names the period the deputy groups meet in, as the notice
+// says it.
+var groupSpan = map[int]string{1: "本月", 3: "本季度", 6: "本半年", 12: "本年度"}
+
+// commendation scores last year's duties and tells the presidium whom the
+// rule picks for commendation; the report holds every score with its parts.
+func (a *Activities) commendation(ctx context.Context, y period.Range) (any, []noticeSpec, error) {
+	c, err := supervision.Commend(ctx, a.Store, a.Policy, y)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := func(list []duties.Scored) string {
+		if len(list) == 0 {
+			return "无"
+		}
+		out := make([]string, 0, len(list))
+		for _, s := range list {
+			out = append(out, s.Name)
+		}
+		return strings.Join(out, "、")
+	}
+	return c, []noticeSpec{{kind: "deputies_commended", to: domain.RecipientPresidium, data: map[string]string{
+		"period": y.Label, "deputies": names(c.CommendedDeputies), "groups": names(c.CommendedGroups)}}}, nil
 }

@@ -1,13 +1,14 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"suggestflow/cases"
 	"suggestflow/holiday"
+	"suggestflow/i18n"
 	"suggestflow/policy"
 	"suggestflow/refusal"
 )
@@ -37,11 +38,7 @@ func (s *Server) calendarDays(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cal, err := holiday.New(pol.CalendarOverrides)
-	if err != nil {
-		return fmt.Errorf("calendar: %w", err)
-	}
-	days, err := cal.Days(from, to)
+	days, err := pol.Holidays().Days(from, to)
 	if err != nil {
 		return refusal.OnField("to", refusal.Unreadable, "error", err.Error())
 	}
@@ -89,5 +86,48 @@ func (s *Server) calendarDue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, pol.Due(from, d))
+	return c.JSON(http.StatusOK, dueViewOf(pol.Due(from, d)))
+}
+
+// dueView is the calculator's answer: the deadline, how it was computed,
+// and what may be wrong with it, as English text and as codes with their
+// parameters for clients that say it in their own words.
+type dueView struct {
+	DueAt          time.Time        `json:"due_at"`
+	Explanation    string           `json:"explanation"`
+	Warnings       []string         `json:"warnings"`
+	WarningDetails []policy.Warning `json:"warning_details"`
+}
+
+func dueViewOf(dl policy.Deadline) dueView {
+	v := dueView{DueAt: dl.At, Explanation: dl.Explanation, Warnings: []string{}, WarningDetails: []policy.Warning{}}
+	for _, w := range dl.Warnings {
+		v.Warnings = append(v.Warnings, i18n.Warning(i18n.Raw, w.Code, w.Params))
+		v.WarningDetails = append(v.WarningDetails, w)
+	}
+	return v
+}
+
+// calendarYears lists the years with the source of each one's official
+// arrangement.
+func (s *Server) calendarYears(c echo.Context) error {
+	years, err := s.cases.CalendarYears(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, years)
+}
+
+// setCalendarYear loads a year's official schedule; open cases then
+// recompute their working-day deadlines on it.
+func (s *Server) setCalendarYear(c echo.Context) error {
+	var in cases.CalendarYearInput
+	if err := s.bind(c, &in); err != nil {
+		return err
+	}
+	y, err := s.cases.SetCalendarYear(c.Request().Context(), principalOf(c), c.Param("year"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, y)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"suggestflow/accounts"
+	"suggestflow/cases"
 	"suggestflow/domain"
 	"suggestflow/policy"
 	"suggestflow/refusal"
@@ -116,4 +117,14 @@ func FuzzCalendarDue(f *testing.F) {
 			t.Fatalf("%q %q: %v", from, duration, err)
 		}
 	})
+}
+
+func FuzzCalendarYearInput(f *testing.F) {
+	fuzzBind[cases.CalendarYearInput](f, `{"days_off":["2028-01-01","2028-01-02"],"working_days":["2028-01-08"],"note":"元旦"}`,
+		`{"days_off":[1]}`, `{"days_off":null}`)
+}
+
+func FuzzRecordInput(f *testing.F) {
+	fuzzBind[recordInput](f, `{"held_at":"2026-03-20T09:00:00+08:00","place":"村委会","group":"第一组","attendee_ids":["dp_1"],"others":["张镇长"],"findings":"f","suggestion_ids":["sg_1"],"opinions":[{"content":"c","deputy_id":"dp_1","suggestion_id":"sg_1"}]}`,
+		`{"held_at":"yesterday","place":"p"}`, `{"opinions":[{}]}`)
 }

@@ -22,6 +22,7 @@ import (
 	"suggestflow/board"
 	"suggestflow/cases"
 	"suggestflow/domain"
+	"suggestflow/duties"
 	"suggestflow/evaluation"
 	"suggestflow/holiday"
 	"suggestflow/policy"
@@ -382,6 +383,9 @@ var (
 		"ReferralInput":          domain.ReferralInput{},
 		"ReferralAnswerInput":    domain.ReferralAnswerInput{},
 		"MergeInput":             domain.MergeInput{},
+		"CalendarYearInput":      cases.CalendarYearInput{},
+		"RecordInput":            recordInput{},
+		"RecordOpinionInput":     recordOpinionInput{},
 	}
 	outputSchemas = map[string]any{
 		"Problem":          Problem{},
@@ -404,7 +408,16 @@ var (
 		"Message":          domain.Message{},
 		"Delivery":         domain.Delivery{},
 		"MessagePage":      list[domain.Message]{},
-		"Deadline":         policy.Deadline{},
+		"Deadline":         dueView{},
+		"Warning":          policy.Warning{},
+		"CalendarYear":     cases.CalendarYear{},
+		"DutyRecord":       store.DutyRecord{},
+		"RecordOpinion":    store.RecordOpinion{},
+		"DutyRecordList":   list[store.DutyRecord]{},
+		"CommendationRule": duties.Rules{},
+		"DutyPart":         duties.Part{},
+		"Scored":           duties.Scored{},
+		"Commendation":     commendationView{},
 		"Account":          store.AccountRecord{},
 		"AccountList":      list[store.AccountRecord]{},
 		"TokenCreated":     accounts.MintedToken{},

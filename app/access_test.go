@@ -159,8 +159,15 @@ var matrix = map[string]map[string]string{
 	"POST /api/v1/deputies/:id/visits":                expect("deputyLead", "ok", "deputyCo", "404", "deputyForeign", "404"),
 	"GET /api/v1/deputies/:id/record":                 expect("deputyLead", "ok", "deputyCo", "404", "deputyForeign", "404"),
 	"PUT /api/v1/opinions/:id":                        expect("deputyLead", "ok", "deputyCo", "404", "deputyForeign", "404"),
+	"POST /api/v1/inspections":                        expect(),
+	"GET /api/v1/inspections":                         expect("deputyLead", "ok", "deputyCo", "ok", "deputyForeign", "ok"),
+	"POST /api/v1/group-meetings":                     expect(),
+	"GET /api/v1/group-meetings":                      expect("deputyLead", "ok", "deputyCo", "ok", "deputyForeign", "ok"),
+	"GET /api/v1/commendations":                       expect(),
 	"GET /api/v1/calendar/days":                       expect(everybody...),
 	"PUT /api/v1/calendar/days/:date":                 expect(),
+	"GET /api/v1/calendar/years":                      expect(everybody...),
+	"PUT /api/v1/calendar/years/:year":                expect(),
 	"GET /api/v1/reports":                             expect(),
 	"GET /api/v1/reports/:id":                         expect(),
 	"GET /api/v1/messages":                            expect(),
@@ -214,6 +221,7 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		}
 		path = strings.Replace(path, ":date", "2026-12-01", 1)
+		path = strings.Replace(path, ":year", "2029", 1)
 		if strings.Contains(path, ":") {
 			t.Fatalf("no object for %s", route)
 		}

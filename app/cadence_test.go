@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"suggestflow/contract"
 	"suggestflow/holiday"
 	"suggestflow/printout/printouttest"
+	"suggestflow/store"
 	"suggestflow/worker"
 )
 
@@ -319,4 +322,284 @@ func TestOneCalendar(t *testing.T) {
 		}
 	}
 	agree("with the database's day too")
+}
+
+// TestYearWithoutOfficialData: the calculator and a running case count
+// working days in 2028, which the built-in holiday data lacks, Monday to
+// Friday with a warning; staff load 2028's official schedule (days off at
+// the start of January), and both move and agree. A bad schedule is
+// refused with a code and changes nothing; the calendar page loads one too.
+func TestYearWithoutOfficialData(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	// A reply due on Wednesday 5 January 2028 when counted without 2028's
+	// data: the working days from tomorrow to then.
+	today := time.Now().In(loc)
+	target := time.Date(2028, 1, 5, 12, 0, 0, 0, loc)
+	if !today.Before(target.AddDate(0, 0, -14)) {
+		t.Skip("the running case's deadline is set to reach early January 2028; run before mid-December 2027")
+	}
+	builtin, err := holiday.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for d := today.AddDate(0, 0, 1); !d.After(target); d = d.AddDate(0, 0, 1) {
+		if builtin.IsWorkingDay(d) {
+			n++
+		}
+	}
+	within := fmt.Sprintf("%dwd", n)
+	c := startApp(t, "reply_within: "+within+"\n")
+	lead, _, unit, _ := c.setup()
+	id := c.must(201, "POST", "/api/v1/suggestions", submission(lead))["id"].(string)
+	c.must(200, "POST", "/api/v1/suggestions/"+id+"/review", map[string]any{"decision": "accept"})
+	c.must(200, "POST", "/api/v1/suggestions/"+id+"/assignment", map[string]any{"lead_unit_id": unit, "leader": "l", "handler": "h"})
+
+	years := func() map[string]string {
+		t.Helper()
+		r := c.do("GET", "/api/v1/calendar/years", nil)
+		var list []map[string]any
+		if err := json.Unmarshal(r.body, &list); r.status != 200 || err != nil {
+			t.Fatalf("years: %d %s", r.status, r.body)
+		}
+		out := map[string]string{}
+		for _, y := range list {
+			out[fmt.Sprint(y["year"])] = y["source"].(string)
+		}
+		return out
+	}
+	const fixed = "/api/v1/calendar/due?from=2027-12-28T10:00:00%2B08:00&duration=7wd"
+	// warned checks the calculator and the case agree, and whether both
+	// warn about 2028.
+	warned := func(when string, want bool) map[string]any {
+		t.Helper()
+		d := c.must(200, "GET", fixed, nil)
+		warnings := d["warnings"].([]any)
+		if want && !(len(warnings) == 1 && strings.Contains(warnings[0].(string), "2028")) || !want && len(warnings) != 0 {
+			t.Errorf("%s: the calculator's warnings: %v", when, d["warnings"])
+		}
+		if want && d["warning_details"].([]any)[0].(map[string]any)["code"] != "no_holiday_data" {
+			t.Errorf("%s: warning details: %v", when, d["warning_details"])
+		}
+		s := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)
+		// The round started when the case was assigned.
+		started := s["assignment"].(map[string]any)["assigned_at"].(string)
+		calc := c.must(200, "GET", "/api/v1/calendar/due?from="+url.QueryEscape(started)+"&duration="+within, nil)
+		if calc["due_at"] != s["due_at"] || calc["explanation"] != s["due_explanation"] {
+			t.Errorf("%s: the calculator says %v (%v), the case %v (%v)", when, calc["due_at"], calc["explanation"], s["due_at"], s["due_explanation"])
+		}
+		if got := strings.Contains(s["due_explanation"].(string), "no official holiday schedule for 2028"); got != want {
+			t.Errorf("%s: the case's explanation warns: %t: %v", when, got, s["due_explanation"])
+		}
+		return d
+	}
+	if y := years(); y["2027"] != "builtin" || y["2028"] != "none" {
+		t.Errorf("years before loading: %v", y)
+	}
+	before := warned("without 2028's data", true)
+	if before["due_at"] != "2028-01-06T15:59:59Z" {
+		t.Errorf("7wd from 2027-12-28 without 2028's data: %v", before["due_at"])
+	}
+	caseBefore := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)["due_at"].(string)
+
+	// Bad schedules: each refused with its code, nothing loaded.
+	for _, bad := range []struct {
+		path  string
+		body  any
+		field string
+		code  string
+	}{
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{"2028-02-30"}}, "days_off[0]", "day_format"},
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{"2028-01-01", "2028/01/02"}}, "days_off[1]", "day_format"},
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{"2028-01-01"}, "working_days": []string{"2028-01-01"}}, "working_days[0]", "day_off_and_working"},
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{"2029-01-01"}}, "days_off[0]", "day_outside_year"},
+		{"/api/v1/calendar/years/2028", map[string]any{"days_off": []string{}}, "days_off", "required"},
+		{"/api/v1/calendar/years/1999", map[string]any{"days_off": []string{"1999-01-01"}}, "year", "year_out_of_range"},
+		{"/api/v1/calendar/years/20x8", map[string]any{"days_off": []string{"2028-01-01"}}, "year", "year_format"},
+	} {
+		r := c.do("PUT", bad.path, bad.body)
+		if r.status != 422 {
+			t.Errorf("%s %v: %d %s", bad.path, bad.body, r.status, r.body)
+			continue
+		}
+		errs := r.json(t)["errors"].([]any)
+		if f := errs[0].(map[string]any); f["field"] != bad.field || f["code"] != bad.code {
+			t.Errorf("%s %v: %v", bad.path, bad.body, errs)
+		}
+	}
+	if r := c.do("PUT", "/api/v1/calendar/years/2028", `{"days_off": ["2028-01-01"`); r.status != 400 || r.json(t)["code"] != "malformed_json" {
+		t.Errorf("malformed body: %d %s", r.status, r.body)
+	}
+	if y := years(); y["2028"] != "none" {
+		t.Errorf("a refused schedule was loaded: %v", y)
+	}
+	warned("after the refusals", true)
+
+	// The State Council's 2028 notice: 1 to 3 January off.
+	got := c.must(200, "PUT", "/api/v1/calendar/years/2028", map[string]any{
+		"days_off": []string{"2028-01-01", "2028-01-02", "2028-01-03"}, "working_days": []string{}, "note": "元旦"})
+	if got["source"] != "loaded" || len(got["days_off"].([]any)) != 3 {
+		t.Errorf("loaded: %v", got)
+	}
+	if y := years(); y["2028"] != "loaded" {
+		t.Errorf("years after loading: %v", y)
+	}
+	after := c.must(200, "GET", fixed, nil)
+	if after["due_at"] != "2028-01-07T15:59:59Z" || len(after["warnings"].([]any)) != 0 {
+		t.Errorf("7wd from 2027-12-28 with 2028's schedule: %v", after)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		s := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)
+		if s["due_at"] != caseBefore {
+			if s["due_at"].(string) <= caseBefore || !has(types(s), "deadlines_recomputed") {
+				t.Errorf("the case's due moved from %s to %v", caseBefore, s["due_at"])
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the open case did not recompute its deadline with 2028's schedule")
+		}
+	}
+	warned("with 2028's schedule", false)
+
+	// The calendar page shows the years and loads one from its form.
+	web := signIn(t, c.base, login{store.AdminUsername, c.app.AdminPassword})
+	status, body := web.get("/ui/calendar")
+	if status != 200 || !strings.Contains(body, `id="year-2028"`) || !strings.Contains(body, "已录入") {
+		t.Fatalf("calendar page: %d", status)
+	}
+	status, body = web.post("/ui/calendar/years", url.Values{"year": {"2029"}, "days_off": {"2029-01-01\n2029-02-30"}})
+	if status != 422 || !strings.Contains(body, "2029-02-30") {
+		t.Errorf("a bad date on the form: %d", status)
+	}
+	status, body = web.post("/ui/calendar/years", url.Values{"year": {"2029"}, "days_off": {"2029-01-01\n2029-02-12~2029-02-18"},
+		"working_days": {"2029-02-10"}, "note": {"国办发明电"}})
+	if status != 200 || !strings.Contains(body, "2029 年节假日安排已录入") {
+		t.Errorf("the form: %d %.300s", status, body)
+	}
+	if y := years(); y["2029"] != "loaded" {
+		t.Errorf("years after the form: %v", y)
+	}
+	d := c.must(200, "GET", "/api/v1/calendar/days?from=2029-02-09&to=2029-02-13", nil)["days"].([]any)
+	if d[1].(map[string]any)["working"] != true || d[3].(map[string]any)["working"] != false {
+		t.Errorf("2029 as loaded from the form: %v", d)
+	}
+}
+
+// TestDutyRecordsAndCommendation: inspections and group meetings are
+// recorded with their attendees, findings and opinions (linked to the
+// suggestions they became), bad records are refused with a code and store
+// nothing, and the year's commendation scores them by the policy's rule;
+// visits_per_month is the policy's in the monthly reminder too.
+func TestDutyRecordsAndCommendation(t *testing.T) {
+	c := startApp(t, "visits_per_month: 1\ngroup_meeting_every: P1Y\ncommendation:\n  min_months_met: 1\n  deputies: 1\n")
+	ctx := context.Background()
+	lead, co, _, _ := c.setup() // both in 第一组
+	year := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006")
+	held := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	c.must(201, "POST", "/api/v1/deputies/"+lead+"/visits", map[string]any{"visited_at": held, "opinions": []map[string]any{{"content": "路灯坏了"}}})
+	id := c.must(201, "POST", "/api/v1/suggestions", submission(lead))["id"].(string)
+
+	gm := c.must(201, "POST", "/api/v1/group-meetings", map[string]any{"held_at": held, "place": "村委会", "group": "第一组",
+		"attendee_ids": []string{lead, co, lead}, "others": []string{"张镇长"}, "findings": "汇总本季度意见",
+		"opinions": []map[string]any{{"content": "三组电压不足", "deputy_id": co}}})
+	if att := gm["attendee_ids"].([]any); len(att) != 2 || gm["kind"] != "group_meeting" {
+		t.Errorf("group meeting: %v", gm)
+	}
+	opinion := gm["opinions"].([]any)[0].(map[string]any)["id"].(string)
+	c.must(200, "PUT", "/api/v1/opinions/"+opinion, map[string]any{"suggestion_id": id})
+	c.must(201, "POST", "/api/v1/inspections", map[string]any{"held_at": held, "place": "三组现场", "attendee_ids": []string{lead},
+		"suggestion_ids": []string{id}, "findings": "线路改造已开工"})
+
+	for _, bad := range []struct {
+		path  string
+		body  map[string]any
+		field string
+		code  string
+	}{
+		{"/api/v1/group-meetings", map[string]any{"held_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "place": "p", "group": "第一组"}, "held_at", "held_in_future"},
+		{"/api/v1/group-meetings", map[string]any{"held_at": held, "place": "p", "group": "第九组"}, "group", "unknown_group"},
+		{"/api/v1/group-meetings", map[string]any{"held_at": held, "place": "p"}, "group", "required"},
+		{"/api/v1/group-meetings", map[string]any{"held_at": held, "place": "p", "group": "第一组", "attendee_ids": []string{"dp_nobody"}}, "attendee_ids", "no_such_id"},
+		{"/api/v1/inspections", map[string]any{"held_at": held, "place": "p", "suggestion_ids": []string{"sg_nothing"}}, "suggestion_ids", "no_such_id"},
+		{"/api/v1/inspections", map[string]any{"held_at": held, "place": "p", "group": "第一组"}, "group", "unknown_field"},
+		{"/api/v1/inspections", map[string]any{"held_at": "yesterday", "place": "p"}, "body", "unreadable"},
+		{"/api/v1/inspections", map[string]any{"held_at": held}, "place", "required"},
+	} {
+		r := c.do("POST", bad.path, bad.body)
+		if r.status != 422 {
+			t.Errorf("%s %v: %d %s", bad.path, bad.body, r.status, r.body)
+			continue
+		}
+		if f := r.json(t)["errors"].([]any)[0].(map[string]any); f["field"] != bad.field || f["code"] != bad.code {
+			t.Errorf("%s %v: %s", bad.path, bad.body, r.body)
+		}
+	}
+	meetings := c.must(200, "GET", "/api/v1/group-meetings?year="+year, nil)
+	if meetings["total"].(float64) != 1 {
+		t.Fatalf("a refused record was stored: %v", meetings)
+	}
+	if o := meetings["items"].([]any)[0].(map[string]any)["opinions"].([]any)[0].(map[string]any); o["suggestion_id"] != id {
+		t.Errorf("the opinion is not linked to its suggestion: %v", o)
+	}
+	if got := c.must(200, "GET", "/api/v1/inspections?year="+year+"&deputy_id="+lead, nil); got["total"].(float64) != 1 {
+		t.Errorf("the lead's inspections: %v", got)
+	}
+	if got := c.must(200, "GET", "/api/v1/inspections?year="+year+"&deputy_id="+co, nil); got["total"].(float64) != 0 {
+		t.Errorf("co's inspections: %v", got)
+	}
+	rec := c.must(200, "GET", "/api/v1/deputies/"+lead+"/record?year="+year, nil)
+	if rec["group_meetings"].(float64) != 1 || rec["inspections"].(float64) != 1 {
+		t.Errorf("the lead's record: %v", rec)
+	}
+
+	// The lead: 1 visit + 1 opinion + 5 (led) + 3 (meeting) + 3
+	// (inspection) = 13, 1 month at the floor of 1: commended. Co: 3
+	// (meeting) + 3 (an opinion that became a suggestion) = 6, no month
+	// at the floor: not eligible. The group met in the year's one period.
+	cm := c.must(200, "GET", "/api/v1/commendations?year="+year, nil)
+	deps := cm["deputies"].([]any)
+	first, second := deps[0].(map[string]any), deps[1].(map[string]any)
+	if first["id"] != lead || first["score"].(float64) != 13 || first["commended"] != true || second["id"] != co ||
+		second["score"].(float64) != 6 || second["eligible"] != false || second["reason"] == "" {
+		t.Errorf("deputies: %v", deps)
+	}
+	cg := cm["commended_groups"].([]any)
+	if len(cg) != 1 || cg[0].(map[string]any)["id"] != "第一组" || cm["visits_per_month"].(float64) != 1 || cm["group_meeting_every"] != "P1Y" {
+		t.Errorf("commendation: %v", cm)
+	}
+	if r := c.do("GET", "/api/v1/commendations?year=20x6", nil); r.status != 422 {
+		t.Errorf("a bad year: %d", r.status)
+	}
+
+	// The yearly cadence scores last year and tells the presidium; the
+	// monthly visit check reminds by the policy's floor.
+	for _, kind := range []string{contract.CadenceCommendation, contract.CadenceVisitCheck} {
+		run, err := c.app.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "duties-" + kind, TaskQueue: contract.TaskQueue},
+			contract.CadenceWorkflowName, contract.CadenceInput{Kind: kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res contract.CadenceResult
+		if err := run.Get(ctx, &res); err != nil {
+			t.Fatalf("cadence %s: %v", kind, err)
+		}
+		if kind == contract.CadenceCommendation && (res.Notices != 1 || c.must(200, "GET", "/api/v1/reports/"+res.ReportID, nil)["kind"] != kind) {
+			t.Errorf("commendation cadence: %+v", res)
+		}
+	}
+	msgs := c.must(200, "GET", "/api/v1/messages?page_size=100", nil)["items"].([]any)
+	var commended, reminded bool
+	for _, m := range msgs {
+		m := m.(map[string]any)
+		switch m["kind"] {
+		case "deputies_commended":
+			commended = strings.Contains(m["body"].(string), "拟表彰代表")
+		case "visit_reminder":
+			reminded = strings.Contains(m["body"].(string), "少于每月1次")
+		}
+	}
+	if !commended || !reminded {
+		t.Errorf("notices: commended %t, reminded by the policy's floor %t", commended, reminded)
+	}
 }

@@ -160,7 +160,7 @@ func TestWebPagesHTTP(t *testing.T) {
 
 	admin := signIn(t, c.base, login{store.AdminUsername, c.app.AdminPassword})
 	pages := []string{"/ui/", "/ui/suggestions", "/ui/suggestions?status=handling&overdue=false&q=%E7%94%B5%E7%BD%91", "/ui/suggestions/new",
-		sg, "/ui/meetings", "/ui/meetings?status=scheduled", mt, mt + "/notice", "/ui/evaluations", "/ui/logout", "/board",
+		sg, "/ui/meetings", "/ui/meetings?status=scheduled", mt, mt + "/notice", "/ui/evaluations", "/ui/calendar", "/ui/logout", "/board",
 		"/ui/suggestions/sg_nothing", "/ui/no/such/page", "/ui/?lang=en", sg + "?lang=en", "/ui/?lang=zh"}
 	for _, p := range pages {
 		status, body := admin.get(p)
@@ -687,6 +687,12 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	if text := printouttest.Text(t, b.downloadLink("#board-pdf")); !strings.Contains(text, "关于村道安装路灯的建议") || !strings.Contains(text, "五公开") {
 		t.Errorf("the board PDF reads:\n%s", text)
 	}
+	b.open("/ui/calendar")
+	b.expect("body", "工作日历", "内置数据", "录入年度节假日安排")
+	if left := englishSentences(b.text("body")); len(left) > 0 {
+		t.Errorf("English on the Chinese calendar page: %q", left)
+	}
+	b.shot("calendar")
 	b.open("/ui/evaluations")
 	b.submit("#eval-run")
 	b.expect("body", "基础分", "供电所")

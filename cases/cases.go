@@ -72,7 +72,9 @@ func New(d Deps) *Service {
 
 // CurrentPolicy is the policy a new case starts under, and the one the
 // deadline calculator computes with: the configured one on the one
-// calendar of the township (see Calendar).
+// calendar of the township (see Calendar), with the official schedules
+// loaded for years the built-in data lacks, and the built-in data version
+// of this binary.
 func (s *Service) CurrentPolicy(ctx context.Context) (policy.Policy, error) {
 	p := s.policy
 	overrides, err := s.store.CalendarOverrides(ctx)
@@ -80,6 +82,16 @@ func (s *Service) CurrentPolicy(ctx context.Context) (policy.Policy, error) {
 		return p, store.Refused(err, "calendar")
 	}
 	p.CalendarOverrides = Calendar(s.policy.CalendarOverrides, overrides)
+	years, err := s.store.CalendarYears(ctx)
+	if err != nil {
+		return p, store.Refused(err, "calendar")
+	}
+	p.CalendarYears = make([]holiday.Schedule, 0, len(years))
+	for _, y := range years {
+		p.CalendarYears = append(p.CalendarYears, y.Schedule)
+	}
+	// New cases pin the built-in holiday data of this binary.
+	p.HolidayData = holiday.DataVersion
 	return p, nil
 }
 

@@ -128,11 +128,14 @@ const (
 	CadencePublicBoard     = "public_board"
 	CadenceYearlyRanking   = "yearly_ranking"
 	CadenceVisitCheck      = "visit_check"
+	// CadenceCommendation scores the deputies' and groups' last year of
+	// duties and tells the presidium whom to commend.
+	CadenceCommendation = "deputy_commendation"
 )
 
 // CadenceKinds lists every cadence.
 var CadenceKinds = []string{CadenceProgressHearing, CadenceSiteInspection, CadenceGroupMeetings,
-	CadenceUnitEvaluation, CadencePublicBoard, CadenceYearlyRanking, CadenceVisitCheck}
+	CadenceUnitEvaluation, CadencePublicBoard, CadenceYearlyRanking, CadenceVisitCheck, CadenceCommendation}
 
 // CadenceInput names the work a schedule starts.
 type CadenceInput struct {
@@ -147,9 +150,14 @@ type CadenceResult struct {
 	Notices  int    `json:"notices"`
 }
 
-// RecomputeInput carries a changed working-day calendar to the open cases.
+// RecomputeInput carries a changed working-day calendar to the open cases:
+// the local overrides, and the loaded official schedules (absent from a
+// signal sent before schedules could be loaded, and then a case keeps the
+// ones it has). The built-in data version is not in it: a case keeps the
+// one it started with.
 type RecomputeInput struct {
 	Overrides []holiday.Override `json:"overrides"`
+	Years     []holiday.Schedule `json:"years,omitempty"`
 }
 
 // DispatchResult counts what a dispatcher run did.

@@ -285,6 +285,9 @@ type DueBasis struct {
 	// Skipped are the rest days a working-day count passed over, as
 	// "MM-DD, MM-DD".
 	Skipped string `json:"skipped,omitempty"`
+	// NoData are the years a working-day count went through without
+	// official holiday data (Monday to Friday counted), as "2028, 2029".
+	NoData string `json:"no_data,omitempty"`
 }
 
 // How a due time was computed.

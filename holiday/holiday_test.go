@@ -1,6 +1,8 @@
 package holiday_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -359,5 +361,157 @@ func assertDays(t *testing.T, got, want []holiday.Day) {
 		if got[i] != want[i] {
 			t.Errorf("day %d: got %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// builtinDigest is the SHA-256 of every entry of the linked lunar-go data
+// (see dataDigest) that holiday.DataVersion stands for: lunar-go v1.4.7,
+// 2001 to 2027.
+const builtinDigest = "8e84059827437fc1058e139f4dd5071fb7b62b48908832c32a9f70a1f4f317a6"
+
+// dataDigest hashes every built-in entry of every year, in order.
+func dataDigest() (string, int) {
+	h := sha256.New()
+	last := 0
+	for y := 1900; y <= 2200; y++ {
+		for e := HolidayUtil.GetHolidaysByYear(y).Front(); e != nil; e = e.Next() {
+			d := e.Value.(*HolidayUtil.Holiday)
+			fmt.Fprintf(h, "%s %s %t %s\n", d.GetDay(), d.GetName(), d.IsWork(), d.GetTarget())
+			last = y
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), last
+}
+
+// TestBuiltinDataVersion pins the linked data to holiday.DataVersion: cases
+// pin the version they started under, so an upgrade of lunar-go that
+// changes the data must bump DataVersion (and give the new version its last
+// year), or running cases would compute other deadlines on replay. When it
+// fails after an upgrade, do that, then record the new digest here.
+func TestBuiltinDataVersion(t *testing.T) {
+	digest, last := dataDigest()
+	if digest != builtinDigest {
+		t.Fatalf("the built-in holiday data changed (digest %s, last year %d): bump holiday.DataVersion, set its last year in dataThrough, "+
+			"keep the old days of any year an older version had, and record the digest here", digest, last)
+	}
+	c := mustNew(t, nil)
+	if got := c.Source(last); got != holiday.SourceBuiltin {
+		t.Errorf("Source(%d) = %s, want the current version to cover its last year", last, got)
+	}
+	if got := c.Source(last + 1); got != holiday.SourceNone {
+		t.Errorf("Source(%d) = %s", last+1, got)
+	}
+	if got := c.Source(2000); got != holiday.SourceNone {
+		t.Errorf("Source(2000) = %s", got)
+	}
+}
+
+// schedule2028 is a made-up official schedule for 2028: the New Year's
+// holiday from Saturday 1 to Monday 3 January, with a make-up working day
+// on Saturday 8 January and, as a notice may, a rest day on Friday 31
+// December of the year before.
+var schedule2028 = holiday.Schedule{Year: 2028, DaysOff: []string{"2027-12-31", "2028-01-01", "2028-01-02", "2028-01-03"},
+	WorkingDays: []string{"2028-01-08"}, Note: "国办发明电〔2027〕1号"}
+
+func TestLoadedSchedule(t *testing.T) {
+	loc := shanghai(t)
+	c, err := holiday.Build(holiday.Data{Version: holiday.DataVersion, Years: []holiday.Schedule{schedule2028},
+		Overrides: []holiday.Override{{Date: "2028-01-02", Working: true, Note: "值班"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for year, want := range map[int]string{2026: holiday.SourceBuiltin, 2027: holiday.SourceBuiltin, 2028: holiday.SourceLoaded, 2029: holiday.SourceNone} {
+		if got := c.Source(year); got != want {
+			t.Errorf("Source(%d) = %s, want %s", year, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		date    string
+		working bool
+		reason  string
+	}{
+		{"2027-12-31", false, "official rest day (2028 schedule)"},           // December of the year before
+		{"2028-01-01", false, "official rest day (2028 schedule)"},           // Saturday
+		{"2028-01-02", true, "local override: 值班"},                           // the override beats the schedule
+		{"2028-01-03", false, "official rest day (2028 schedule)"},           // Monday
+		{"2028-01-04", true, "working day"},                                  // not named: Monday to Friday
+		{"2028-01-08", true, "official make-up working day (2028 schedule)"}, // Saturday
+		{"2028-01-09", false, "weekend"},
+		{"2029-01-01", true, "working day (no official holiday data for 2029)"},
+		{"2029-01-06", false, "weekend (no official holiday data for 2029)"},
+	} {
+		d := at(t, tc.date, loc)
+		if got := c.IsWorkingDay(d); got != tc.working {
+			t.Errorf("%s: IsWorkingDay = %v, want %v", tc.date, got, tc.working)
+		}
+		if got := c.Explain(d); got != tc.reason {
+			t.Errorf("%s: Explain = %q, want %q", tc.date, got, tc.reason)
+		}
+	}
+	// A loaded year replaces the built-in data of that year.
+	fix, err := holiday.Build(holiday.Data{Years: []holiday.Schedule{{Year: 2026, DaysOff: []string{"2026-10-02"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fix.Source(2026) != holiday.SourceLoaded || !fix.IsWorkingDay(at(t, "2026-10-01", loc)) || fix.IsWorkingDay(at(t, "2026-10-02", loc)) {
+		t.Error("a loaded 2026 does not replace the built-in 2026")
+	}
+}
+
+func TestScheduleCheck(t *testing.T) {
+	s := holiday.Schedule{Year: 2028, DaysOff: []string{"2028-01-01", "2028-02-30", "2027-11-30", "2029-01-01", "2028-01-01", "2027-12-31"},
+		WorkingDays: []string{"2028-01-08", "2028-01-01", "28-1-9"}}
+	want := []holiday.Problem{
+		{Field: "days_off[1]", Kind: holiday.BadDate},
+		{Field: "days_off[2]", Kind: holiday.OutsideYear},
+		{Field: "days_off[3]", Kind: holiday.OutsideYear},
+		{Field: "days_off[4]", Kind: holiday.Repeated},
+		{Field: "working_days[1]", Kind: holiday.OffAndWorking},
+		{Field: "working_days[2]", Kind: holiday.BadDate},
+	}
+	got := s.Check()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Check:\n got %v\nwant %v", got, want)
+	}
+	if p := schedule2028.Check(); len(p) != 0 {
+		t.Errorf("a good schedule: %v", p)
+	}
+	for _, bad := range []holiday.Data{
+		{Years: []holiday.Schedule{s}},
+		{Years: []holiday.Schedule{schedule2028, schedule2028}},
+		{Years: []holiday.Schedule{{Year: 2100, DaysOff: []string{"2100-01-01"}}}},
+	} {
+		if _, err := holiday.Build(bad); err == nil {
+			t.Errorf("Build accepted %+v", bad.Years)
+		}
+	}
+}
+
+// TestDueWarnsWithoutData: 7 working days from Tuesday 28 December 2027
+// reach into 2028, which the built-in data lacks: counted Monday to Friday
+// (29, 30, 31 December, 3, 4, 5, 6 January) with a warning. With 2028's
+// schedule loaded (31 December and 1 to 3 January off, Saturday 8 January
+// worked) they are 29, 30 December, 4, 5, 6, 7 and 8 January.
+func TestDueWarnsWithoutData(t *testing.T) {
+	loc := shanghai(t)
+	from := time.Date(2027, 12, 28, 10, 0, 0, 0, loc)
+	dl := policy.Due(from, policy.MustDuration("7wd"), loc, mustNew(t, nil))
+	if got := dl.At.In(loc).Format("2006-01-02"); got != "2028-01-06" {
+		t.Errorf("without data: due %s", got)
+	}
+	if len(dl.Warnings) != 1 || dl.Warnings[0].Code != policy.WarnNoHolidayData || dl.Warnings[0].Params["year"] != "2028" ||
+		dl.Basis.NoData != "2028" || !strings.Contains(dl.Explanation, "no official holiday schedule for 2028") {
+		t.Errorf("without data: %+v", dl)
+	}
+	loaded, err := holiday.Build(holiday.Data{Years: []holiday.Schedule{schedule2028}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dl = policy.Due(from, policy.MustDuration("7wd"), loc, loaded)
+	if got := dl.At.In(loc).Format("2006-01-02"); got != "2028-01-08" {
+		t.Errorf("with 2028 loaded: due %s", got)
+	}
+	if len(dl.Warnings) != 0 || dl.Basis.NoData != "" || strings.Contains(dl.Explanation, "no official") {
+		t.Errorf("with 2028 loaded, still warned: %+v", dl)
 	}
 }

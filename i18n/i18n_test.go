@@ -73,3 +73,26 @@ func TestFormat(t *testing.T) {
 		t.Error("EventComplete")
 	}
 }
+
+// TestWarningTexts: a warning has both languages, names the same
+// parameters in each, and fills them.
+func TestWarningTexts(t *testing.T) {
+	for code, p := range warnings {
+		if !HasWarning(code) {
+			t.Errorf("warning %q lacks a language", code)
+		}
+		zh, en := placeholders(p.zh), placeholders(p.en)
+		for n := range zh {
+			if !en[n] {
+				t.Errorf("warning %q: Chinese names {%s}, English does not", code, n)
+			}
+		}
+	}
+	got := Warning(Options{Lang: ZH}, "no_holiday_data", map[string]string{"year": "2028"})
+	if !strings.HasPrefix(got, "2028 年尚无官方节假日安排") {
+		t.Errorf("zh: %q", got)
+	}
+	if got := Warning(Raw, "no_holiday_data", map[string]string{"year": "2028"}); !strings.HasPrefix(got, "no official holiday schedule for 2028: ") {
+		t.Errorf("en: %q", got)
+	}
+}

@@ -47,6 +47,13 @@ var refusals = map[string]pair{
 	"deputy_account_binding": {"代表账号须指定代表，且不能指定单位", "a deputy account needs deputy_id, and no unit_id"},
 	"presidium_unbound":      {"主席团账号不绑定单位或代表", "presidium accounts are not bound to a unit or a deputy"},
 	"visit_in_future":        {"走访须在发生后记录", "a visit is recorded after it happened"},
+	"year_out_of_range":      {"年份须在 {min} 至 {max} 之间", "must be a year from {min} to {max}"},
+	"day_outside_year":       {"日期须在 {year} 年内，或在上一年 12 月内（元旦假期或调休可能从上一年开始）", "must be a date of {year}, or of December of the year before"},
+	"day_repeated":           {"日期重复", "is listed twice"},
+	"day_off_and_working":    {"同一日期不能既是放假日又是调休上班日", "is also listed as a day off"},
+	"held_in_future":         {"须在活动举行后记录", "is recorded after it was held"},
+	"unknown_group":          {"没有这个代表小组", "is not a deputy group"},
+	"day_range":              {"“{range}”不是有效的日期区间，应如 2028-01-01~2028-01-03，最长 31 天", "{range} is not a range of dates such as 2028-01-01~2028-01-03, at most 31 days"},
 
 	"wrong_status":              {"建议当前为“{status}”状态，不能{action}", "cannot {action} a suggestion that is {status}"},
 	"duplicate_deputy":          {"代表重复，或与领衔代表相同", "a deputy appears twice, or is also the lead deputy"},

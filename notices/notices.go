@@ -51,10 +51,11 @@ var texts = map[string]text{
 	// The presidium's recurring work.
 	"progress_hearing":     {"建议办理进展情况汇报会通知（{{.period}}）", "人大主席团定于{{time .scheduled_at}}在{{.place}}听取各承办单位建议办理进展情况汇报。贵单位在办建议{{.open}}件，其中逾期{{.overdue}}件，本期未报告进展{{.missing}}件。请单位负责人到会汇报。"},
 	"site_inspection":      {"建议办理视察活动通知（{{.period}}）", "人大主席团定于{{time .scheduled_at}}组织代表、政府领导和承办单位负责人视察建议办理现场，涉及建议{{.cases}}件（逾期、不满意及重点承诺事项）：{{.items}}。请准时参加。"},
-	"group_meeting":        {"代表小组会议通知（{{.period}}）", "请于{{time .scheduled_at}}参加本季度代表小组会议，汇总本季度走访收集的群众意见，形成代表建议。"},
+	"group_meeting":        {"代表小组会议通知（{{.period}}）", "请于{{time .scheduled_at}}参加{{.span}}代表小组会议，汇总{{.span}}走访收集的群众意见，形成代表建议。"},
 	"evaluation_published": {"承办单位综合评议结果（{{.period}}）", "{{.period}}承办单位综合评议已完成，共{{.units}}个单位，最高分{{.best}}，最低分{{.worst}}。详见评议结果。"},
 	"board_published":      {"建议办理情况公开（{{.period}}）", "{{.period}}代表建议办理情况“五公开”已生成，共{{.items}}件，请在政务公开栏张贴：{{.link}}"},
 	"ranking_published":    {"承办单位年度排名通报（{{.period}}）", "{{.period}}承办单位年度排名已产生。“群众信得过单位”：{{.best}}。排名靠后的单位：{{.worst}}。"},
+	"deputies_commended":   {"代表履职年度评分（{{.period}}）", "{{.period}}年度代表履职评分已产生。按表彰规则拟表彰代表：{{.deputies}}；拟表彰代表小组：{{.groups}}。详见履职评分报告，请主席团研究确定。"},
 	"visit_reminder":       {"走访选民提醒（{{.period}}）", "您{{.period}}走访选民{{.visits}}次，少于每月{{.minimum}}次的要求，请及时走访并记录收集的群众意见。"},
 }
 

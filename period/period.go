@@ -110,3 +110,29 @@ func YearField(field, label string, loc *time.Location) (Range, error) {
 	}
 	return r, err
 }
+
+// OfMonths is the kind of period n months long: a month, a quarter, a
+// half or a year; nil for any other length.
+func OfMonths(n int) func(time.Time, *time.Location) Range {
+	switch n {
+	case 1:
+		return Month
+	case 3:
+		return Quarter
+	case 6:
+		return Half
+	case 12:
+		return Year
+	}
+	return nil
+}
+
+// Within lists the periods of a kind that a range holds, in order: the
+// quarters of a year, say. A period is listed when it starts in the range.
+func Within(of func(time.Time, *time.Location) Range, r Range, loc *time.Location) []Range {
+	var out []Range
+	for p := of(r.From, loc); p.From.Before(r.To); p = of(p.To, loc) {
+		out = append(out, p)
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package period
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -39,5 +40,19 @@ func TestParseAndPrevious(t *testing.T) {
 	}
 	if p := Previous(Year, at, sh); p.Label != "2025" {
 		t.Errorf("previous year: %s", p.Label)
+	}
+}
+
+func TestWithinAndOfMonths(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	y, _ := Parse("2026", loc)
+	for n, want := range map[int]string{1: "2026-01 2026-12 12", 3: "2026-Q1 2026-Q4 4", 6: "2026-H1 2026-H2 2", 12: "2026 2026 1"} {
+		ps := Within(OfMonths(n), y, loc)
+		if got := ps[0].Label + " " + ps[len(ps)-1].Label + " " + strconv.Itoa(len(ps)); got != want {
+			t.Errorf("%d months: %s, want %s", n, got, want)
+		}
+	}
+	if OfMonths(2) != nil {
+		t.Error("a two-month period has no kind")
 	}
 }

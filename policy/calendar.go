@@ -2,16 +2,25 @@ package policy
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"suggestflow/domain"
+	"suggestflow/i18n"
 )
 
 // Calendar says which days are working days. The default counts Saturdays
 // and Sundays as rest days; a holiday calendar can replace it.
 type Calendar interface {
 	IsWorkingDay(day time.Time) bool
+}
+
+// Coverage is a calendar that knows which years it has the official
+// holiday arrangement for; Due warns about working days counted in the
+// others (package holiday's calendar is one).
+type Coverage interface {
+	HasOfficialData(year int) bool
 }
 
 // Weekends is the calendar with only weekends off.
@@ -29,7 +38,22 @@ type Deadline struct {
 	Explanation string    `json:"explanation"`
 	// Basis is the same explanation as facts, for other languages.
 	Basis domain.DueBasis `json:"-"`
+	// Warnings say where the computation may be wrong: working days
+	// counted in a year without official holiday data. Their English is
+	// also at the end of Explanation.
+	Warnings []Warning `json:"-"`
 }
+
+// Warning is a warning's code and parameters; its texts are in package
+// i18n (i18n.Warning).
+type Warning struct {
+	Code   string            `json:"code"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// WarnNoHolidayData: working days were counted in a year without official
+// holiday data, Monday to Friday.
+const WarnNoHolidayData = "no_holiday_data"
 
 // endOfDay is the last second of t's day in its location.
 func endOfDay(t time.Time) time.Time {
@@ -45,9 +69,17 @@ func Due(from time.Time, d Duration, loc *time.Location, cal Calendar) Deadline 
 	layout := "2006-01-02 15:04:05 MST"
 	if d.WorkingDays > 0 {
 		day := start
-		var skipped []string
+		var skipped, noData []string
+		cov, _ := cal.(Coverage)
+		checked := 0 // the last year asked about: the days come in order
 		for n := 0; n < d.WorkingDays; {
 			day = day.AddDate(0, 0, 1)
+			if y := day.Year(); cov != nil && y != checked {
+				checked = y
+				if !cov.HasOfficialData(y) {
+					noData = append(noData, strconv.Itoa(y))
+				}
+			}
 			if cal.IsWorkingDay(day) {
 				n++
 			} else {
@@ -59,8 +91,15 @@ func Due(from time.Time, d Duration, loc *time.Location, cal Calendar) Deadline 
 		if len(skipped) > 0 {
 			expl += fmt.Sprintf("; %d rest days skipped (%s)", len(skipped), strings.Join(skipped, ", "))
 		}
-		return Deadline{At: at.UTC(), Explanation: expl,
-			Basis: domain.DueBasis{Rule: domain.DueByWorkingDays, Duration: d.String(), From: from.UTC(), Skipped: strings.Join(skipped, ", ")}}
+		dl := Deadline{At: at.UTC(), Basis: domain.DueBasis{Rule: domain.DueByWorkingDays, Duration: d.String(), From: from.UTC(),
+			Skipped: strings.Join(skipped, ", "), NoData: strings.Join(noData, ", ")}}
+		for _, y := range noData {
+			w := Warning{Code: WarnNoHolidayData, Params: map[string]string{"year": y}}
+			dl.Warnings = append(dl.Warnings, w)
+			expl += "; " + i18n.Warning(i18n.Raw, w.Code, w.Params)
+		}
+		dl.Explanation = expl
+		return dl
 	}
 	// Months first, then days, as ISO 8601 orders them.
 	t := addMonths(start, d.Years*12+d.Months).AddDate(0, 0, d.Weeks*7+d.Days)

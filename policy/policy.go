@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
+	"suggestflow/duties"
 	"suggestflow/evaluation"
 	"suggestflow/holiday"
 )
@@ -46,9 +48,28 @@ type Policy struct {
 	// CalendarOverrides are the township's own working and rest days on top
 	// of the national holiday calendar.
 	CalendarOverrides []holiday.Override `json:"calendar_overrides,omitempty" yaml:"calendar_overrides"`
+	// CalendarYears are the official schedules the township loaded
+	// (PUT /calendar/years/{year}), for years the built-in data lacks or
+	// gets wrong. They are not policy-file keys: they live in the
+	// database and reach open cases with the calendar signal.
+	CalendarYears []holiday.Schedule `json:"calendar_years,omitempty" yaml:"-"`
+	// HolidayData is the version of the built-in holiday data the case
+	// computes with (holiday.DataVersion when it started; 0 for a case
+	// from before versions, which holiday reads as version 1). It stays
+	// with the case for its life, so that an upgrade of the data changes
+	// no running case.
+	HolidayData int `json:"holiday_data,omitempty" yaml:"-"`
 
 	// Evaluation is the unit evaluation rule set (综合评议).
 	Evaluation evaluation.Rules `json:"evaluation" yaml:"evaluation"`
+
+	// Deputies' duties (DOMAIN.md §6): each deputy visits at least
+	// VisitsPerMonth constituents a month; each deputy group meets once
+	// every GroupMeetingEvery (P1M, P3M, P6M or P1Y); Commendation scores
+	// the year of each deputy and group and says how many are commended.
+	VisitsPerMonth    int          `json:"visits_per_month" yaml:"visits_per_month"`
+	GroupMeetingEvery Duration     `json:"group_meeting_every" yaml:"group_meeting_every"`
+	Commendation      duties.Rules `json:"commendation" yaml:"commendation"`
 
 	// The presidium's cadence, as cron expressions in the township's zone.
 	ProgressHearingCron string `json:"progress_hearing_cron" yaml:"progress_hearing_cron"`
@@ -66,18 +87,20 @@ type Policy struct {
 	SignInFailuresPerAccount int      `json:"sign_in_failures_per_account" yaml:"sign_in_failures_per_account"`
 	SignInFailuresPerClient  int      `json:"sign_in_failures_per_client" yaml:"sign_in_failures_per_client"`
 	SignInBlock              Duration `json:"sign_in_block" yaml:"sign_in_block"`
+	CommendationCron         string   `json:"commendation_cron" yaml:"commendation_cron"`
 }
 
 // Crons maps each cadence kind to its cron expression.
 func (p Policy) Crons() map[string]string {
 	return map[string]string{
-		"progress_hearing": p.ProgressHearingCron,
-		"site_inspection":  p.SiteInspectionCron,
-		"group_meetings":   p.GroupMeetingCron,
-		"unit_evaluation":  p.EvaluationCron,
-		"public_board":     p.BoardCron,
-		"yearly_ranking":   p.RankingCron,
-		"visit_check":      p.VisitCheckCron,
+		"progress_hearing":    p.ProgressHearingCron,
+		"site_inspection":     p.SiteInspectionCron,
+		"group_meetings":      p.GroupMeetingCron,
+		"unit_evaluation":     p.EvaluationCron,
+		"public_board":        p.BoardCron,
+		"yearly_ranking":      p.RankingCron,
+		"visit_check":         p.VisitCheckCron,
+		"deputy_commendation": p.CommendationCron,
 	}
 }
 
@@ -105,6 +128,9 @@ func Default() Policy {
 		ReferralAnswerWithin:     MustDuration("P3M"),
 		QuietHours:               "21:00-08:00",
 		Evaluation:               evaluation.DefaultRules(),
+		VisitsPerMonth:           2,
+		GroupMeetingEvery:        MustDuration("P3M"),
+		Commendation:             duties.DefaultRules(),
 		// Every two months, on the 1st; quarterly inspections mid-quarter;
 		// group meetings late in each quarter; scores on the first day of
 		// a quarter; the board on 1 January and 1 July; the ranking early
@@ -122,6 +148,8 @@ func Default() Policy {
 		SignInFailuresPerAccount: 5,
 		SignInFailuresPerClient:  20,
 		SignInBlock:              MustDuration("PT15M"),
+		// The deputies' commendation after the ranking, early in January.
+		CommendationCron: "0 9 5 1 *",
 	}
 }
 
@@ -175,13 +203,25 @@ func (p Policy) Validate() error {
 	}
 	for key, expr := range map[string]string{"progress_hearing_cron": p.ProgressHearingCron, "site_inspection_cron": p.SiteInspectionCron,
 		"group_meeting_cron": p.GroupMeetingCron, "evaluation_cron": p.EvaluationCron, "board_cron": p.BoardCron,
-		"ranking_cron": p.RankingCron, "visit_check_cron": p.VisitCheckCron} {
+		"ranking_cron": p.RankingCron, "visit_check_cron": p.VisitCheckCron, "commendation_cron": p.CommendationCron} {
 		if _, err := cron.ParseStandard(expr); err != nil {
 			return fmt.Errorf("%s: %q is not a cron expression (minute hour day month weekday): %v", key, expr, err)
 		}
 	}
 	if _, err := holiday.New(p.CalendarOverrides); err != nil {
 		return fmt.Errorf("calendar_overrides: %w", err)
+	}
+	if _, err := holiday.Build(holiday.Data{Version: p.HolidayData, Years: p.CalendarYears}); err != nil {
+		return fmt.Errorf("calendar years: %w", err)
+	}
+	if p.VisitsPerMonth < 1 || p.VisitsPerMonth > 31 {
+		return fmt.Errorf("visits_per_month: must be a count from 1 to 31, got %d", p.VisitsPerMonth)
+	}
+	if !slices.Contains([]int{1, 3, 6, 12}, p.GroupMeetingMonths()) {
+		return fmt.Errorf("group_meeting_every: %q must be P1M, P3M, P6M or P1Y (a month, a quarter, a half or a year)", p.GroupMeetingEvery)
+	}
+	if err := p.Commendation.Validate(); err != nil {
+		return fmt.Errorf("commendation: %w", err)
 	}
 	if p.MeetingPlace == "" || len(p.MeetingPlace) > 200 {
 		return errors.New("meeting_place: must be 1 to 200 characters")
@@ -199,6 +239,17 @@ func (p Policy) ReferralAnswerTime() Duration {
 	return p.ReferralAnswerWithin
 }
 
+// GroupMeetingMonths is how many months apart the deputy groups meet:
+// 1, 3, 6 or 12 for a valid policy, 0 for a group_meeting_every that is
+// not whole months.
+func (p Policy) GroupMeetingMonths() int {
+	d := p.GroupMeetingEvery
+	if d.WorkingDays != 0 || d.Weeks != 0 || d.Days != 0 || d.Clock != 0 {
+		return 0
+	}
+	return d.Years*12 + d.Months
+}
+
 // Location is the township's time zone.
 func (p Policy) Location() *time.Location {
 	loc, err := time.LoadLocation(p.Timezone)
@@ -209,14 +260,19 @@ func (p Policy) Location() *time.Location {
 }
 
 // Calendar is the working-day calendar in force: mainland China's
-// statutory holidays and make-up working days, with the local overrides.
-// The holiday data is compiled in, so a workflow computing a deadline
-// twice gets the same answer; upgrading that data is a workflow change.
-func (p Policy) Calendar() Calendar {
-	cal, err := holiday.New(p.CalendarOverrides)
+// official arrangement (the built-in data of the pinned version, or the
+// loaded schedules), with the local overrides. All of it travels with the
+// case, so a workflow computing a deadline twice gets the same answer.
+func (p Policy) Calendar() Calendar { return p.Holidays() }
+
+// Holidays is Calendar as the holiday calendar itself, which also says
+// where each year's arrangement comes from.
+func (p Policy) Holidays() *holiday.Calendar {
+	cal, err := holiday.Build(holiday.Data{Version: p.HolidayData, Years: p.CalendarYears, Overrides: p.CalendarOverrides})
 	if err != nil {
-		// Validate refuses such a policy at start; keep the official days.
-		cal, _ = holiday.New(nil)
+		// Validate refuses such a policy at start, and the store only
+		// keeps checked schedules; keep the official days.
+		cal, _ = holiday.Build(holiday.Data{Version: p.HolidayData})
 	}
 	return cal
 }
@@ -309,7 +365,7 @@ func Keys() []string {
 		"meeting_remind_before", "meeting_place", "referral_answer_within", "quiet_hours", "calendar_overrides", "evaluation",
 		"progress_hearing_cron", "site_inspection_cron", "group_meeting_cron", "evaluation_cron", "board_cron",
 		"ranking_cron", "visit_check_cron", "session_idle", "sign_in_failures_per_account",
-		"sign_in_failures_per_client", "sign_in_block"}
+		"sign_in_failures_per_client", "sign_in_block", "visits_per_month", "group_meeting_every", "commendation", "commendation_cron"}
 }
 
 // After is d after t, exactly, under this policy.

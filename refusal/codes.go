@@ -49,6 +49,13 @@ const (
 	DeputyAccount    = "deputy_account_binding"
 	PresidiumUnbound = "presidium_unbound"
 	VisitInFuture    = "visit_in_future"
+	YearOutOfRange   = "year_out_of_range"
+	DayOutsideYear   = "day_outside_year"
+	DayRepeated      = "day_repeated"
+	DayOffAndWorking = "day_off_and_working"
+	DayRange         = "day_range"
+	HeldInFuture     = "held_in_future"
+	UnknownGroup     = "unknown_group"
 
 	// The rules of a case.
 	WrongStatus             = "wrong_status"

@@ -17,7 +17,8 @@
 //	stats.go        rates facts, counts by status, the public board, metrics
 //	evaluation.go   complaints, questionnaires, quarterly unit scores
 //	duties.go       deputies' visits, constituents' opinions, the year record
-//	calendar.go     local working-day overrides
+//	records.go      inspections and group meetings, the year's duty facts
+//	calendar.go     local working-day overrides, loaded official schedules
 //	reports.go      the reports of cadence runs
 //
 // Where the row models live: a table that the queries of several areas

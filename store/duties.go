@@ -103,6 +103,9 @@ type DeputyRecord struct {
 	CoSigned         int64  `json:"suggestions_co_signed"`
 	MeetingsAttended int64  `json:"meetings_attended"`
 	RatingsGiven     int64  `json:"ratings_given"`
+	// GroupMeetings and Inspections are those the deputy attended.
+	GroupMeetings int64 `json:"group_meetings"`
+	Inspections   int64 `json:"inspections"`
 }
 
 // DeputyYear gathers a deputy's year.
@@ -130,6 +133,10 @@ func (s *Store) DeputyYear(ctx context.Context, deputyID string, year int, p Per
 		if err := st.q.Count(st.dst).Error; err != nil {
 			return r, fmt.Errorf("deputy record: %w", err)
 		}
+	}
+	var err error
+	if r.GroupMeetings, r.Inspections, err = s.attendance(ctx, deputyID, p); err != nil {
+		return r, fmt.Errorf("deputy record: %w", err)
 	}
 	return r, nil
 }

@@ -87,6 +87,7 @@ type opinionRow struct {
 	SuggestionID string `gorm:"size:64;index"`
 	DeputyID     string `gorm:"size:64;index"`
 	VisitID      string `gorm:"size:40;index"`
+	RecordID     string `gorm:"size:40;index;not null;default:''"` // the inspection or group meeting it was raised at (records.go)
 	Constituent  string `gorm:"size:100"`
 	Content      string `gorm:"type:text"`
 	CreatedAt    time.Time
@@ -325,5 +326,8 @@ func allModels() []any {
 		&webSessionRow{},    // sessions.go
 		&signInFailureRow{}, // signin.go
 		&endingReviewRow{},  // endings.go
+		&calendarYearRow{},  // calendar.go
+		&dutyRecordRow{},    // records.go
+		&dutyAttendeeRow{},  // records.go
 	}
 }

@@ -150,16 +150,6 @@ func (s *Store) Deputies(ctx context.Context, f RosterFilter, page Page) ([]doma
 	return paged(q, "deputies", "group_name, name, id", page, always(deputyRow.domain))
 }
 
-// DeputyGroups lists the groups deputies are in, by name.
-func (s *Store) DeputyGroups(ctx context.Context) ([]string, error) {
-	var groups []string
-	if err := s.db.WithContext(ctx).Model(&deputyRow{}).Distinct("group_name").Where("group_name <> ''").
-		Order("group_name").Pluck("group_name", &groups).Error; err != nil {
-		return nil, fmt.Errorf("deputy groups: %w", err)
-	}
-	return groups, nil
-}
-
 // RosterCounts are how many active deputies and units there are.
 func (s *Store) RosterCounts(ctx context.Context) (deputies, units int64, err error) {
 	db := s.db.WithContext(ctx)

@@ -1,15 +1,20 @@
 // Package supervision turns stored records into the presidium's periodic
-// judgements: a quarter's unit scores and a year's ranking. The cadence
-// activities and the API share it.
+// judgements: a quarter's unit scores, a year's ranking and the year's
+// commendation of deputies and groups. The cadence activities and the API
+// share it.
 package supervision
 
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
+	"suggestflow/duties"
 	"suggestflow/evaluation"
 	"suggestflow/period"
+	"suggestflow/policy"
 	"suggestflow/store"
 )
 
@@ -86,4 +91,54 @@ func Endings(ctx context.Context, st *store.Store, p period.Range) (map[string][
 		out[sg.LeadUnitID()] = append(out[sg.LeadUnitID()], e)
 	}
 	return out, nil
+}
+
+// Commend scores the deputies' and groups' year of duties under the
+// policy's commendation rule (package duties), with visits counted by
+// month and group meetings by period (group_meeting_every) in the
+// township's zone.
+func Commend(ctx context.Context, st *store.Store, pol policy.Policy, y period.Range) (duties.Commendation, error) {
+	loc := pol.Location()
+	facts, err := st.DutyYearFacts(ctx, store.Period(y))
+	if err != nil {
+		return duties.Commendation{}, err
+	}
+	of := period.OfMonths(pol.GroupMeetingMonths())
+	if of == nil {
+		return duties.Commendation{}, fmt.Errorf("commendation: group_meeting_every %s is not a month, a quarter, a half or a year", pol.GroupMeetingEvery)
+	}
+	periods := period.Within(of, y, loc)
+	deputies := make([]duties.DeputyFacts, 0, len(facts.Deputies))
+	groups := map[string]bool{}
+	for _, d := range facts.Deputies {
+		f := duties.DeputyFacts{DeputyID: d.ID, Name: d.Name, Group: d.Group, Opinions: facts.Opinions[d.ID],
+			OpinionsToSuggestions: facts.OpinionsLinked[d.ID], SuggestionsLed: facts.Led[d.ID], SuggestionsCoSigned: facts.CoSigned[d.ID],
+			GroupMeetings: facts.GroupMeetings[d.ID], Inspections: facts.Inspections[d.ID]}
+		for _, at := range facts.VisitTimes[d.ID] {
+			f.VisitsByMonth[at.In(loc).Month()-1]++
+		}
+		deputies = append(deputies, f)
+		if d.Group != "" {
+			groups[d.Group] = true
+		}
+	}
+	// Every group that has deputies, and any that met without any left.
+	for g := range facts.GroupMeetingTimes {
+		if g != "" {
+			groups[g] = true
+		}
+	}
+	out := make([]duties.GroupFacts, 0, len(groups))
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
+		f := duties.GroupFacts{Group: g, MeetingsByPeriod: make([]int, len(periods)), OpinionsToSuggestions: facts.GroupOpinionsLinked[g]}
+		for _, at := range facts.GroupMeetingTimes[g] {
+			for i, p := range periods {
+				if !at.Before(p.From) && at.Before(p.To) {
+					f.MeetingsByPeriod[i]++
+				}
+			}
+		}
+		out = append(out, f)
+	}
+	return duties.Score(pol.Commendation, pol.VisitsPerMonth, deputies, out), nil
 }

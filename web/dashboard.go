@@ -62,6 +62,10 @@ type dashData struct {
 	Year, RankingYear     string
 	Ranking               []rankRow
 	CanSubmit, CanHearing bool
+	// HolidayWarnings are the years near now without official holiday
+	// data (see holidayWarnings); CanLoadYear offers the form.
+	HolidayWarnings []int
+	CanLoadYear     bool
 }
 
 func (w *web) dashboard(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
@@ -123,9 +127,17 @@ func (w *web) dashboardData(ctx context.Context, wc *webCtx) (dashData, error) {
 		}
 	}
 	if may(wc.p, routeRankings, nil) == access.Allow {
-		d.RankingYear, d.Ranking, err = w.latestRanking(ctx, now)
+		if d.RankingYear, d.Ranking, err = w.latestRanking(ctx, now); err != nil {
+			return d, err
+		}
 	}
-	return d, err
+	pol, err := w.cases.CurrentPolicy(ctx)
+	if err != nil {
+		return d, err
+	}
+	d.HolidayWarnings = holidayWarnings(now, loc, pol.Holidays())
+	d.CanLoadYear = may(wc.p, routeLoadYear, nil) == access.Allow
+	return d, nil
 }
 
 func (w *web) rates(ctx context.Context, p store.Period, unit string) ([]rateRow, error) {

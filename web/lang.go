@@ -115,6 +115,7 @@ var fieldKeys = map[string]string{
 	"current": "password.current", "new": "password.new", "confirm": "password.confirm", "active": "rec.retire",
 	"to": "f.referral_to", "sent_at": "f.sent_at", "received_at": "f.received_at", "into": "f.merge_into",
 	"valid_reason": "f.valid_reason",
+	"year":         "cal.year", "days_off": "cal.days_off", "working_days": "cal.working_days", "note": "cal.note",
 }
 
 // fieldLabel names an API field as its form does.

@@ -9,6 +9,7 @@ import (
 
 	"suggestflow/domain"
 	"suggestflow/i18n"
+	"suggestflow/policy"
 	"suggestflow/store"
 )
 
@@ -66,5 +67,14 @@ func (w *web) dueNote(lang string, sg domain.Suggestion) string {
 		days := strings.Split(b.Skipped, ", ")
 		params["skipped_count"], params["skipped"] = strconv.Itoa(len(days)), strings.Join(days, tr(lang, "list.sep"))
 	}
-	return i18n.Format(i18n.For(lang, w.policy.Location()), tr(lang, "due."+b.Rule), params)
+	o := i18n.For(lang, w.policy.Location())
+	note := i18n.Format(o, tr(lang, "due."+b.Rule), params)
+	if b.NoData != "" {
+		// Counted Monday to Friday in a year without official data: say so
+		// where the deadline is read.
+		for _, y := range strings.Split(b.NoData, ", ") {
+			note += tr(lang, "list.clause_sep") + i18n.Warning(o, policy.WarnNoHolidayData, map[string]string{"year": y})
+		}
+	}
+	return note
 }

@@ -126,6 +126,8 @@ func New(d Deps) (http.Handler, error) {
 	}
 	mux.HandleFunc("GET /ui/evaluations", w.authed(w.evaluations))
 	mux.HandleFunc("POST /ui/evaluations", w.authed(w.csrf(w.runEvaluation)))
+	mux.HandleFunc("GET /ui/calendar", w.authed(w.calendarPage))
+	mux.HandleFunc("POST /ui/calendar/years", w.authed(w.csrf(w.loadYear)))
 	mux.HandleFunc("GET /ui/ledger.xlsx", w.authed(w.ledgerXLSX))
 	mux.HandleFunc("GET /ui/hearing.xlsx", w.authed(w.hearingXLSX))
 	mux.HandleFunc("/ui/", w.notFound)

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"suggestflow/holiday"
 	"suggestflow/i18n"
 	"suggestflow/refusal"
 )
@@ -112,6 +114,55 @@ func TestWebFormValues(t *testing.T) {
 		"https://evil.example/": "/ui/", "/ui/login": "/ui/", "/ui/\\evil": "/ui/", "": "/ui/"} {
 		if got := safeNext(next); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}
+
+// TestHolidayWarnings: the dashboard warns of a year without official
+// holiday data from November of the year before, and no more once the
+// year's schedule is loaded.
+func TestHolidayWarnings(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	builtin, err := holiday.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := holiday.Build(holiday.Data{Years: []holiday.Schedule{{Year: 2028, DaysOff: []string{"2028-01-01"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		cal  *holiday.Calendar
+		want string
+	}{
+		{time.Date(2027, 10, 31, 23, 0, 0, 0, loc), builtin, "[]"},
+		{time.Date(2027, 10, 31, 16, 30, 0, 0, time.UTC), builtin, "[2028]"}, // 1 November in Shanghai
+		{time.Date(2027, 12, 28, 9, 0, 0, 0, loc), builtin, "[2028]"},
+		{time.Date(2027, 12, 28, 9, 0, 0, 0, loc), loaded, "[]"},
+		{time.Date(2028, 3, 1, 9, 0, 0, 0, loc), builtin, "[2028]"},
+		{time.Date(2028, 11, 2, 9, 0, 0, 0, loc), loaded, "[2029]"},
+		{time.Date(2028, 11, 2, 9, 0, 0, 0, loc), builtin, "[2028 2029]"},
+		{time.Date(2026, 12, 2, 9, 0, 0, 0, loc), builtin, "[]"},
+	} {
+		if got := fmt.Sprint(holidayWarnings(tc.at, loc, tc.cal)); got != tc.want {
+			t.Errorf("%s: warnings %s, want %s", tc.at.In(loc), got, tc.want)
+		}
+	}
+}
+
+func TestCalendarFormDates(t *testing.T) {
+	got, err := dateList("days_off", "2028-01-01~2028-01-03\n2028-02-10 至 2028-02-12，2028-04-04\n\n 2028-02-30 ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[2028-01-01 2028-01-02 2028-01-03 2028-02-10 2028-02-11 2028-02-12 2028-04-04 2028-02-30]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("dates: %v", got)
+	}
+	for _, bad := range []string{"2028-01-05~2028-01-01", "2028-01-01~2028-03-01", "2028-01-01~2028-02-30"} {
+		if _, err := dateList("days_off", bad); err == nil {
+			t.Errorf("range %q accepted", bad)
 		}
 	}
 }

@@ -33,6 +33,6 @@ func RecomputeDeadlinesWorkflow(ctx workflow.Context, in contract.RecomputeInput
 	ctx = workflow.WithActivityOptions(activityOptions(ctx), workflow.ActivityOptions{StartToCloseTimeout: recomputeActivityDuration,
 		HeartbeatTimeout: time.Minute})
 	var n int
-	err := workflow.ExecuteActivity(ctx, contract.ActivitySignalOpenCases, in.Overrides).Get(ctx, &n)
+	err := workflow.ExecuteActivity(ctx, contract.ActivitySignalOpenCases, in.Overrides, in.Years).Get(ctx, &n)
 	return n, err
 }

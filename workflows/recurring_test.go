@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -70,4 +71,61 @@ func TestCalendarChangeRecomputesDeadlines(t *testing.T) {
 		t.Fatalf("review reminders: %d", len(rem))
 	}
 	eq(t, "review reminder at the new due time", rem[0].At, endOfDay(2026, 3, 23))
+}
+
+// TestYearWithoutHolidayData: a running case whose deadline is counted
+// across a year the built-in data lacks (7 working days from Tuesday 28
+// December 2027 into 2028) says so in its explanation; once 2028's
+// schedule is loaded (New Year's holiday 1 to 3 January) and sent to it,
+// its deadlines move exactly as the calculator's (policy.Due on the same
+// calendar) do. A later signal without schedules keeps the loaded one.
+func TestYearWithoutHolidayData(t *testing.T) {
+	pol := policy.Default()
+	pol.ReplyWithin = policy.MustDuration("7wd")
+	pol.HolidayData = holiday.DataVersion
+	h := newHarness(t, pol)
+	from := time.Date(2027, 12, 28, 10, 0, 0, 0, shanghai)
+	h.env.SetStartTime(from)
+	h.submit(func(s domain.Suggestion) {
+		eq(t, "review due without 2028 data", s.ReviewDueAt, endOfDay(2028, 1, 6))
+	})
+	h.acceptAndAssign(false, func(s domain.Suggestion) {
+		eq(t, "reply due without 2028 data", *s.DueAt, endOfDay(2028, 1, 6))
+		if s.DueBasis == nil || s.DueBasis.NoData != "2028" || !strings.Contains(s.DueExplanation, "no official holiday schedule for 2028") {
+			t.Errorf("no warning about 2028: %q %+v", s.DueExplanation, s.DueBasis)
+		}
+	})
+	y2028 := holiday.Schedule{Year: 2028, DaysOff: []string{"2028-01-01", "2028-01-02", "2028-01-03"}, Note: "元旦"}
+	h.at(time.Hour)
+	h.then(func() {
+		h.env.SignalWorkflow(contract.SignalCalendar, contract.RecomputeInput{Years: []holiday.Schedule{y2028}})
+	})
+	h.at(2 * time.Hour)
+	h.then(func() {
+		s := h.query()
+		loaded := pol
+		loaded.CalendarYears = []holiday.Schedule{y2028}
+		calc := loaded.Due(s.RoundStartedAt, pol.ReplyWithin)
+		eq(t, "reply due with 2028 loaded", *s.DueAt, endOfDay(2028, 1, 7))
+		eq(t, "the calculator on the same calendar", calc.At, *s.DueAt)
+		if s.DueExplanation != calc.Explanation || s.DueBasis.NoData != "" || strings.Contains(s.DueExplanation, "no official") {
+			t.Errorf("explanation after loading: %q, the calculator's %q", s.DueExplanation, calc.Explanation)
+		}
+		if s.Status != domain.StatusHandling {
+			t.Errorf("status %s", s.Status)
+		}
+		h.env.SignalWorkflow(contract.SignalCalendar, contract.RecomputeInput{Overrides: []holiday.Override{{Date: "2028-01-04", Working: false, Note: "镇人代会"}}})
+	})
+	h.at(3 * time.Hour)
+	h.then(func() {
+		// 29, 30, 31 December, then 5, 6, 7 and 10 January: 2028's
+		// schedule still counts beside the new local day.
+		eq(t, "reply due with a local day too", *h.query().DueAt, endOfDay(2028, 1, 10))
+	})
+	h.at(4 * time.Hour)
+	h.then(h.env.CancelWorkflow)
+	h.run()
+	if n := len(h.events("deadlines_recomputed")); n != 2 {
+		t.Errorf("%d recomputations on the timeline, want 2", n)
+	}
 }

@@ -460,11 +460,16 @@ func (w *suggestion) meetingHeld(ctx workflow.Context, held contract.MeetingHeld
 	w.persistOrLog(ctx, step)
 }
 
-// listenCalendar recomputes the working-day deadlines when the township's
+// calendarChanged recomputes the working-day deadlines when the township's
 // calendar changes: the review due time, the reply due time of a round not
-// yet extended, and the rating due time.
+// yet extended, and the rating due time. The signal carries the calendar
+// itself (overrides and loaded schedules), so a replay computes the same;
+// the built-in data version stays the one the case started with.
 func (w *suggestion) calendarChanged(ctx workflow.Context, in contract.RecomputeInput) {
 	w.pol.CalendarOverrides = in.Overrides
+	if in.Years != nil {
+		w.pol.CalendarYears = in.Years
+	}
 	changed := params{}
 	s := &w.st
 	if s.Status == domain.StatusSubmitted {
