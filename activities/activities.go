@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -97,6 +98,7 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 		return nil, err
 	}
 	loc := a.Policy.Location()
+	township := a.township(ctx)
 	var out []domain.Message
 	for _, n := range list {
 		recipients := slices.Sorted(slices.Values(n.Recipients))
@@ -106,7 +108,7 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 				continue
 			}
 			seen[r] = true
-			subject, body, err := notices.Render(n.Kind, n.Data, loc)
+			subject, body, err := notices.Render(n.Kind, n.Data, loc, township)
 			if err != nil {
 				return nil, err
 			}
@@ -119,7 +121,7 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 			}
 			out = append(out, domain.Message{
 				ID: n.ID + ":" + string(r), NoticeID: n.ID, SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, Kind: n.Kind,
-				Recipient: r, Channel: "inbox", Subject: subject, Body: salutation(r, units, deputies) + body,
+				Recipient: r, Channel: "inbox", Subject: subject, Body: salutation(r, units, deputies, township) + body,
 				Status: domain.MessageQueued, CreatedAt: n.At, HoldUntil: hold,
 			})
 		}
@@ -128,11 +130,11 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 }
 
 // salutation opens a notice with the recipient's name, as a letter would.
-func salutation(r domain.Recipient, units map[string]domain.Unit, deputies map[string]domain.Deputy) string {
+func salutation(r domain.Recipient, units map[string]domain.Unit, deputies map[string]domain.Deputy, township string) string {
 	id := r.ID()
 	switch r.Kind() {
 	case domain.KindPresidium:
-		return "人大主席团：\n"
+		return notices.Presidium(township) + "：\n"
 	case domain.KindUnit:
 		if u, ok := units[id]; ok && u.Handler != "" {
 			return u.Name + " " + u.Handler + "同志：\n"
@@ -163,4 +165,19 @@ func (a *Activities) link(suggestionID string) string {
 		return ""
 	}
 	return a.PublicURL + "/ui/suggestions/" + suggestionID
+}
+
+// township is the township's name as the settings have it now (the
+// policy file's when they cannot be read): notices are signed with it.
+func (a *Activities) township(ctx context.Context) string {
+	values, err := a.Store.PolicyValues(ctx)
+	if err != nil {
+		slog.Default().Warn("reading the township's name failed", "error", err)
+		return a.Policy.Township
+	}
+	p, err := policy.Apply(a.Policy, values)
+	if err != nil {
+		return a.Policy.Township
+	}
+	return p.Township
 }

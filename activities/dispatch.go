@@ -185,7 +185,7 @@ func (a *Activities) address(ctx context.Context, recipient domain.Recipient) (d
 	kind, id := recipient.Kind(), recipient.ID()
 	switch kind {
 	case domain.KindPresidium:
-		return delivery.Address{Name: "人大主席团", Email: a.PresidiumEmail}, nil
+		return delivery.Address{Name: notices.Presidium(a.township(ctx)), Email: a.PresidiumEmail}, nil
 	case domain.KindUnit, domain.KindUnitLeader, domain.KindUnitHead:
 		units, _, err := a.Store.Names(ctx, []string{id}, nil)
 		if err != nil {

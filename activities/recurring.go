@@ -85,8 +85,9 @@ func (a *Activities) RunCadence(ctx context.Context, kind string, at time.Time) 
 	}
 	id := kind + "-" + p.Label
 	var messages []domain.Message
+	township := a.township(ctx)
 	for i, n := range msgs {
-		subject, text, err := notices.Render(n.kind, n.data, loc)
+		subject, text, err := notices.Render(n.kind, n.data, loc, township)
 		if err != nil {
 			return contract.CadenceResult{}, err
 		}

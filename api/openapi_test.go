@@ -315,7 +315,7 @@ func TestOpenAPIRefsResolve(t *testing.T) {
 }
 
 func TestOpenAPIServed(t *testing.T) {
-	s := New(Deps{})
+	s := New(Deps{Store: testStore(t)})
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/openapi.yaml", nil))
 	if rec.Code != http.StatusOK {
@@ -370,6 +370,8 @@ var (
 		"AccountPatch":           accounts.Patch{},
 		"SignInInput":            signInInput{},
 		"PasswordInput":          passwordInput{},
+		"SettingInput":           settingInput{},
+		"ChannelTestInput":       channelTestInput{},
 		"TokenInput":             tokenInput{},
 		"PreferenceInput":        preferenceInput{},
 		"ComplaintInput":         complaintInput{},
@@ -421,6 +423,8 @@ var (
 		"Account":          store.AccountRecord{},
 		"AccountList":      list[store.AccountRecord]{},
 		"TokenCreated":     accounts.MintedToken{},
+		"Setting":          cases.Setting{},
+		"Settings":         settingsView{},
 		"TokenRecord":      store.TokenRecord{},
 		"TokenList":        list[store.TokenRecord]{},
 		"Session":          sessionCreated{},

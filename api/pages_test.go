@@ -1,15 +1,30 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
+	"suggestflow/store"
 	"testing"
 )
 
+// testStore is a fresh SQLite store: the pages read the township's
+// settings from it.
+func testStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), "sqlite://"+filepath.Join(t.TempDir(), "pages.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
 func TestWebLoginPageAndRedirects(t *testing.T) {
-	s := New(Deps{})
+	s := New(Deps{Store: testStore(t)})
 	h := s.Handler()
 	get := func(target string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, target, nil)

@@ -21,6 +21,7 @@ import (
 
 	"suggestflow/accounts"
 	"suggestflow/cases"
+	"suggestflow/delivery"
 	"suggestflow/metrics"
 	"suggestflow/policy"
 	"suggestflow/refusal"
@@ -59,6 +60,9 @@ type Deps struct {
 	Metrics *metrics.Registry
 	// Tracing starts a span for every request, continuing the caller's.
 	Tracing bool
+	// Delivery is the delivery channels' configuration, for the settings'
+	// test messages.
+	Delivery delivery.Config
 	// TemporalUIURL, when set, links each case's page in the web UI to its
 	// workflow in the Temporal Web UI.
 	TemporalUIURL string
@@ -75,6 +79,7 @@ type Server struct {
 	cases    *cases.Service
 	accounts *accounts.Service
 	roster   *roster.Service
+	delivery delivery.Config
 
 	writes  *throttle.Writes
 	codec   http.Handler
@@ -92,7 +97,7 @@ func New(d Deps) *Server {
 	}
 	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now})
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
-		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
+		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), delivery: d.Delivery, writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
 	// The client's address is the connection's: a header a client sets
@@ -108,7 +113,7 @@ func New(d Deps) *Server {
 	s.e.Use(middleware.BodyLimit(strconv.Itoa(maxBodyBytes/1024) + "K"))
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
-	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
+	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Delivery: d.Delivery, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
 		Now: d.Now, Writes: s.writes, TemporalUIURL: d.TemporalUIURL})
 	if err != nil {
 		// The templates are embedded: failing to parse them is a build bug.
@@ -220,6 +225,9 @@ func (s *Server) routes() {
 	g.DELETE("/tokens/:id", s.revokeToken)
 	g.GET("/audit", s.auditLog)
 
+	g.GET("/settings", s.getSettings)
+	g.PUT("/settings/policy/:key", s.setSetting)
+	g.POST("/settings/channels/:channel/test", s.testChannel)
 	g.GET("/stats", s.stats)
 	g.POST("/complaints", s.createComplaint)
 	g.GET("/complaints", s.listComplaints)

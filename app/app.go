@@ -204,7 +204,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 		if a.AdminPassword, err = ensureAdmin(ctx, st, cfg.AdminToken, cfg.AdminPassword); err != nil {
 			return nil, err
 		}
-		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRate, Metrics: reg,
+		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRate, Metrics: reg, Delivery: cfg.Delivery,
 			Tracing: cfg.OTLPEndpoint != "", TemporalUIURL: a.UIURL}
 		if payloads != nil {
 			deps.Codec = converter.NewPayloadCodecHTTPHandler(payloads)

@@ -38,6 +38,12 @@ func TestWebOfficeSetsUpTheTownship(t *testing.T) {
 
 	b.signIn(login{store.AdminUsername, c.app.AdminPassword})
 	b.expect(".who", "主席团管理员", "管理员")
+	// A new township: the dashboard says what to do first, and the
+	// suggestion form says why it cannot be used yet.
+	b.expect("#setup", "录入代表名册", "录入承办单位")
+	b.shot("office-00-first-start")
+	b.open("/ui/suggestions/new")
+	b.expect("#no-deputies", "还没有代表")
 
 	// A deputy: added, a duplicate refused with the record named, edited,
 	// retired.
@@ -121,10 +127,21 @@ func TestWebOfficeSetsUpTheTownship(t *testing.T) {
 	b.open("/ui/suggestions")
 	b.expect("h1", "代表建议")
 
+	b.signOut()
+
+	// The settings: the township's name, set on the page, heads every page.
+	b.signIn(login{store.AdminUsername, c.app.AdminPassword})
+	b.open("/ui/settings")
+	b.set("#value-township", "望城镇")
+	b.submit("#save-township")
+	b.expect(".brand", "望城镇")
+	b.expect("#key-reply_within", "交办后答复代表的期限", "代表法")
+	b.shot("office-05-settings")
+
 	// At a phone's width the lists stay inside the screen.
 	phone := newBrowser(t, c.base, 390, 844)
 	phone.signIn(login{store.AdminUsername, c.app.AdminPassword})
-	for _, path := range []string{"/ui/deputies?include_retired=true", "/ui/units", "/ui/accounts", "/ui/accounts/new"} {
+	for _, path := range []string{"/ui/deputies?include_retired=true", "/ui/units", "/ui/accounts", "/ui/accounts/new", "/ui/settings", "/ui/"} {
 		phone.open(path)
 		phone.shot("office-phone" + strings.ReplaceAll(strings.Split(path, "?")[0], "/", "-"))
 		if w := phone.scrollWidth(); w > 390 {

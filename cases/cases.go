@@ -76,7 +76,17 @@ func New(d Deps) *Service {
 // loaded for years the built-in data lacks, and the built-in data version
 // of this binary.
 func (s *Service) CurrentPolicy(ctx context.Context) (policy.Policy, error) {
-	p := s.policy
+	values, err := s.store.PolicyValues(ctx)
+	if err != nil {
+		return s.policy, store.Refused(err, "policy")
+	}
+	p, err := policy.Apply(s.policy, values)
+	if err != nil {
+		// Each value was checked when it was set; a release that refuses
+		// an old one keeps the file's policy rather than stopping intake.
+		s.log.Error("a stored policy value is refused; using the policy file's", "error", err)
+		p = s.policy
+	}
 	overrides, err := s.store.CalendarOverrides(ctx)
 	if err != nil {
 		return p, store.Refused(err, "calendar")

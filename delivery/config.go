@@ -1,10 +1,12 @@
 package delivery
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"suggestflow/domain"
 )
 
 // Config is the delivery part of the configuration (CONTRACT.md); an empty
@@ -143,3 +145,35 @@ func Channels(cfg Config) ([]Channel, error) {
 	}
 	return out, nil
 }
+
+// Names are the channels' names that cfg configures, in Channels' order.
+func Names(cfg Config) []string {
+	channels, err := Channels(cfg)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(channels))
+	for _, ch := range channels {
+		out = append(out, ch.Name())
+	}
+	return out
+}
+
+// SendTest sends one test message through the named channel now, to
+// whom the channel needs an address for (email and SMS; the robots and
+// the webhook need none).
+func SendTest(ctx context.Context, cfg Config, name string, to Address, msg domain.Message) error {
+	channels, err := Channels(cfg)
+	if err != nil {
+		return err
+	}
+	for _, ch := range channels {
+		if ch.Name() == name {
+			return ch.Send(ctx, Envelope{Message: msg, To: to})
+		}
+	}
+	return fmt.Errorf("channel %q: %w", name, ErrNotConfigured)
+}
+
+// ErrNotConfigured is a channel the configuration leaves off.
+var ErrNotConfigured = errors.New("not configured")

@@ -145,6 +145,9 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 	return json.Marshal(d.String())
 }
 
+// MarshalYAML writes a duration as the policy file does (P3M, 7wd).
+func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
+
 // UnmarshalYAML accepts only a scalar, so that a mapping cannot be merged
 // into a default value.
 func (d *Duration) UnmarshalYAML(node *yaml.Node) error {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
@@ -21,6 +22,9 @@ import (
 // Policy is the set of rule values. It travels with each workflow as JSON,
 // so a running case keeps the rules it started under.
 type Policy struct {
+	// Township is the township's name, on every page, notice and document
+	// ("" shows none).
+	Township                 string     `json:"township,omitempty" yaml:"township"`
 	Timezone                 string     `json:"timezone" yaml:"timezone"`
 	ReviewWithin             Duration   `json:"review_within" yaml:"review_within"`
 	ReturnAssignmentWithin   Duration   `json:"return_assignment_within" yaml:"return_assignment_within"`
@@ -223,6 +227,9 @@ func (p Policy) Validate() error {
 	if err := p.Commendation.Validate(); err != nil {
 		return fmt.Errorf("commendation: %w", err)
 	}
+	if utf8.RuneCountInString(p.Township) > 40 || strings.ContainsAny(p.Township, "\r\n") {
+		return errors.New("township: at most 40 characters on one line")
+	}
 	if p.MeetingPlace == "" || len(p.MeetingPlace) > 200 {
 		return errors.New("meeting_place: must be 1 to 200 characters")
 	}
@@ -301,6 +308,60 @@ func Load(path string) (Policy, error) {
 	return Parse(raw, p)
 }
 
+// Editable says whether a key may be changed on the settings page while
+// the service runs. The time zone, the cadence's schedules and the local
+// calendar days are not: the zone and the schedules are read at start, and
+// the days have a page of their own.
+func Editable(key string) bool {
+	return key != "timezone" && key != "calendar_overrides" && !strings.HasSuffix(key, "_cron") && knownKeys()[key]
+}
+
+// Apply overlays values, each a key's value written in YAML (as in the
+// policy file), on base; an unknown key or a bad value is an error that
+// names the key, and base is returned unchanged.
+func Apply(base Policy, values map[string]string) (Policy, error) {
+	if len(values) == 0 {
+		return base, nil
+	}
+	doc := map[string]*yaml.Node{}
+	for key, v := range values {
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(v), &n); err != nil {
+			return base, fmt.Errorf("%s: %s", key, cleanYAMLError(err))
+		}
+		if len(n.Content) == 0 {
+			return base, fmt.Errorf("%s: no value", key)
+		}
+		doc[key] = n.Content[0]
+	}
+	raw, err := yaml.Marshal(doc)
+	if err != nil {
+		return base, fmt.Errorf("policy values: %w", err)
+	}
+	return Parse(raw, base)
+}
+
+// Value is a key's value in YAML, as the policy file would write it.
+func (p Policy) Value(key string) (string, error) {
+	var whole map[string]yaml.Node
+	raw, err := yaml.Marshal(p)
+	if err != nil {
+		return "", fmt.Errorf("policy: %w", err)
+	}
+	if err := yaml.Unmarshal(raw, &whole); err != nil {
+		return "", fmt.Errorf("policy: %w", err)
+	}
+	n, ok := whole[key]
+	if !ok {
+		return "", fmt.Errorf("no policy key %q", key)
+	}
+	out, err := yaml.Marshal(&n)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", key, err)
+	}
+	return strings.TrimSuffix(string(out), "\n"), nil
+}
+
 // Parse overlays YAML on base.
 func Parse(raw []byte, base Policy) (Policy, error) {
 	var node yaml.Node
@@ -358,7 +419,7 @@ func knownKeys() map[string]bool {
 
 // Keys lists every policy key.
 func Keys() []string {
-	return []string{"timezone", "review_within", "return_assignment_within", "co_opinion_within",
+	return []string{"township", "timezone", "review_within", "return_assignment_within", "co_opinion_within",
 		"reply_within", "reply_within_complex", "remind_before_due", "progress_report_every",
 		"progress_report_grace", "extension_max", "evaluation_within", "evaluation_grace",
 		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"suggestflow/holiday"
+	"suggestflow/i18n"
 )
 
 func TestDefaultIsValid(t *testing.T) {
@@ -528,5 +529,45 @@ func TestQuietUntil(t *testing.T) {
 	at := time.Date(2026, 3, 10, 23, 0, 0, 0, sh)
 	if got := p.QuietUntil(at); !got.Equal(at) {
 		t.Errorf("no quiet hours: %s", got)
+	}
+}
+
+// TestApplyAndValue: a key's value as the file writes it comes back from
+// Value, Apply overlays values (naming the key of a bad one), and every
+// key has a value to show.
+func TestApplyAndValue(t *testing.T) {
+	p := Default()
+	for _, key := range Keys() {
+		if _, err := p.Value(key); err != nil {
+			t.Errorf("Value(%s): %v", key, err)
+		}
+	}
+	if v, _ := p.Value("reply_within"); v != "P3M" {
+		t.Errorf("reply_within = %q", v)
+	}
+	got, err := Apply(p, map[string]string{"reply_within": "P2M", "township": "望城镇", "remind_before_due": "[P7D, P1D]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ReplyWithin.String() != "P2M" || got.Township != "望城镇" || len(got.RemindBeforeDue) != 2 {
+		t.Errorf("applied: %v %q %v", got.ReplyWithin, got.Township, got.RemindBeforeDue)
+	}
+	if v, _ := got.Value("remind_before_due"); v != "- P7D\n- P1D" {
+		t.Errorf("remind_before_due = %q", v)
+	}
+	for values, key := range map[string]string{"reply_within: soon": "reply_within", "escalate_after_unsatisfied: 0": "escalate_after_unsatisfied", "nope: 1": "nope"} {
+		k, v, _ := strings.Cut(values, ": ")
+		if _, err := Apply(p, map[string]string{k: v}); err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("Apply(%s) = %v, want an error naming %s", values, err, key)
+		}
+	}
+}
+
+// TestEveryPolicyKeyExplained: the settings page explains every key.
+func TestEveryPolicyKeyExplained(t *testing.T) {
+	for _, key := range Keys() {
+		if !i18n.HasPolicyTexts(key) || i18n.PolicyMeaning(i18n.ZH, key) == "" || i18n.PolicySource(i18n.EN, key) == "" {
+			t.Errorf("policy key %s has no meaning or source", key)
+		}
 	}
 }

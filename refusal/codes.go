@@ -129,5 +129,9 @@ const (
 	AccountRetired        = "account_retired"
 	RetireSelf            = "retire_self"
 	NotASession           = "not_a_session"
+	PolicyNotEditable     = "policy_not_editable"
+	PolicyValue           = "policy_value"
+	ChannelOff            = "channel_off"
+	ChannelFailed         = "channel_failed"
 	DependencyUnavailable = "dependency_unavailable"
 )

@@ -325,6 +325,7 @@ func allModels() []any {
 		&preferenceRow{},    // outbox.go
 		&webSessionRow{},    // sessions.go
 		&signInFailureRow{}, // signin.go
+		&policySettingRow{}, // settings.go
 		&endingReviewRow{},  // endings.go
 		&calendarYearRow{},  // calendar.go
 		&dutyRecordRow{},    // records.go

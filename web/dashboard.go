@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"suggestflow/access"
+	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/evaluation"
 	"suggestflow/period"
@@ -66,6 +67,15 @@ type dashData struct {
 	// data (see holidayWarnings); CanLoadYear offers the form.
 	HolidayWarnings []int
 	CanLoadYear     bool
+	// Setup are the first steps of a new township, shown to the presidium
+	// until each is done.
+	Setup []setupStep
+}
+
+// setupStep is one of the first things to do, with where to do it.
+type setupStep struct {
+	Key, Link string
+	Done      bool
 }
 
 func (w *web) dashboard(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
@@ -81,7 +91,22 @@ func (w *web) dashboardData(ctx context.Context, wc *webCtx) (dashData, error) {
 	loc := w.policy.Location()
 	now := w.now()
 	scope := access.ListScope(wc.p)
-	d := dashData{CanSubmit: may(wc.p, routeSubmit, nil) == access.Allow, CanHearing: may(wc.p, routeReports, nil) == access.Allow}
+	d := dashData{CanSubmit: may(wc.p, routeSubmit, nil) == access.Allow}
+	if may(wc.p, routeReports, nil) == access.Allow {
+		// The report's download is offered once a hearing has made one.
+		_, n, err := w.store.Reports(ctx, contract.CadenceProgressHearing, store.Page{Number: 1, Size: 1})
+		if err != nil {
+			return d, store.Refused(err, "report")
+		}
+		d.CanHearing = n > 0
+	}
+	if wc.p.Presidium() {
+		steps, err := w.setupSteps(ctx, wc.p)
+		if err != nil {
+			return d, err
+		}
+		d.Setup = steps
+	}
 	// The counts are the list's, scoped as the list is, so that each
 	// number leads to exactly the rows it counts.
 	count := func(f store.SuggestionFilter) (int64, error) {
@@ -206,4 +231,33 @@ func (w *web) latestRanking(ctx context.Context, now time.Time) (string, []rankR
 		return y.Label, rows, nil
 	}
 	return "", nil, nil
+}
+
+// setupSteps are a new township's first steps while any is not done: the
+// roster of deputies, the units, and accounts for the people who use the
+// pages. None once all are done.
+func (w *web) setupSteps(ctx context.Context, p access.Principal) ([]setupStep, error) {
+	deputies, units, err := w.store.RosterCounts(ctx)
+	if err != nil {
+		return nil, store.Refused(err, "deputy")
+	}
+	_, accounts, err := w.store.Accounts(ctx, store.AccountFilter{}, store.Page{Number: 1, Size: 1})
+	if err != nil {
+		return nil, store.Refused(err, "account")
+	}
+	steps := []setupStep{
+		{Key: "setup.deputies", Link: "/ui/deputies", Done: deputies > 0},
+		{Key: "setup.units", Link: "/ui/units", Done: units > 0},
+		// The admin alone is not yet a township at work.
+		{Key: "setup.accounts", Link: "/ui/accounts", Done: accounts > 1},
+	}
+	if p.Role != access.RoleAdmin {
+		steps[2].Link = ""
+	}
+	for _, s := range steps {
+		if !s.Done {
+			return steps, nil
+		}
+	}
+	return nil, nil
 }

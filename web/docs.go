@@ -234,7 +234,7 @@ func (w *web) meetingNotice(rw http.ResponseWriter, r *http.Request, wc *webCtx)
 	}
 	loc := w.policy.Location()
 	_, body, err := notices.Render("meeting_notice", map[string]string{"number": m.Number, "title": m.Title,
-		"scheduled_at": m.ScheduledAt.UTC().Format(time.RFC3339), "place": m.Place, "agenda": m.Agenda}, loc)
+		"scheduled_at": m.ScheduledAt.UTC().Format(time.RFC3339), "place": m.Place, "agenda": m.Agenda}, loc, w.township(r))
 	if err != nil {
 		w.webError(rw, r, wc, fmt.Errorf("meeting notice: %w", err))
 		return

@@ -223,6 +223,7 @@ func (w *web) showLogin(rw http.ResponseWriter, r *http.Request, status int, msg
 	lang := langOf(r)
 	data := map[string]any{"Next": safeNext(r.FormValue("next")), "Error": msg, "Username": r.PostFormValue("username")}
 	p := webPage{Lang: lang, Title: tr(lang, "login.title"), Path: r.URL.Path, CSRF: token, Data: data, LangURLs: langURLs(r.URL), Nav: "login"}
+	p.Township = w.township(r)
 	w.renderPage(rw, status, "login", lang, p)
 }
 

@@ -41,6 +41,8 @@ func (w *web) showNew(rw http.ResponseWriter, r *http.Request, wc *webCtx, statu
 	}
 	if may(wc.p, routeDeputies, nil) == access.Allow {
 		d["Deputies"] = deputies
+		// With no deputy yet there is nobody to submit for: say what to do.
+		d["NoDeputies"] = len(deputies) == 0
 	} else {
 		// A deputy submits as the lead deputy and picks co-signers from the
 		// roster by name and group — what the congress publishes anyway;

@@ -25,6 +25,7 @@ import (
 	"suggestflow/access"
 	"suggestflow/accounts"
 	"suggestflow/cases"
+	"suggestflow/delivery"
 	"suggestflow/i18n"
 	"suggestflow/policy"
 	"suggestflow/refusal"
@@ -42,6 +43,7 @@ type Deps struct {
 	Cases    *cases.Service
 	Accounts *accounts.Service
 	Roster   *roster.Service
+	Delivery delivery.Config
 	Temporal client.Client
 	Policy   policy.Policy
 	Logger   *slog.Logger
@@ -60,6 +62,7 @@ type web struct {
 	cases    *cases.Service
 	accounts *accounts.Service
 	roster   *roster.Service
+	delivery delivery.Config
 	temporal client.Client
 	policy   policy.Policy
 	log      *slog.Logger
@@ -124,6 +127,9 @@ func New(d Deps) (http.Handler, error) {
 		mux.HandleFunc("POST "+rk.path+"/{id}", w.authed(w.csrf(rk.update)))
 		mux.HandleFunc("POST "+rk.path+"/{id}/{what}", w.authed(w.csrf(rk.update)))
 	}
+	mux.HandleFunc("GET /ui/settings", w.authed(w.settingsPage))
+	mux.HandleFunc("POST /ui/settings/policy/{key}", w.authed(w.csrf(w.setPolicy)))
+	mux.HandleFunc("POST /ui/settings/channels/{channel}/test", w.authed(w.csrf(w.testChannel)))
 	mux.HandleFunc("GET /ui/evaluations", w.authed(w.evaluations))
 	mux.HandleFunc("POST /ui/evaluations", w.authed(w.csrf(w.runEvaluation)))
 	mux.HandleFunc("GET /ui/calendar", w.authed(w.calendarPage))
@@ -163,7 +169,7 @@ func newWeb(d Deps) (*web, error) {
 	for i := 0; i <= 100; i++ {
 		fmt.Fprintf(&bars, ".w%d{width:%d%%}\n", i, i)
 	}
-	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
+	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
 		writes: d.Writes, uiURL: d.TemporalUIURL, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
 		css: append(css, bars.String()...)}
 	if w.pages, err = parsePages(); err != nil {
@@ -238,6 +244,9 @@ func (w *web) staticFile(rw http.ResponseWriter, r *http.Request) {
 // page is what every template gets: the request's language and user, and
 // the page's own data.
 type webPage struct {
+	// Township is the township's name (the settings'), before the
+	// service's.
+	Township string
 	Lang     string
 	Title    string
 	User     *webUser
@@ -265,6 +274,7 @@ func (w *web) render(rw http.ResponseWriter, r *http.Request, wc *webCtx, status
 		p.CSRF = wc.sess.csrf
 		p.Flash = w.takeFlash(r, wc)
 	}
+	p.Township = w.township(r)
 	w.renderPage(rw, status, name, lang, p)
 }
 
@@ -371,4 +381,15 @@ func refusalOf(err error) (*refusal.Error, bool) {
 		return refusal.DependencyDown(err), true
 	}
 	return nil, false
+}
+
+// township is the township's name as the settings have it; a page is
+// shown without it rather than not at all.
+func (w *web) township(r *http.Request) string {
+	pol, err := w.cases.CurrentPolicy(r.Context())
+	if err != nil {
+		w.log.Warn("web: reading the township's name failed", "error", err)
+		return w.policy.Township
+	}
+	return pol.Township
 }
