@@ -19,37 +19,14 @@ import (
 
 // --- deputies' duties ---
 
-type opinionInput struct {
-	Constituent string `json:"constituent" validate:"max=100"`
-	Content     string `json:"content" validate:"required,max=5000"`
-}
-
-type visitInput struct {
-	VisitedAt time.Time      `json:"visited_at" validate:"required"`
-	Place     string         `json:"place" validate:"max=200"`
-	Note      string         `json:"note" validate:"max=5000"`
-	Opinions  []opinionInput `json:"opinions" validate:"max=100,dive"`
-}
-
 func (s *Server) createVisit(c echo.Context) error {
-	ctx := c.Request().Context()
-	var in visitInput
-	if err := s.bind(c, &in); err != nil {
+	var in supervision.VisitInput
+	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if in.VisitedAt.After(s.now().Add(10 * time.Minute)) {
-		return refusal.OnField("visited_at", refusal.VisitInFuture)
-	}
-	id := c.Param("id")
-	if _, err := s.store.Deputy(ctx, id); err != nil {
-		return store.Refused(err, "deputy")
-	}
-	v := store.Visit{ID: domain.NewID("vi_"), DeputyID: id, VisitedAt: in.VisitedAt.UTC(), Place: in.Place, Note: in.Note, Opinions: []store.Opinion{}}
-	for _, o := range in.Opinions {
-		v.Opinions = append(v.Opinions, store.Opinion{ID: domain.NewID("op_"), Constituent: o.Constituent, Content: o.Content})
-	}
-	if err := s.store.CreateVisit(ctx, v); err != nil {
-		return store.Refused(err, "visit")
+	v, err := supervision.RecordVisit(c.Request().Context(), s.store, c.Param("id"), in, s.now())
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusCreated, v)
 }

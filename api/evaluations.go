@@ -3,43 +3,25 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"suggestflow/domain"
 	"suggestflow/evaluation"
 	"suggestflow/period"
-	"suggestflow/refusal"
 	"suggestflow/store"
 	"suggestflow/supervision"
 )
 
 // --- complaints and questionnaires ---
 
-type complaintInput struct {
-	UnitID     string     `json:"unit_id" validate:"required,max=64"`
-	Content    string     `json:"content" validate:"required,max=5000"`
-	Finding    string     `json:"finding" validate:"required,oneof=substantiated unsubstantiated pending"`
-	ReceivedAt *time.Time `json:"received_at"`
-}
-
 func (s *Server) createComplaint(c echo.Context) error {
-	ctx := c.Request().Context()
-	var in complaintInput
-	if err := s.bind(c, &in); err != nil {
+	var in supervision.ComplaintInput
+	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if _, err := s.store.Unit(ctx, in.UnitID); err != nil {
-		return refusal.OnField("unit_id", refusal.NoSuchObject, "object", "unit")
-	}
-	at := s.now().UTC()
-	if in.ReceivedAt != nil {
-		at = in.ReceivedAt.UTC()
-	}
-	cp := store.Complaint{ID: domain.NewID("cp_"), UnitID: in.UnitID, Content: in.Content, Finding: in.Finding, ReceivedAt: at, CreatedBy: principalOf(c).AccountID}
-	if err := s.store.CreateComplaint(ctx, cp); err != nil {
-		return store.Refused(err, "complaint")
+	cp, err := supervision.RecordComplaint(c.Request().Context(), s.store, principalOf(c).AccountID, in, s.now())
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusCreated, cp)
 }
@@ -56,26 +38,13 @@ func (s *Server) listComplaints(c echo.Context) error {
 	return c.JSON(http.StatusOK, list[store.Complaint]{Items: items, Total: total, Page: p.Number, PageSize: p.Size})
 }
 
-type questionnaireInput struct {
-	UnitID  string   `json:"unit_id" validate:"required,max=64"`
-	Quarter string   `json:"quarter" validate:"required,max=7"`
-	Score   *float64 `json:"score" validate:"required,min=0,max=100"`
-}
-
 func (s *Server) setQuestionnaire(c echo.Context) error {
-	ctx := c.Request().Context()
-	var in questionnaireInput
-	if err := s.bind(c, &in); err != nil {
+	var in supervision.QuestionnaireInput
+	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if _, err := period.QuarterField("quarter", in.Quarter, s.policy.Location()); err != nil {
+	if err := supervision.SetQuestionnaire(c.Request().Context(), s.store, in, s.policy.Location()); err != nil {
 		return err
-	}
-	if _, err := s.store.Unit(ctx, in.UnitID); err != nil {
-		return refusal.OnField("unit_id", refusal.NoSuchObject, "object", "unit")
-	}
-	if err := s.store.SetQuestionnaire(ctx, in.UnitID, in.Quarter, *in.Score); err != nil {
-		return store.Refused(err, "questionnaire")
 	}
 	return c.JSON(http.StatusOK, in)
 }

@@ -28,6 +28,7 @@ import (
 	"suggestflow/policy"
 	"suggestflow/roster"
 	"suggestflow/store"
+	"suggestflow/supervision"
 )
 
 // httpMethods are the keys of an OpenAPI path item that are operations.
@@ -374,11 +375,11 @@ var (
 		"ChannelTestInput":       channelTestInput{},
 		"TokenInput":             tokenInput{},
 		"PreferenceInput":        preferenceInput{},
-		"ComplaintInput":         complaintInput{},
-		"QuestionnaireInput":     questionnaireInput{},
+		"ComplaintInput":         supervision.ComplaintInput{},
+		"QuestionnaireInput":     supervision.QuestionnaireInput{},
 		"EvaluateInput":          evaluateInput{},
-		"VisitInput":             visitInput{},
-		"OpinionInput":           opinionInput{},
+		"VisitInput":             supervision.VisitInput{},
+		"OpinionInput":           supervision.OpinionInput{},
 		"LinkInput":              linkInput{},
 		"DayInput":               dayInput{},
 		"EndingReviewInput":      domain.EndingReviewInput{},

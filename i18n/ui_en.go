@@ -593,4 +593,22 @@ var enUI = map[string]string{
 	"settings.year.loaded":     "State Council schedule loaded",
 	"settings.year.none":       "no official data (working days counted Monday to Friday)",
 	"settings.calendar_link":   "The working-day calendar and loading a year's schedule",
+
+	// Complaints and visits.
+	"nav.visits":               "Visits",
+	"nav.complaints":           "Complaints",
+	"rec.complaint":            "complaint",
+	"rec.visit":                "visit",
+	"complaints.title":         "Public complaints",
+	"complaints.help":          "Complaints from the public about a unit and what checking them found. A substantiated one counts in the unit's quarterly evaluation.",
+	"complaints.received_hint": "Empty: today.",
+	"finding.substantiated":    "substantiated",
+	"finding.unsubstantiated":  "not substantiated",
+	"finding.pending":          "being checked",
+	"f.finding":                "Finding",
+	"f.visited_at":             "Visited at",
+	"visits.title":             "Visits to constituents",
+	"visits.help":              "A deputy's visits to constituents each month and the opinions collected; a suggestion can cite them.",
+	"visits.opinions":          "Opinions collected",
+	"visits.opinions_hint":     "One a line, as \"constituent: opinion\". Constituents' names are seen only by the deputy and the presidium office.",
 }

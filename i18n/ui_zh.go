@@ -593,4 +593,22 @@ var zhUI = map[string]string{
 	"settings.year.loaded":     "已导入国务院放假安排",
 	"settings.year.none":       "无官方数据（按周一至周五计算工作日）",
 	"settings.calendar_link":   "工作日历与导入放假安排",
+
+	// Complaints and visits.
+	"nav.visits":               "走访",
+	"nav.complaints":           "投诉",
+	"rec.complaint":            "投诉",
+	"rec.visit":                "走访记录",
+	"complaints.title":         "群众投诉",
+	"complaints.help":          "群众对承办单位的投诉及核实结论。经核实属实的投诉计入该单位的季度综合评议扣分。",
+	"complaints.received_hint": "不填则为今天。",
+	"finding.substantiated":    "属实",
+	"finding.unsubstantiated":  "不属实",
+	"finding.pending":          "待核实",
+	"f.finding":                "核实结论",
+	"f.visited_at":             "走访时间",
+	"visits.title":             "走访选民",
+	"visits.help":              "代表每月走访选民、收集民意的记录。收集到的意见可在提出建议时引用。",
+	"visits.opinions":          "收集的意见",
+	"visits.opinions_hint":     "每行一条，可写成“选民姓名：意见内容”。选民姓名只有代表本人和人大办可见。",
 }

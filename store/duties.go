@@ -140,3 +140,30 @@ func (s *Store) DeputyYear(ctx context.Context, deputyID string, year int, p Per
 	}
 	return r, nil
 }
+
+// Visits lists visits, newest first, with their opinions: one deputy's
+// when deputyID is set.
+func (s *Store) Visits(ctx context.Context, deputyID string, page Page) ([]Visit, int64, error) {
+	db := s.db.WithContext(ctx)
+	q := whereSet(db.Model(&visitRow{}), "deputy_id = ?", deputyID)
+	visits, total, err := paged(q, "visits", "visited_at DESC, id DESC", page, always(func(r visitRow) Visit {
+		return Visit{ID: r.ID, DeputyID: r.DeputyID, VisitedAt: r.VisitedAt, Place: r.Place, Note: r.Note, Opinions: []Opinion{}}
+	}))
+	if err != nil || len(visits) == 0 {
+		return visits, total, err
+	}
+	ids := make([]string, len(visits))
+	at := map[string]int{}
+	for i, v := range visits {
+		ids[i], at[v.ID] = v.ID, i
+	}
+	var rows []opinionRow
+	if err := db.Where("visit_id IN ?", ids).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("opinions of visits: %w", err)
+	}
+	for _, r := range rows {
+		v := &visits[at[r.VisitID]]
+		v.Opinions = append(v.Opinions, Opinion{ID: r.ID, SuggestionID: r.SuggestionID, Constituent: r.Constituent, Content: r.Content})
+	}
+	return visits, total, nil
+}

@@ -62,6 +62,8 @@ type recordKind struct {
 	Active   func(row any) bool
 	Extra    string // i18n key of a note above the list, or ""
 	Template string // the list's download link (an import template), or ""
+	// NoEdit: records of this kind are added, never edited.
+	NoEdit bool
 }
 
 // recordList is a list page's data.

@@ -127,6 +127,17 @@ func New(d Deps) (http.Handler, error) {
 		mux.HandleFunc("POST "+rk.path+"/{id}", w.authed(w.csrf(rk.update)))
 		mux.HandleFunc("POST "+rk.path+"/{id}/{what}", w.authed(w.csrf(rk.update)))
 	}
+	for _, rk := range []struct {
+		path                  string
+		list, newPage, create webHandler
+	}{
+		{"/ui/complaints", w.complaintList, w.newComplaintPage, w.createComplaint},
+		{"/ui/visits", w.visitList, w.newVisitPage, w.createVisit},
+	} {
+		mux.HandleFunc("GET "+rk.path, w.authed(rk.list))
+		mux.HandleFunc("GET "+rk.path+"/new", w.authed(rk.newPage))
+		mux.HandleFunc("POST "+rk.path, w.authed(w.csrf(rk.create)))
+	}
 	mux.HandleFunc("GET /ui/settings", w.authed(w.settingsPage))
 	mux.HandleFunc("POST /ui/settings/policy/{key}", w.authed(w.csrf(w.setPolicy)))
 	mux.HandleFunc("POST /ui/settings/channels/{channel}/test", w.authed(w.csrf(w.testChannel)))

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestWebComplaintsAndVisits: the presidium records a complaint about a
+// unit on the pages; a deputy records their own visit with the opinions
+// collected, which the presidium then sees; a unit may do neither, and a
+// refused form keeps what was typed.
+func TestWebComplaintsAndVisits(t *testing.T) {
+	c := startApp(t, "")
+	w := buildWorld(t, c)
+	staff := signIn(t, c.base, w.logins["staff"])
+	status, body := staff.post("/ui/complaints", url.Values{"unit_id": {w.unitA}, "content": {"窗口办事推诿"}, "finding": {"substantiated"}})
+	if status != 200 || !strings.Contains(body, "窗口办事推诿") || !strings.Contains(body, "属实") {
+		t.Fatalf("complaint: %d %.400s", status, body)
+	}
+	if got := c.must(200, "GET", "/api/v1/complaints?unit_id="+w.unitA, nil)["total"]; got != float64(1) {
+		t.Errorf("complaints stored: %v", got)
+	}
+	status, body = staff.post("/ui/complaints", url.Values{"unit_id": {w.unitA}, "content": {"没有结论的投诉"}, "finding": {"maybe"}})
+	if status != 422 || !strings.Contains(body, "没有结论的投诉") || !strings.Contains(body, `id="e-finding"`) {
+		t.Errorf("a refused complaint: %d", status)
+	}
+
+	deputy := signIn(t, c.base, w.logins["deputyLead"])
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	when := time.Now().Add(-2 * time.Hour).In(sh).Format("2006-01-02T15:04")
+	status, body = deputy.post("/ui/visits", url.Values{"visited_at": {when}, "place": {"王家村"},
+		"opinions": {"村民赵六：桥面破损\n希望增加公交班次"}})
+	if status != 200 || !strings.Contains(body, "桥面破损") || !strings.Contains(body, "希望增加公交班次") {
+		t.Fatalf("visit: %d %.400s", status, body)
+	}
+	if _, body := staff.get("/ui/visits?deputy_id=" + w.lead); !strings.Contains(body, "桥面破损") {
+		t.Errorf("the presidium does not see the deputy's visit")
+	}
+	status, body = deputy.post("/ui/visits", url.Values{"visited_at": {time.Now().AddDate(0, 0, 3).In(sh).Format("2006-01-02T15:04")}, "place": {"未来村"}})
+	if status != 422 || !strings.Contains(body, "未来村") {
+		t.Errorf("a visit in the future: %d", status)
+	}
+	unit := signIn(t, c.base, w.logins["unitLead"])
+	for _, path := range []string{"/ui/visits", "/ui/complaints"} {
+		if status, _ := unit.get(path); status != 403 {
+			t.Errorf("a unit opens %s: %d", path, status)
+		}
+	}
+}
