@@ -1,8 +1,12 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"strings"
+	"suggestflow/period"
+	"suggestflow/store"
 	"testing"
 	"time"
 )
@@ -27,8 +31,30 @@ func TestWebComplaintsAndVisits(t *testing.T) {
 		t.Errorf("a refused complaint: %d", status)
 	}
 
-	deputy := signIn(t, c.base, w.logins["deputyLead"])
+	// The deputies' questionnaire score of a unit, on the evaluations page.
 	sh, _ := time.LoadLocation("Asia/Shanghai")
+	quarter := fmt.Sprintf("%d-Q%d", time.Now().In(sh).Year(), (int(time.Now().In(sh).Month())+2)/3)
+	if status, body := staff.post("/ui/evaluations/questionnaire", url.Values{"unit_id": {w.unitA}, "quarter": {quarter}, "score": {"一百"}}); status != 422 || !strings.Contains(body, "一百") {
+		t.Errorf("a score that is not a number: %d", status)
+	}
+	if status, body := staff.post("/ui/evaluations/questionnaire", url.Values{"unit_id": {w.unitA}, "quarter": {quarter}, "score": {"92.5"}}); status != 200 || !strings.Contains(body, "问卷得分已保存") {
+		t.Errorf("a score: %d %.300s", status, body)
+	}
+	facts, err := c.app.Store.QuarterFacts(context.Background(), quarter, store.Period(mustQuarter(t, quarter, sh)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range facts {
+		if f.UnitID == w.unitA && f.Questionnaire != nil && *f.Questionnaire == 92.5 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the questionnaire score is not among the quarter's facts: %+v", facts)
+	}
+
+	deputy := signIn(t, c.base, w.logins["deputyLead"])
 	when := time.Now().Add(-2 * time.Hour).In(sh).Format("2006-01-02T15:04")
 	status, body = deputy.post("/ui/visits", url.Values{"visited_at": {when}, "place": {"王家村"},
 		"opinions": {"村民赵六：桥面破损\n希望增加公交班次"}})
@@ -48,4 +74,13 @@ func TestWebComplaintsAndVisits(t *testing.T) {
 			t.Errorf("a unit opens %s: %d", path, status)
 		}
 	}
+}
+
+func mustQuarter(t *testing.T, label string, loc *time.Location) period.Range {
+	t.Helper()
+	q, err := period.QuarterField("quarter", label, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
 }

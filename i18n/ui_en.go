@@ -611,4 +611,10 @@ var enUI = map[string]string{
 	"visits.help":              "A deputy's visits to constituents each month and the opinions collected; a suggestion can cite them.",
 	"visits.opinions":          "Opinions collected",
 	"visits.opinions_hint":     "One a line, as \"constituent: opinion\". Constituents' names are seen only by the deputy and the presidium office.",
+
+	// The questionnaire.
+	"eval.questionnaire":      "Deputies' questionnaire",
+	"eval.questionnaire_hint": "The deputies' questionnaire score of a unit for a quarter (0–100), blended into the quarter's evaluation; entering it again for the same unit and quarter replaces it.",
+	"eval.score":              "Score",
+	"eval.score_saved":        "The score is saved; it counts once the quarter is evaluated again.",
 }

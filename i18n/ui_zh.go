@@ -611,4 +611,10 @@ var zhUI = map[string]string{
 	"visits.help":              "代表每月走访选民、收集民意的记录。收集到的意见可在提出建议时引用。",
 	"visits.opinions":          "收集的意见",
 	"visits.opinions_hint":     "每行一条，可写成“选民姓名：意见内容”。选民姓名只有代表本人和人大办可见。",
+
+	// The questionnaire.
+	"eval.questionnaire":      "代表问卷测评",
+	"eval.questionnaire_hint": "录入代表对承办单位的季度问卷测评得分（0—100 分），计入该季度的综合评议；同一单位同一季度再次录入会替换原分数。",
+	"eval.score":              "得分",
+	"eval.score_saved":        "问卷得分已保存；重新计算该季度的综合评议后生效。",
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"suggestflow/access"
@@ -28,6 +30,12 @@ type scoreView struct {
 }
 
 func (w *web) showEvaluations(rw http.ResponseWriter, r *http.Request, wc *webCtx, status int, errMsg string) {
+	w.showEvaluationsWith(rw, r, wc, status, errMsg, nil)
+}
+
+// showEvaluationsWith is the page with the questionnaire form as sent,
+// when it was refused.
+func (w *web) showEvaluationsWith(rw http.ResponseWriter, r *http.Request, wc *webCtx, status int, errMsg string, qf *formState) {
 	if may(wc.p, routeEvals, nil) != access.Allow {
 		w.webError(rw, r, wc, refusal.New(refusal.Forbidden, refusal.NotPermitted, "action", "see_evaluations"))
 		return
@@ -50,7 +58,7 @@ func (w *web) showEvaluations(rw http.ResponseWriter, r *http.Request, wc *webCt
 		w.webError(rw, r, wc, store.Refused(err, "evaluation"))
 		return
 	}
-	units, _, err := w.unitNames(ctx)
+	units, unitList, err := w.unitNames(ctx)
 	if err != nil {
 		w.webError(rw, r, wc, err)
 		return
@@ -61,7 +69,17 @@ func (w *web) showEvaluations(rw http.ResponseWriter, r *http.Request, wc *webCt
 	}
 	sort.SliceStable(views, func(i, j int) bool { return views[i].Total > views[j].Total })
 	d := map[string]any{"Quarters": quarters, "Quarter": label, "Scores": views, "Error": errMsg,
-		"CanEvaluate": may(wc.p, routeEvaluate, nil) == access.Allow}
+		"CanEvaluate": may(wc.p, routeEvaluate, nil) == access.Allow, "CanScore": may(wc.p, routeQuestionnaire, nil) == access.Allow}
+	if qf == nil {
+		qf = &formState{Defaults: map[string]string{"quarter": label}}
+	}
+	active := []option{}
+	for _, u := range unitList {
+		if u.Active {
+			active = append(active, option{u.ID, u.Name})
+		}
+	}
+	d["Questionnaire"], d["QuestionnaireUnits"] = qf, active
 	if may(wc.p, routeRankings, nil) == access.Allow {
 		year, rows, err := w.latestRanking(ctx, now)
 		if err != nil {
@@ -99,4 +117,31 @@ func (w *web) runEvaluation(rw http.ResponseWriter, r *http.Request, wc *webCtx)
 	}
 	w.setFlash(r, wc, fmt.Sprintf(tr(lang, "msg.evaluated"), q.Label))
 	http.Redirect(rw, r, "/ui/evaluations?quarter="+url.QueryEscape(q.Label), http.StatusSeeOther)
+}
+
+const routeQuestionnaire = "POST /api/v1/questionnaires"
+
+// setQuestionnaire records the deputies' questionnaire score of a unit for
+// a quarter, as POST /api/v1/questionnaires.
+func (w *web) setQuestionnaire(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
+	err := w.allowWrite(wc, routeQuestionnaire, nil)
+	in := supervision.QuestionnaireInput{UnitID: r.PostFormValue("unit_id"), Quarter: r.PostFormValue("quarter")}
+	if err == nil {
+		if v := strings.TrimSpace(r.PostFormValue("score")); v != "" {
+			f, perr := strconv.ParseFloat(v, 64)
+			if perr != nil {
+				err = refusal.OnField("score", refusal.InvalidValue, "rule", "number")
+			}
+			in.Score = &f
+		}
+	}
+	if err == nil {
+		err = supervision.SetQuestionnaire(r.Context(), w.store, in, w.policy.Location())
+	}
+	w.audit(r, wc, routeQuestionnaire, in.UnitID, err)
+	if w.refuse(rw, r, wc, "questionnaire", err, func(status int, f *formState) { w.showEvaluationsWith(rw, r, wc, status, "", f) }) {
+		return
+	}
+	w.setFlash(r, wc, tr(langOf(r), "eval.score_saved"))
+	http.Redirect(rw, r, "/ui/evaluations?quarter="+url.QueryEscape(in.Quarter)+"#questionnaire", http.StatusSeeOther)
 }

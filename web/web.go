@@ -143,6 +143,7 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("POST /ui/settings/channels/{channel}/test", w.authed(w.csrf(w.testChannel)))
 	mux.HandleFunc("GET /ui/evaluations", w.authed(w.evaluations))
 	mux.HandleFunc("POST /ui/evaluations", w.authed(w.csrf(w.runEvaluation)))
+	mux.HandleFunc("POST /ui/evaluations/questionnaire", w.authed(w.csrf(w.setQuestionnaire)))
 	mux.HandleFunc("GET /ui/calendar", w.authed(w.calendarPage))
 	mux.HandleFunc("POST /ui/calendar/years", w.authed(w.csrf(w.loadYear)))
 	mux.HandleFunc("GET /ui/ledger.xlsx", w.authed(w.ledgerXLSX))
