@@ -147,6 +147,9 @@ var matrix = map[string]map[string]string{
 	"GET /api/v1/me":                                  expect(everybody...),
 	"PUT /api/v1/me/password":                         expect(everybody...),
 	"PATCH /api/v1/deputies/:id":                      expect(),
+	"GET /api/v1/settings":                            expect(),
+	"PUT /api/v1/settings/policy/:key":                expect("staff", "403"),
+	"POST /api/v1/settings/channels/:channel/test":    expect(),
 	"PATCH /api/v1/units/:id":                         expect(),
 	"GET /api/v1/audit":                               expect(),
 	"GET /api/v1/stats":                               expect(everybody...),
@@ -222,6 +225,8 @@ func TestAccessMatrix(t *testing.T) {
 		}
 		path = strings.Replace(path, ":date", "2026-12-01", 1)
 		path = strings.Replace(path, ":year", "2029", 1)
+		path = strings.Replace(path, ":key", "meeting_place", 1)
+		path = strings.Replace(path, ":channel", "sms", 1)
 		if strings.Contains(path, ":") {
 			t.Fatalf("no object for %s", route)
 		}

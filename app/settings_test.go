@@ -78,7 +78,7 @@ func TestSettingsChangeTheRulesOfNewCases(t *testing.T) {
 	if len(got) != 1 || got[0].To[0] != "office@township.example" || !strings.Contains(decodedSubject(t, got[0].Data), "望城镇") {
 		t.Fatalf("test mail: %+v", got)
 	}
-	if r := c.do("POST", "/api/v1/settings/channels/sms/test", nil); r.status != 404 || !strings.Contains(string(r.body), "channel_off") {
+	if r := c.do("POST", "/api/v1/settings/channels/sms/test", nil); r.status != 409 || !strings.Contains(string(r.body), "channel_off") {
 		t.Errorf("a channel that is off: %d %s", r.status, r.body)
 	}
 }

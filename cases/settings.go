@@ -119,7 +119,7 @@ func (s *Service) TestChannel(ctx context.Context, cfg delivery.Config, channel 
 	case err == nil:
 		return nil
 	case errors.Is(err, delivery.ErrNotConfigured):
-		return refusal.New(refusal.NotFound, refusal.ChannelOff).WithCause(err)
+		return refusal.New(refusal.Conflict, refusal.ChannelOff).WithCause(err)
 	case errors.Is(err, delivery.ErrNoAddress):
 		return refusal.OnField("email", refusal.Required)
 	default:
