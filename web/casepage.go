@@ -104,7 +104,14 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 	if err != nil {
 		return nil, err
 	}
-	d := &sgData{Sg: sg, Row: rowOf(sg, units), LeadDeputy: names[sg.LeadDeputyID], Units: all,
+	// Only serving units can be assigned; retired ones keep their names above.
+	serving := make([]domain.Unit, 0, len(all))
+	for _, u := range all {
+		if u.Active {
+			serving = append(serving, u)
+		}
+	}
+	d := &sgData{Sg: sg, Row: rowOf(sg, units), LeadDeputy: names[sg.LeadDeputyID], Units: serving,
 		ReturnCategories: domain.ReturnCategories, Methods: domain.ConsultMethods, Classes: domain.ResultClasses,
 		RatingValues: domain.RatingValues, Actions: map[string]*formState{}}
 	for _, id := range sg.CoSignerIDs {
