@@ -413,3 +413,48 @@ func TestCadenceQueries(t *testing.T) {
 		}
 	})
 }
+
+// TestSettingsAndSignInFailures: policy values are set, replaced and
+// cleared; failed sign-ins count per key, hold a key off at its limit and
+// start afresh after the block.
+func TestSettingsAndSignInFailures(t *testing.T) {
+	each(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		for _, v := range []string{"P2M", "P1M"} {
+			if err := s.SetPolicyValue(ctx, "reply_within", v, "admin", now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if vals, err := s.PolicyValues(ctx); err != nil || len(vals) != 1 || vals["reply_within"] != "P1M" {
+			t.Fatalf("values: %v %v", vals, err)
+		}
+		if err := s.ClearPolicyValue(ctx, "reply_within"); err != nil {
+			t.Fatal(err)
+		}
+		if vals, _ := s.PolicyValues(ctx); len(vals) != 0 {
+			t.Errorf("cleared: %v", vals)
+		}
+
+		limits := []SignInLimit{{Key: "account:wang", Limit: 2}, {Key: "client:10.0.0.1", Limit: 5}}
+		if until, err := s.RecordSignInFailure(ctx, limits, time.Minute, now); err != nil || !until.IsZero() {
+			t.Fatalf("first failure: %v %v", until, err)
+		}
+		until, err := s.RecordSignInFailure(ctx, limits, time.Minute, now.Add(time.Second))
+		if err != nil || !until.Equal(now.Add(time.Second+time.Minute)) {
+			t.Fatalf("second failure: %v %v", until, err)
+		}
+		if got, _ := s.SignInBlockedUntil(ctx, []string{"account:wang"}, now.Add(30*time.Second)); got.IsZero() {
+			t.Error("the account is not held off")
+		}
+		if got, _ := s.SignInBlockedUntil(ctx, []string{"client:10.0.0.1", "account:li"}, now.Add(30*time.Second)); !got.IsZero() {
+			t.Errorf("another key is held off: %v", got)
+		}
+		if got, _ := s.SignInBlockedUntil(ctx, []string{"account:wang"}, now.Add(2*time.Minute)); !got.IsZero() {
+			t.Errorf("the hold-off outlived its block: %v", got)
+		}
+		if err := s.ClearSignInFailures(ctx, "client:10.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
