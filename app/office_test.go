@@ -108,6 +108,16 @@ func TestWebOfficeSetsUpTheTownship(t *testing.T) {
 	b.submit("#record-submit")
 	b.expect("#records", "wanggs", "初始密码")
 	b.shot("office-04-accounts")
+	// A script's token, minted on the account page, shown once, revoked.
+	b.submit("#records tr:last-child a.edit")
+	b.submit("#mint-token")
+	if tok := b.text("#new-token"); !strings.HasPrefix(tok, "sf_") {
+		t.Errorf("minted token: %q", tok)
+	}
+	b.expect("#tokens", "吊销")
+	b.submit("#tokens button.link")
+	b.expect(".flash", "令牌已吊销")
+	b.expect("#tokens", "没有令牌")
 	b.signOut()
 
 	// The holder signs in and must change the first password.
