@@ -68,8 +68,12 @@ func TestWebComplaintsAndVisits(t *testing.T) {
 	if status != 422 || !strings.Contains(body, "未来村") {
 		t.Errorf("a visit in the future: %d", status)
 	}
+	// The reports page lists what the cadence made (the world ran a visit check).
+	if status, body := staff.get("/ui/reports"); status != 200 || !strings.Contains(body, "走访选民检查") {
+		t.Errorf("reports page: %d", status)
+	}
 	unit := signIn(t, c.base, w.logins["unitLead"])
-	for _, path := range []string{"/ui/visits", "/ui/complaints"} {
+	for _, path := range []string{"/ui/visits", "/ui/complaints", "/ui/reports"} {
 		if status, _ := unit.get(path); status != 403 {
 			t.Errorf("a unit opens %s: %d", path, status)
 		}

@@ -282,6 +282,9 @@ func TestWebPagesHTTP(t *testing.T) {
 	// The ledger: every case the role may list, as a real xlsx.
 	checkLedger(t, admin, []string{"编号", "标题", "领衔代表", "承办单位", "状态", "交办日期", "答复期限", "答复类别", "满意度", "是否逾期"}, 1)
 	checkLedger(t, foreign, nil, 0)
+	if _, body := admin.get("/ui/reports?kind=progress_hearing"); !strings.Contains(body, "/ui/hearing.xlsx?report=") {
+		t.Errorf("the reports page does not link the hearing's report")
+	}
 	status, raw, _ = admin.download("/ui/hearing.xlsx")
 	if status != 200 {
 		t.Fatalf("hearing.xlsx: %d", status)

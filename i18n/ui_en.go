@@ -617,4 +617,23 @@ var enUI = map[string]string{
 	"eval.questionnaire_hint": "The deputies' questionnaire score of a unit for a quarter (0–100), blended into the quarter's evaluation; entering it again for the same unit and quarter replaces it.",
 	"eval.score":              "Score",
 	"eval.score_saved":        "The score is saved; it counts once the quarter is evaluated again.",
+
+	// The reports.
+	"nav.reports":                "Reports",
+	"reports.title":              "Reports",
+	"reports.help":               "What the presidium's cadence did by itself: progress hearings, inspections, group meetings, evaluations, the board, the ranking, the visit check, the commendation, and the notices sent with them.",
+	"reports.kind":               "Kind",
+	"reports.period":             "Period",
+	"reports.created":            "Made",
+	"reports.open":               "Open",
+	"reports.notices_only":       "notices sent",
+	"reports.none":               "No reports yet: the first hearing, evaluation and the rest come on their schedule.",
+	"report.progress_hearing":    "Progress hearing",
+	"report.site_inspection":     "Site inspection",
+	"report.group_meetings":      "Deputy group meetings",
+	"report.unit_evaluation":     "Quarterly evaluation",
+	"report.public_board":        "Public board",
+	"report.yearly_ranking":      "Yearly ranking",
+	"report.visit_check":         "Visit check",
+	"report.deputy_commendation": "Commendation",
 }

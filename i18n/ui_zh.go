@@ -617,4 +617,23 @@ var zhUI = map[string]string{
 	"eval.questionnaire_hint": "录入代表对承办单位的季度问卷测评得分（0—100 分），计入该季度的综合评议；同一单位同一季度再次录入会替换原分数。",
 	"eval.score":              "得分",
 	"eval.score_saved":        "问卷得分已保存；重新计算该季度的综合评议后生效。",
+
+	// The reports.
+	"nav.reports":                "报告",
+	"reports.title":              "定期报告",
+	"reports.help":               "系统按时间表自动完成的各项工作：办理进展汇报、视察、代表小组会议、综合评议、公开栏、年度排名、走访检查、年终表彰，以及随之发出的通知。",
+	"reports.kind":               "类型",
+	"reports.period":             "期间",
+	"reports.created":            "生成时间",
+	"reports.open":               "查看",
+	"reports.notices_only":       "已发出通知",
+	"reports.none":               "还没有定期报告。第一次汇报会、评议等按时间表到期后自动生成。",
+	"report.progress_hearing":    "办理进展汇报",
+	"report.site_inspection":     "视察活动",
+	"report.group_meetings":      "代表小组会议",
+	"report.unit_evaluation":     "季度综合评议",
+	"report.public_board":        "“五公开”公开栏",
+	"report.yearly_ranking":      "年度排名",
+	"report.visit_check":         "走访选民检查",
+	"report.deputy_commendation": "年终表彰",
 }

@@ -129,16 +129,26 @@ func (w *web) hearingXLSX(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 		return
 	}
 	lang := langOf(r)
-	reports, _, err := w.store.Reports(r.Context(), contract.CadenceProgressHearing, store.Page{Number: 1, Size: 1})
-	if err != nil {
-		w.webError(rw, r, wc, store.Refused(err, "report"))
-		return
+	// The latest hearing's, or the one the reports page names.
+	var rep store.Report
+	if id := r.URL.Query().Get("report"); id != "" {
+		var err error
+		if rep, err = w.store.ReportByID(r.Context(), id); err != nil || rep.Kind != contract.CadenceProgressHearing {
+			w.webError(rw, r, wc, refusal.New(refusal.NotFound, refusal.NoHearingReport))
+			return
+		}
+	} else {
+		reports, _, err := w.store.Reports(r.Context(), contract.CadenceProgressHearing, store.Page{Number: 1, Size: 1})
+		if err != nil {
+			w.webError(rw, r, wc, store.Refused(err, "report"))
+			return
+		}
+		if len(reports) == 0 {
+			w.webError(rw, r, wc, refusal.New(refusal.NotFound, refusal.NoHearingReport))
+			return
+		}
+		rep = reports[0]
 	}
-	if len(reports) == 0 {
-		w.webError(rw, r, wc, refusal.New(refusal.NotFound, refusal.NoHearingReport))
-		return
-	}
-	rep := reports[0]
 	var b hearingBody
 	if err := json.Unmarshal(rep.Body, &b); err != nil {
 		w.webError(rw, r, wc, fmt.Errorf("decode hearing report %s: %w", rep.ID, err))

@@ -138,6 +138,7 @@ func New(d Deps) (http.Handler, error) {
 		mux.HandleFunc("GET "+rk.path+"/new", w.authed(rk.newPage))
 		mux.HandleFunc("POST "+rk.path, w.authed(w.csrf(rk.create)))
 	}
+	mux.HandleFunc("GET /ui/reports", w.authed(w.reportList))
 	mux.HandleFunc("GET /ui/settings", w.authed(w.settingsPage))
 	mux.HandleFunc("POST /ui/settings/policy/{key}", w.authed(w.csrf(w.setPolicy)))
 	mux.HandleFunc("POST /ui/settings/channels/{channel}/test", w.authed(w.csrf(w.testChannel)))
