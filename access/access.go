@@ -138,6 +138,11 @@ var Rules = map[string]Rule{
 	"GET /api/v1/suggestions/:id":          {Object: SuggestionObject, Roles: everyone, Owns: onCase},
 	"GET /api/v1/suggestions/:id/messages": {Object: SuggestionObject, Roles: everyone, Owns: onCase},
 
+	// An import writes the roster, or submits and assigns cases: the
+	// presidium's work, as each of those is.
+	"POST /api/v1/imports/:kind":              {Roles: presidium},
+	"GET /api/v1/imports/:kind/template.xlsx": {Roles: presidium},
+
 	"POST /api/v1/suggestions/:id/review":             {Object: SuggestionObject, Roles: presidium},
 	"POST /api/v1/suggestions/:id/assignment":         {Object: SuggestionObject, Roles: presidium},
 	"POST /api/v1/suggestions/:id/extension-decision": {Object: SuggestionObject, Roles: presidium},

@@ -143,8 +143,13 @@ func (s *Server) audit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status := statusOf(c, err)
 		pr := principalOf(c)
+		// An import names no record but its kind, which is what it changed.
+		object := c.Param("id")
+		if object == "" {
+			object = c.Param("kind")
+		}
 		entry := store.AuditEntry{ID: domain.NewID("au_"), At: s.now().UTC(), ActorID: pr.AccountID, Role: pr.Role,
-			Method: c.Request().Method, Route: c.Path(), ObjectID: c.Param("id"), Status: status}
+			Method: c.Request().Method, Route: c.Path(), ObjectID: object, Status: status}
 		// The audit outlives a cancelled request.
 		actx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 5*time.Second)
 		defer cancel()

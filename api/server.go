@@ -80,6 +80,7 @@ type Server struct {
 	accounts *accounts.Service
 	roster   *roster.Service
 	delivery delivery.Config
+	importer *roster.Importer
 
 	writes  *throttle.Writes
 	codec   http.Handler
@@ -97,7 +98,7 @@ func New(d Deps) *Server {
 	}
 	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now})
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
-		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), delivery: d.Delivery, writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
+		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), delivery: d.Delivery, importer: roster.NewImporter(d.Store, cmds), writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
 	// The client's address is the connection's: a header a client sets
@@ -110,10 +111,12 @@ func New(d Deps) *Server {
 	if s.metrics != nil {
 		s.e.Use(s.timeRequests)
 	}
-	s.e.Use(middleware.BodyLimit(strconv.Itoa(maxBodyBytes/1024) + "K"))
+	// Uploads for an import have a larger limit of their own (see
+	// uploadRequest); everything else keeps this one.
+	s.e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.Itoa(maxBodyBytes/1024) + "K", Skipper: uploadRequest}))
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
-	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Delivery: d.Delivery, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
+	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Importer: s.importer, Delivery: d.Delivery, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
 		Now: d.Now, Writes: s.writes, TemporalUIURL: d.TemporalUIURL})
 	if err != nil {
 		// The templates are embedded: failing to parse them is a build bug.
@@ -183,6 +186,8 @@ func (s *Server) routes() {
 	g.GET("/units", s.listUnits)
 	g.GET("/units/:id", s.getUnit)
 	g.PATCH("/units/:id", s.patchUnit)
+	g.POST("/imports/:kind", s.importRecords)
+	g.GET("/imports/:kind/template.xlsx", s.importTemplate)
 
 	g.POST("/suggestions", s.submit)
 	g.GET("/suggestions", s.listSuggestions)

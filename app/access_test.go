@@ -110,6 +110,8 @@ var matrix = map[string]map[string]string{
 	"POST /api/v1/units":                              expect(),
 	"GET /api/v1/units":                               expect(everybody...),
 	"GET /api/v1/units/:id":                           expect(everybody...),
+	"POST /api/v1/imports/:kind":                      expect(),
+	"GET /api/v1/imports/:kind/template.xlsx":         expect(),
 	"POST /api/v1/suggestions":                        expect("deputyLead", "ok", "deputyCo", "ok", "deputyForeign", "ok"),
 	"GET /api/v1/suggestions":                         expect(everybody...),
 	"GET /api/v1/suggestions/:id":                     expect(seesCase...),
@@ -227,6 +229,7 @@ func TestAccessMatrix(t *testing.T) {
 		path = strings.Replace(path, ":year", "2029", 1)
 		path = strings.Replace(path, ":key", "meeting_place", 1)
 		path = strings.Replace(path, ":channel", "sms", 1)
+		path = strings.Replace(path, ":kind", "deputies", 1)
 		if strings.Contains(path, ":") {
 			t.Fatalf("no object for %s", route)
 		}

@@ -24,6 +24,7 @@ type listData struct {
 	Page, Pages      int
 	PrevURL, NextURL string
 	CanSubmit        bool
+	CanImport        bool
 }
 
 const webPageSize = 20
@@ -37,7 +38,7 @@ func (w *web) suggestionList(rw http.ResponseWriter, r *http.Request, wc *webCtx
 	lang := langOf(r)
 	q := r.URL.Query()
 	d := listData{Status: q.Get("status"), Overdue: q.Get("overdue"), Q: q.Get("q"), Page: 1,
-		CanSubmit: may(wc.p, routeSubmit, nil) == access.Allow}
+		CanSubmit: may(wc.p, routeSubmit, nil) == access.Allow, CanImport: may(wc.p, routeImport, nil) == access.Allow}
 	for _, st := range domain.Statuses {
 		d.Statuses = append(d.Statuses, string(st))
 	}

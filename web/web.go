@@ -44,6 +44,7 @@ type Deps struct {
 	Accounts *accounts.Service
 	Roster   *roster.Service
 	Delivery delivery.Config
+	Importer *roster.Importer
 	Temporal client.Client
 	Policy   policy.Policy
 	Logger   *slog.Logger
@@ -63,6 +64,7 @@ type web struct {
 	accounts *accounts.Service
 	roster   *roster.Service
 	delivery delivery.Config
+	importer *roster.Importer
 	temporal client.Client
 	policy   policy.Policy
 	log      *slog.Logger
@@ -142,6 +144,12 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/settings", w.authed(w.settingsPage))
 	mux.HandleFunc("POST /ui/settings/policy/{key}", w.authed(w.csrf(w.setPolicy)))
 	mux.HandleFunc("POST /ui/settings/channels/{channel}/test", w.authed(w.csrf(w.testChannel)))
+	for _, kind := range roster.Kinds {
+		p := importKinds[kind].list + "/import"
+		mux.HandleFunc("GET "+p, w.authed(w.importPage))
+		mux.HandleFunc("POST "+p, w.authed(w.upload(w.csrf(w.importPost))))
+		mux.HandleFunc("GET "+p+"/template.xlsx", w.authed(w.importTemplate))
+	}
 	mux.HandleFunc("GET /ui/evaluations", w.authed(w.evaluations))
 	mux.HandleFunc("POST /ui/evaluations", w.authed(w.csrf(w.runEvaluation)))
 	mux.HandleFunc("POST /ui/evaluations/questionnaire", w.authed(w.csrf(w.setQuestionnaire)))
@@ -182,7 +190,7 @@ func newWeb(d Deps) (*web, error) {
 	for i := 0; i <= 100; i++ {
 		fmt.Fprintf(&bars, ".w%d{width:%d%%}\n", i, i)
 	}
-	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
+	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, importer: d.Importer, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
 		writes: d.Writes, uiURL: d.TemporalUIURL, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
 		css: append(css, bars.String()...)}
 	if w.pages, err = parsePages(); err != nil {
