@@ -677,4 +677,12 @@ var enUI = map[string]string{
 	"imp.action.unchanged":  "Unchanged",
 	"imp.hidden":            "%d more not listed.",
 	"action.import":         "import",
+
+	// More actions.
+	"action.manage_records": "manage the roster and records",
+	"action.record_visits":  "record visits",
+	"action.settings":       "see the settings",
+
+	// More actions.
+	"action.see_calendar": "see the calendar",
 }

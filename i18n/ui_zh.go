@@ -677,4 +677,12 @@ var zhUI = map[string]string{
 	"imp.action.unchanged":  "不变",
 	"imp.hidden":            "另有 %d 行未列出。",
 	"action.import":         "导入",
+
+	// More actions.
+	"action.manage_records": "管理名册和记录",
+	"action.record_visits":  "记录走访",
+	"action.settings":       "查看系统设置",
+
+	// More actions.
+	"action.see_calendar": "查看工作日历",
 }

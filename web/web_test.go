@@ -3,6 +3,8 @@ package web
 import (
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -164,5 +166,33 @@ func TestCalendarFormDates(t *testing.T) {
 		if _, err := dateList("days_off", bad); err == nil {
 			t.Errorf("range %q accepted", bad)
 		}
+	}
+}
+
+// TestEveryRefusedActionHasItsName: each action a page refuses by name is
+// named in both languages (else the refusal reads "无权manage_records").
+func TestEveryRefusedActionHasItsName(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`"action", "([a-z_]+)"`)
+	seen := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+			seen++
+			for _, lang := range []string{i18n.ZH, i18n.EN} {
+				if !i18n.Has(lang, "action."+m[1]) {
+					t.Errorf("%s: action %q has no %s name", f, m[1], lang)
+				}
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no refused action found")
 	}
 }
