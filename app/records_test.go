@@ -68,6 +68,18 @@ func TestWebComplaintsAndVisits(t *testing.T) {
 	if status != 422 || !strings.Contains(body, "未来村") {
 		t.Errorf("a visit in the future: %d", status)
 	}
+	// A local rest day, set on the calendar page, is in the calendar.
+	if status, body := staff.post("/ui/calendar/days", url.Values{"date": {"2026-13-40"}, "working": {"false"}}); status != 422 || !strings.Contains(body, "2026-13-40") {
+		t.Errorf("a bad date: %d", status)
+	}
+	if status, body := staff.post("/ui/calendar/days", url.Values{"date": {"2027-03-15"}, "working": {"false"}, "note": {"镇庆休息"}}); status != 200 || !strings.Contains(body, "镇庆休息") {
+		t.Errorf("a local day: %d", status)
+	}
+	days := c.must(200, "GET", "/api/v1/calendar/days?from=2027-03-15&to=2027-03-16", nil)
+	if !strings.Contains(fmt.Sprint(days), "镇庆休息") {
+		t.Errorf("the API's calendar lacks the local day: %v", days)
+	}
+
 	// The reports page lists what the cadence made (the world ran a visit check).
 	if status, body := staff.get("/ui/reports"); status != 200 || !strings.Contains(body, "走访选民检查") {
 		t.Errorf("reports page: %d", status)

@@ -685,4 +685,14 @@ var enUI = map[string]string{
 
 	// More actions.
 	"action.see_calendar": "see the calendar",
+
+	// Local days.
+	"cal.days":      "Local working and rest days",
+	"cal.days_hint": "Days the township sets apart from the statutory calendar (a local rest day, a make-up working day). Open cases recompute their working-day deadlines once it is saved.",
+	"cal.date":      "Date",
+	"cal.kind":      "Kind",
+	"cal.working":   "working day",
+	"cal.rest":      "rest day",
+	"cal.no_days":   "No local days.",
+	"cal.day_saved": "Saved: open cases are recomputing their deadlines on the new calendar.",
 }

@@ -685,4 +685,14 @@ var zhUI = map[string]string{
 
 	// More actions.
 	"action.see_calendar": "查看工作日历",
+
+	// Local days.
+	"cal.days":      "本地调整的工作日和休息日",
+	"cal.days_hint": "在法定节假日之外，本乡镇另行调整的日期（如本地休息日或补班）。保存后，在办建议按工作日计算的期限随即重新计算。",
+	"cal.date":      "日期",
+	"cal.kind":      "类型",
+	"cal.working":   "工作日",
+	"cal.rest":      "休息日",
+	"cal.no_days":   "没有本地调整的日期。",
+	"cal.day_saved": "已保存，在办建议的期限正在按新日历重新计算。",
 }

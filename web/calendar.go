@@ -22,11 +22,19 @@ const (
 	routeLoadYear      = "PUT /api/v1/calendar/years/:year"
 )
 
+const routeSetDay = "PUT /api/v1/calendar/days/:date"
+
 func (w *web) calendarPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	w.showCalendar(rw, r, wc, http.StatusOK, nil)
 }
 
 func (w *web) showCalendar(rw http.ResponseWriter, r *http.Request, wc *webCtx, status int, form *formState) {
+	w.showCalendarWith(rw, r, wc, status, form, nil)
+}
+
+// showCalendarWith is the page with the day form as sent, when it was
+// refused.
+func (w *web) showCalendarWith(rw http.ResponseWriter, r *http.Request, wc *webCtx, status int, form, dayForm *formState) {
 	if may(wc.p, routeCalendarYears, nil) != access.Allow {
 		w.webError(rw, r, wc, refusal.New(refusal.Forbidden, refusal.NotPermitted, "action", "see_calendar"))
 		return
@@ -48,7 +56,36 @@ func (w *web) showCalendar(rw http.ResponseWriter, r *http.Request, wc *webCtx, 
 		}
 		form = &formState{Name: "year", Defaults: map[string]string{"year": next}}
 	}
-	w.render(rw, r, wc, status, "calendar", "cal.title", map[string]any{"Years": years, "CanLoad": canLoad, "Form": form})
+	pol, err := w.cases.CurrentPolicy(r.Context())
+	if err != nil {
+		w.webError(rw, r, wc, err)
+		return
+	}
+	if dayForm == nil {
+		dayForm = &formState{Name: "day", Defaults: map[string]string{"working": "false"}}
+	}
+	w.render(rw, r, wc, status, "calendar", "cal.title", map[string]any{"Years": years, "CanLoad": canLoad, "Form": form,
+		"Days": pol.CalendarOverrides, "CanSetDay": may(wc.p, routeSetDay, nil) == access.Allow, "DayForm": dayForm})
+}
+
+// setDay sets a local working or rest day, as PUT /api/v1/calendar/days/{date}:
+// open cases then recompute their working-day deadlines.
+func (w *web) setDay(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
+	err := w.allowWrite(wc, routeSetDay, nil)
+	date := strings.TrimSpace(r.PostFormValue("date"))
+	if err == nil && date == "" {
+		err = refusal.OnField("date", refusal.Required)
+	}
+	if err == nil {
+		_, err = w.cases.SetCalendarDay(r.Context(), holiday.Override{Date: date, Working: r.PostFormValue("working") == "true",
+			Note: strings.TrimSpace(r.PostFormValue("note"))})
+	}
+	w.audit(r, wc, routeSetDay, date, err)
+	if w.refuse(rw, r, wc, "day", err, func(status int, f *formState) { w.showCalendarWith(rw, r, wc, status, nil, f) }) {
+		return
+	}
+	w.setFlash(r, wc, tr(langOf(r), "cal.day_saved"))
+	http.Redirect(rw, r, "/ui/calendar#days", http.StatusSeeOther)
 }
 
 // loadYear loads a year's official schedule from the form, as

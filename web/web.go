@@ -155,6 +155,7 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("POST /ui/evaluations/questionnaire", w.authed(w.csrf(w.setQuestionnaire)))
 	mux.HandleFunc("GET /ui/calendar", w.authed(w.calendarPage))
 	mux.HandleFunc("POST /ui/calendar/years", w.authed(w.csrf(w.loadYear)))
+	mux.HandleFunc("POST /ui/calendar/days", w.authed(w.csrf(w.setDay)))
 	mux.HandleFunc("GET /ui/ledger.xlsx", w.authed(w.ledgerXLSX))
 	mux.HandleFunc("GET /ui/hearing.xlsx", w.authed(w.hearingXLSX))
 	mux.HandleFunc("/ui/", w.notFound)
