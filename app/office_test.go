@@ -92,6 +92,20 @@ func TestWebOfficeSetsUpTheTownship(t *testing.T) {
 	b.submit("#record-submit")
 	b.expect("#records", "镇供电所", "李所长", "王干事")
 	b.shot("office-03-units")
+	// A second unit, edited and retired.
+	b.submit("#new-record")
+	b.set("#f-name", "镇水利站")
+	b.set("#f-head", "周站长")
+	b.submit("#record-submit")
+	b.submit("#records tr:last-child a.edit")
+	b.set("#f-head", "吴站长")
+	b.submit("#record-submit")
+	b.expect("#records", "吴站长")
+	b.submit("#records tr:last-child a.edit")
+	b.submit("#retire")
+	if strings.Contains(b.text("#records"), "镇水利站") {
+		t.Error("a retired unit is listed")
+	}
 
 	// An account for the unit with a first password.
 	b.open("/ui/accounts")
