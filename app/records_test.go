@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"suggestflow/period"
 	"suggestflow/store"
@@ -99,4 +100,27 @@ func mustQuarter(t *testing.T, label string, loc *time.Location) period.Range {
 		t.Fatal(err)
 	}
 	return q
+}
+
+// TestWebLongTitleIsRefusedNotCut: a title past its limit is refused with
+// a message beside it and the whole text kept, never cut.
+func TestWebLongTitleIsRefusedNotCut(t *testing.T) {
+	c := startApp(t, "")
+	w := buildWorld(t, c)
+	staff := signIn(t, c.base, w.logins["staff"])
+	_, page := staff.get("/ui/suggestions/new")
+	m := regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no idempotency key on the form")
+	}
+	// A maxlength would let the browser cut a pasted title without a word.
+	if tag := regexp.MustCompile(`<input[^>]*id="title"[^>]*>`).FindString(page); tag == "" || strings.Contains(tag, "maxlength") {
+		t.Errorf("the title input: %q", tag)
+	}
+	long := strings.Repeat("路", 5000)
+	status, body := staff.post("/ui/suggestions", url.Values{"idempotency_key": {m[1]}, "title": {long}, "content": {"内容"},
+		"kind": {"suggestion"}, "submitted_in": {"recess"}, "lead_deputy_id": {w.lead}})
+	if status != 422 || !strings.Contains(body, long) || !strings.Contains(body, "200") {
+		t.Errorf("a 5,000-character title: %d", status)
+	}
 }

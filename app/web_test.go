@@ -651,6 +651,11 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	b.signIn(deputy)
 	b.open(sgPath)
 	b.form("rate")
+	if a, r := b.value("#rate-attitude"), b.value("#rate-result"); a != "" || r != "" {
+		t.Errorf("the rating form chose for the deputy: %q %q", a, r)
+	}
+	b.set("#rate-attitude", "satisfied")
+	b.set("#rate-result", "satisfied")
 	b.submit("#rate-submit")
 	b.expect("#sg-status", "已办结")
 	b.expect("#ratings", "满意")

@@ -695,4 +695,10 @@ var enUI = map[string]string{
 	"cal.rest":      "rest day",
 	"cal.no_days":   "No local days.",
 	"cal.day_saved": "Saved: open cases are recomputing their deadlines on the new calendar.",
+
+	// Rating.
+	"rate.choose": "Choose",
+
+	// The title's limit.
+	"new.title_limit": "At most 200 characters; a longer one is refused with a message, never cut.",
 }

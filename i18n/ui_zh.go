@@ -695,4 +695,10 @@ var zhUI = map[string]string{
 	"cal.rest":      "休息日",
 	"cal.no_days":   "没有本地调整的日期。",
 	"cal.day_saved": "已保存，在办建议的期限正在按新日历重新计算。",
+
+	// Rating.
+	"rate.choose": "请选择",
+
+	// The title's limit.
+	"new.title_limit": "不超过 200 字；超过时会提示修改，不会被截断。",
 }

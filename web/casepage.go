@@ -257,7 +257,8 @@ func (w *web) defaults(key string, wc *webCtx, sg domain.Suggestion) map[string]
 	case "extension-decision":
 		return map[string]string{"approve": "true"}
 	case "rate":
-		return map[string]string{"attitude": domain.Satisfied, "result": domain.Satisfied, "deputy_id": wc.p.DeputyID}
+		// No answer is chosen for the deputy: a rating is theirs to give.
+		return map[string]string{"deputy_id": wc.p.DeputyID}
 	case "complete":
 		return map[string]string{"kept": "true"}
 	case "referral", "referral-answer":
