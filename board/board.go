@@ -13,14 +13,15 @@ import (
 )
 
 // Statuses are the cases the board lists: accepted by the presidium, at any
-// later step. A case waiting for review (待审查) is not yet a suggestion of
-// the township and one returned at review (不予立案) never was, so neither
-// is public. A status added to the process is public only once it is
-// named here: a referred case (转交) belongs here, listed under its own
-// status, when the process has one.
+// later step, and those referred to a higher body (转交), which the board
+// shows as such with the body's name. A case waiting for review (待审查) is
+// not yet a suggestion of the township and one returned at review (不予立案)
+// never was; a merged one (并案) is shown as the case it joined. A status
+// added to the process is public only once it is named here.
 var Statuses = []domain.Status{
 	domain.StatusAccepted, domain.StatusHandling, domain.StatusReplied,
 	domain.StatusRehandling, domain.StatusFollowingUp, domain.StatusClosed,
+	domain.StatusReferred,
 }
 
 // Entries are the board's rows of a period, in number order.

@@ -3,6 +3,7 @@ package board
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,8 +11,8 @@ import (
 	"suggestflow/store"
 )
 
-// The public board lists accepted cases at every later step, and not those
-// waiting for review or returned at review.
+// The public board lists accepted cases at every later step and referred
+// ones, and not those waiting for review, returned at review or merged.
 func TestBoardListsAcceptedCasesOnly(t *testing.T) {
 	ctx := context.Background()
 	st, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "board.db"))
@@ -20,7 +21,8 @@ func TestBoardListsAcceptedCasesOnly(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	at := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
-	statuses := []domain.Status{domain.StatusSubmitted, domain.StatusReturned, domain.StatusAccepted, domain.StatusHandling, domain.StatusClosed}
+	statuses := []domain.Status{domain.StatusSubmitted, domain.StatusReturned, domain.StatusAccepted, domain.StatusHandling,
+		domain.StatusClosed, domain.StatusReferred, domain.StatusMerged}
 	for i, status := range statuses {
 		sg := domain.Suggestion{ID: "sg_" + string(status), Title: "建议 " + string(status), Content: "内容", Kind: "suggestion",
 			LeadDeputyID: "dp_1", SubmittedIn: "session", Status: domain.StatusSubmitted, SubmittedAt: at.Add(time.Duration(i) * time.Minute)}
@@ -28,6 +30,9 @@ func TestBoardListsAcceptedCasesOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 		sg.Seq, sg.Status = 1, status
+		if status == domain.StatusReferred {
+			sg.Referral = &domain.Referral{To: "县交通运输局", Reason: "县道不属乡镇事权", SentAt: at, ReferredAt: at}
+		}
 		if err := st.Record(ctx, domain.Step{Suggestion: &sg}, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +45,10 @@ func TestBoardListsAcceptedCasesOnly(t *testing.T) {
 	for _, e := range entries {
 		got = append(got, e.Status)
 	}
-	if len(got) != 3 || got[0] != "accepted" || got[1] != "handling" || got[2] != "closed" {
-		t.Errorf("the board lists %v, want accepted, handling, closed", got)
+	if strings.Join(got, ",") != "accepted,handling,closed,referred" {
+		t.Errorf("the board lists %v, want accepted, handling, closed, referred", got)
+	}
+	if e := entries[len(entries)-1]; e.ReferredTo != "县交通运输局" {
+		t.Errorf("the referred case does not say where it went: %+v", e)
 	}
 }

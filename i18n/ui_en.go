@@ -443,6 +443,8 @@ var enUI = map[string]string{
 	"board.unrated":             "not rated",
 	"board.round":               "round %d %s, %s",
 	"board.earlier":             "Before: %s",
+	"board.referred_to":         "referred to %s",
+	"board.unassigned":          "not yet assigned",
 	"due.working_days":          "{duration} after {from_at}, to the end of the last day[; {skipped_count} rest days skipped ({skipped})]",
 	"due.calendar":              "{duration} after {from_at} by the calendar, to the end of the last day",
 	"due.exact":                 "{duration} after {from_at}, exactly",

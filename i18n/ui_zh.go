@@ -443,6 +443,8 @@ var zhUI = map[string]string{
 	"board.unrated":             "未评价",
 	"board.round":               "第%d轮 %s，%s",
 	"board.earlier":             "此前：%s",
+	"board.referred_to":         "转交%s",
+	"board.unassigned":          "待交办",
 	"due.working_days":          "自 {from_at} 起 {duration}，至到期日当天 24 时止[；已跳过 {skipped_count} 个休息日（{skipped}）]",
 	"due.calendar":              "自 {from_at} 起 {duration}（按日历计算），至到期日当天 24 时止",
 	"due.exact":                 "自 {from_at} 起 {duration}，准时到期",

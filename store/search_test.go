@@ -139,7 +139,12 @@ func TestSearchFollowsRenamesAndIsBackfilled(t *testing.T) {
 		searchFixture(t, s)
 		// Names are read from the roster at search time: nothing to
 		// re-index when a unit is renamed.
-		if err := s.db.Model(&unitRow{}).Where("id = ?", "un_g").Update("name", "供电服务站").Error; err != nil {
+		u, err := s.Unit(ctx, "un_g")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Name = "供电服务站"
+		if err := s.UpdateUnit(ctx, u, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := search(t, s, SuggestionFilter{Query: "供电服务站"}, Page{Number: 1, Size: 10}); !slices.Equal(got, []string{"sg_a"}) {

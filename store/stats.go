@@ -109,6 +109,7 @@ type BoardEntry struct {
 	Unit          string       `json:"unit"`
 	DueAt         *time.Time   `json:"due_at"`
 	Status        string       `json:"status"`
+	ReferredTo    string       `json:"referred_to,omitempty"`
 	Round         int          `json:"round"`
 	ResultClass   string       `json:"result_class,omitempty"`
 	Satisfaction  string       `json:"satisfaction,omitempty"`
@@ -191,6 +192,9 @@ func boardEntry(sg domain.Suggestion, unit string, classes map[int]string) Board
 	}
 	e := BoardEntry{Number: sg.Number, Title: sg.Title, Unit: unit, DueAt: sg.DueAt, Status: string(sg.Status), Round: current,
 		ResultClass: classes[current], Satisfaction: satisfaction[current]}
+	if sg.Referral != nil {
+		e.ReferredTo = sg.Referral.To
+	}
 	if e.ResultClass == "" {
 		// No reply in this round yet: nothing of it is rated either.
 		e.Satisfaction = ""

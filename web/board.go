@@ -56,7 +56,7 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
 <table>
 <thead><tr><th>编号<br><small>No.</small></th><th>建议事项<br><small>Item</small></th><th>承办单位<br><small>Unit</small></th><th>办理期限<br><small>Due</small></th><th>办理结果<br><small>Result</small></th><th>代表满意度<br><small>Satisfaction</small></th></tr></thead>
 <tbody>
-{{range .Items}}<tr><td class="n">{{.Number}}</td><td>{{.Title}}</td><td>{{if .Unit}}{{.Unit}}{{else}}待交办{{end}}</td><td class="n">{{.Due}}</td><td>{{if .ResultClass}}{{class .ResultClass}}<br>{{end}}{{status .Status}}{{if .Earlier}}<small class="earlier">{{.Earlier}}</small>{{end}}</td><td>{{satisfaction .Satisfaction}}</td></tr>
+{{range .Items}}<tr><td class="n">{{.Number}}</td><td>{{.Title}}</td><td>{{.Unit}}</td><td class="n">{{.Due}}</td><td>{{if .ResultClass}}{{class .ResultClass}}<br>{{end}}{{status .Status}}{{if .Earlier}}<small class="earlier">{{.Earlier}}</small>{{end}}</td><td>{{satisfaction .Satisfaction}}</td></tr>
 {{else}}<tr><td colspan="6">本期无代表建议。No suggestions in this period.</td></tr>
 {{end}}</tbody>
 </table>
@@ -70,6 +70,18 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
 // its current round, and its earlier rounds (Earlier) apart and smaller.
 type boardRow struct {
 	Number, Title, Unit, Due, Status, ResultClass, Satisfaction, Earlier string
+}
+
+// boardUnit is who answers for a case: its lead unit, the higher body it
+// was referred to, or nobody yet.
+func boardUnit(it store.BoardEntry) string {
+	switch {
+	case it.ReferredTo != "":
+		return fmt.Sprintf(tr(i18n.ZH, "board.referred_to"), it.ReferredTo)
+	case it.Unit != "":
+		return it.Unit
+	}
+	return tr(i18n.ZH, "board.unassigned")
 }
 
 // earlierRounds says a re-handled case's rounds before the current one, in
@@ -104,7 +116,7 @@ func (w *web) boardDoc(r *http.Request) (boardDoc, error) {
 		if it.DueAt != nil {
 			due = it.DueAt.In(loc).Format("2006年1月2日")
 		}
-		rows = append(rows, boardRow{Number: it.Number, Title: it.Title, Unit: it.Unit, Due: due, Status: it.Status,
+		rows = append(rows, boardRow{Number: it.Number, Title: it.Title, Unit: boardUnit(it), Due: due, Status: it.Status,
 			ResultClass: it.ResultClass, Satisfaction: it.Satisfaction, Earlier: earlierRounds(it.EarlierRounds)})
 	}
 	label := b.Period
@@ -151,15 +163,11 @@ func (w *web) boardPDF(rw http.ResponseWriter, r *http.Request) {
 		Created: w.now(),
 	}
 	for _, it := range d.Items {
-		unit := it.Unit
-		if unit == "" {
-			unit = "待交办"
-		}
 		result := statusName(it.Status)
 		if it.ResultClass != "" {
 			result = className(it.ResultClass) + "\n" + result
 		}
-		t.Rows = append(t.Rows, []string{it.Number, it.Title, unit, it.Due, result, satisfactionName(it.Satisfaction)})
+		t.Rows = append(t.Rows, []string{it.Number, it.Title, it.Unit, it.Due, result, satisfactionName(it.Satisfaction)})
 		t.Notes = append(t.Notes, it.Earlier)
 	}
 	var buf bytes.Buffer

@@ -18,6 +18,13 @@ func TestBoardShowsEarlierRoundsApart(t *testing.T) {
 	if earlierRounds(nil) != "" {
 		t.Error("a case in its first round has earlier rounds")
 	}
+	for e, want := range map[*store.BoardEntry]string{
+		{Unit: "供电所"}: "供电所", {ReferredTo: "县交通运输局"}: "转交县交通运输局", {}: "待交办",
+	} {
+		if got := boardUnit(*e); got != want {
+			t.Errorf("unit of %+v reads %q, want %q", *e, got, want)
+		}
+	}
 	d := boardDoc{Period: "2026-H1", Label: "2026年上半年", From: "2026年1月1日", To: "2026年6月30日", Generated: "2026年7月1日 09:00",
 		Items: []boardRow{{Number: "2026-003", Title: "关于村道硬化的建议", Unit: "交通站", Due: "2026年5月1日", Status: "replied",
 			ResultClass: "A", Earlier: earlier}}}
