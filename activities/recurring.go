@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"suggestflow/board"
 	"suggestflow/contract"
 	"suggestflow/domain"
 	"suggestflow/duties"
@@ -252,7 +253,7 @@ func (a *Activities) unitEvaluation(ctx context.Context, p period.Range, at time
 }
 
 func (a *Activities) publicBoard(ctx context.Context, p period.Range) (any, []noticeSpec, error) {
-	entries, err := a.Store.Board(ctx, store.Period(p))
+	entries, err := board.Entries(ctx, a.Store, store.Period(p))
 	if err != nil {
 		return nil, nil, err
 	}

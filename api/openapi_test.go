@@ -442,6 +442,7 @@ var (
 		"Rate":             evaluation.Rate{},
 		"Board":            board.View{},
 		"BoardEntry":       store.BoardEntry{},
+		"BoardRound":       store.BoardRound{},
 		"Complaint":        store.Complaint{},
 		"ComplaintList":    list[store.Complaint]{},
 		"Evaluations":      evaluationsView{},

@@ -7,9 +7,31 @@ import (
 	"context"
 	"time"
 
+	"suggestflow/domain"
 	"suggestflow/period"
 	"suggestflow/store"
 )
+
+// Statuses are the cases the board lists: accepted by the presidium, at any
+// later step, and those referred to a higher body (转交), which the board
+// shows as such with the body's name. A case waiting for review (待审查) is
+// not yet a suggestion of the township and one returned at review (不予立案)
+// never was; a merged one (并案) is shown as the case it joined. A status
+// added to the process is public only once it is named here.
+var Statuses = []domain.Status{
+	domain.StatusAccepted, domain.StatusHandling, domain.StatusReplied,
+	domain.StatusRehandling, domain.StatusFollowingUp, domain.StatusClosed,
+	domain.StatusReferred,
+}
+
+// Entries are the board's rows of a period, in number order.
+func Entries(ctx context.Context, st *store.Store, p store.Period) ([]store.BoardEntry, error) {
+	statuses := make([]string, len(Statuses))
+	for i, s := range Statuses {
+		statuses[i] = string(s)
+	}
+	return st.Board(ctx, p, statuses)
+}
 
 // View is the board of one period.
 type View struct {
@@ -29,7 +51,7 @@ func Load(ctx context.Context, st *store.Store, label string, now time.Time, loc
 	if err != nil {
 		return View{}, err
 	}
-	items, err := st.Board(ctx, p)
+	items, err := Entries(ctx, st, p)
 	if err != nil {
 		return View{}, store.Refused(err, "board")
 	}

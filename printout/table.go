@@ -33,6 +33,7 @@ const (
 	subSize      = 10.5
 	bodySize     = 10.5
 	footSize     = 9.0
+	noteSize     = 8.5
 )
 
 // Column is one column of a table: its heading and its share of the width.
@@ -49,9 +50,12 @@ type Table struct {
 	Footer   string
 	Columns  []Column
 	Rows     [][]string
-	Empty    string // shown in place of rows when there are none
-	Author   string
-	Created  time.Time
+	// Notes are optional secondary lines of the rows (by index), drawn
+	// smaller and grey across the row's width below its cells.
+	Notes   []string
+	Empty   string // shown in place of rows when there are none
+	Author  string
+	Created time.Time
 }
 
 // glyphs tells which of the two fonts draws a rune: the Chinese font has no
@@ -282,7 +286,9 @@ type layout struct {
 	header  cellLines
 	headerH float64
 	rows    []cellLines
-	rowH    []float64
+	rowH    []float64 // the cells' height and the note's
+	notes   [][]string
+	noteH   []float64
 	pages   [][]int // row indexes on each page
 }
 
@@ -339,8 +345,19 @@ func (t Table) layout(w *writer) (layout, error) {
 		if err != nil {
 			return l, err
 		}
+		var note []string
+		var noteH float64
+		if i < len(t.Notes) && t.Notes[i] != "" && len(t.Rows) > 0 {
+			if note, err = w.wrap(t.Notes[i], usable-2*cellPad, noteSize); err != nil {
+				return l, err
+			}
+			noteH = float64(len(note))*lineHeight(noteSize) + 2*cellPad
+		}
+		h += noteH
 		l.rows = append(l.rows, c)
 		l.rowH = append(l.rowH, h)
+		l.notes = append(l.notes, note)
+		l.noteH = append(l.noteH, noteH)
 		if y+h > bottom && len(page) > 0 {
 			l.pages = append(l.pages, page)
 			page, y = nil, margin+l.headerH
@@ -398,8 +415,19 @@ func (t Table) drawPage(w *writer, l layout, n int, rows []int) error {
 			y += l.rowH[i]
 			continue
 		}
-		if err := drawRow(w, l, y, cells, l.rowH[i], false); err != nil {
+		cellsH := l.rowH[i] - l.noteH[i]
+		if err := drawRow(w, l, y, cells, cellsH, false); err != nil {
 			return err
+		}
+		if len(l.notes[i]) > 0 {
+			pdf.SetTextColor(0x55, 0x55, 0x55)
+			for j, line := range l.notes[i] {
+				if err := w.draw(margin+cellPad, y+cellsH+cellPad+float64(j)*lineHeight(noteSize), line, noteSize); err != nil {
+					return err
+				}
+			}
+			pdf.SetTextColor(0, 0, 0)
+			pdf.RectFromUpperLeftWithStyle(margin, y+cellsH, pageW-2*margin, l.noteH[i], "D")
 		}
 		y += l.rowH[i]
 	}

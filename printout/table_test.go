@@ -105,3 +105,18 @@ func TestWrapKeepsWithinTheColumn(t *testing.T) {
 		t.Errorf("a line break in the text: %q", got)
 	}
 }
+
+func TestTableNotesReadUnderTheirRows(t *testing.T) {
+	tb := board(2)
+	tb.Notes = []string{"", "此前：第1轮 D 留作参考，不满意"}
+	var buf bytes.Buffer
+	if err := tb.WritePDF(&buf); err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(printouttest.Text(t, buf.Bytes())), "")
+	second := strings.Index(flat, "2026-002")
+	note := strings.Index(flat, "此前：第1轮D留作参考，不满意")
+	if second < 0 || note < second {
+		t.Errorf("the note is missing or not under row 2026-002:\n%s", flat)
+	}
+}

@@ -11,6 +11,9 @@
 //	accounts.go     accounts, tokens and the audit log
 //	sessions.go     signed-in browsers
 //	suggestions.go  submitting, reading and listing suggestions
+//	search.go       the search index: documents, backfill, ranking and paging;
+//	                search_sqlite.go (FTS5) and search_mysql.go (a table of
+//	                character pairs) hold each dialect's index
 //	steps.go        writing a workflow step of a suggestion
 //	meetings.go     reading meetings
 //	outbox.go       messages, deliveries and channel preferences

@@ -330,5 +330,6 @@ func allModels() []any {
 		&calendarYearRow{},  // calendar.go
 		&dutyRecordRow{},    // records.go
 		&dutyAttendeeRow{},  // records.go
+		&searchDocRow{},     // search.go
 	}
 }

@@ -110,6 +110,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	// tables; the loser finds them made and carries on.
 	for attempt := 0; attempt < 5; attempt++ {
 		if err = db.AutoMigrate(allModels()...); err == nil {
+			err = s.migrateSearch(ctx, db)
+		}
+		if err == nil {
 			return s.backfill(ctx)
 		}
 		if !strings.Contains(err.Error(), "already exists") {
@@ -120,9 +123,18 @@ func (s *Store) migrate(ctx context.Context) error {
 	return fmt.Errorf("migrate: %w", err)
 }
 
-// backfill fills columns added after rows were written: parties stored
+// migrateSearch creates the search index of the dialect (search_sqlite.go,
+// search_mysql.go); GORM cannot declare an FTS5 table.
+func (s *Store) migrateSearch(ctx context.Context, db *gorm.DB) error {
+	if s.dialect == "mysql" {
+		return db.AutoMigrate(&searchGramRow{})
+	}
+	return s.migrateSearchSQLite(ctx)
+}
+
+// backfill fills what was added after rows were written: parties stored
 // before they carried the submission time and status get them from their
-// case.
+// case, and suggestions without a search document get one.
 func (s *Store) backfill(ctx context.Context) error {
 	for _, col := range []string{"submitted_at", "status"} {
 		err := s.db.WithContext(ctx).Exec(fmt.Sprintf(`UPDATE suggestion_parties SET %[1]s =
@@ -132,7 +144,7 @@ func (s *Store) backfill(ctx context.Context) error {
 			return fmt.Errorf("migrate: backfill party %s: %w", col, err)
 		}
 	}
-	return nil
+	return s.backfillSearch(ctx)
 }
 
 // Close releases the connections.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -97,24 +98,55 @@ func statusCounts(q *gorm.DB) (map[string]int64, error) {
 
 // BoardEntry is one suggestion's five publics: the item, the unit, the due
 // date, the result and the deputy's satisfaction. Nothing personal.
+//
+// The result and the satisfaction are of the current round only, so a row
+// never shows one round's reply beside another round's rating; the rounds
+// before it (a case re-handled after an unsatisfied rating) come apart, in
+// EarlierRounds.
 type BoardEntry struct {
-	Number       string     `json:"number"`
-	Title        string     `json:"title"`
-	Unit         string     `json:"unit"`
-	DueAt        *time.Time `json:"due_at"`
-	Status       string     `json:"status"`
-	ResultClass  string     `json:"result_class,omitempty"`
-	Satisfaction string     `json:"satisfaction,omitempty"`
+	Number        string       `json:"number"`
+	Title         string       `json:"title"`
+	Unit          string       `json:"unit"`
+	DueAt         *time.Time   `json:"due_at"`
+	Status        string       `json:"status"`
+	ReferredTo    string       `json:"referred_to,omitempty"`
+	Round         int          `json:"round"`
+	ResultClass   string       `json:"result_class,omitempty"`
+	Satisfaction  string       `json:"satisfaction,omitempty"`
+	EarlierRounds []BoardRound `json:"earlier_rounds,omitempty"`
+}
+
+// BoardRound is a round before the current one: its reply's class and the
+// lead deputy's rating of it.
+type BoardRound struct {
+	Round        int    `json:"round"`
+	ResultClass  string `json:"result_class"`
+	Satisfaction string `json:"satisfaction,omitempty"`
 }
 
 // Board lists the suggestions handled in a period: submitted before its end,
-// not returned, and not closed before its start.
-func (s *Store) Board(ctx context.Context, p Period) ([]BoardEntry, error) {
+// in one of statuses (the board package says which), and not closed before
+// its start.
+func (s *Store) Board(ctx context.Context, p Period, statuses []string) ([]BoardEntry, error) {
+	db := s.db.WithContext(ctx)
+	listed := db.Model(&suggestionRow{}).
+		Where("submitted_at < ? AND status IN ? AND (closed_at IS NULL OR closed_at >= ?)", p.To, statuses, p.From)
 	var rows []suggestionRow
-	err := s.db.WithContext(ctx).Where("submitted_at < ? AND status <> ? AND (closed_at IS NULL OR closed_at >= ?)", p.To, "returned", p.From).
-		Order("number").Find(&rows).Error
-	if err != nil {
+	if err := listed.Session(&gorm.Session{}).Order("number").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("board: %w", err)
+	}
+	// Every round's reply: the case's state keeps only the latest.
+	var replies []replyRow
+	if err := db.Where("suggestion_id IN (?)", listed.Session(&gorm.Session{}).Select("id")).
+		Order("suggestion_id, round").Find(&replies).Error; err != nil {
+		return nil, fmt.Errorf("board: replies: %w", err)
+	}
+	classes := map[string]map[int]string{}
+	for _, r := range replies {
+		if classes[r.SuggestionID] == nil {
+			classes[r.SuggestionID] = map[int]string{}
+		}
+		classes[r.SuggestionID][r.Round] = r.ResultClass
 	}
 	var unitIDs []string
 	for _, r := range rows {
@@ -132,18 +164,52 @@ func (s *Store) Board(ctx context.Context, p Period) ([]BoardEntry, error) {
 		if err != nil {
 			return nil, err
 		}
-		e := BoardEntry{Number: sg.Number, Title: sg.Title, Unit: units[sg.LeadUnitID()].Name, DueAt: sg.DueAt, Status: string(sg.Status)}
-		if sg.Reply != nil {
-			e.ResultClass = sg.Reply.ResultClass
-		}
-		for _, g := range sg.Ratings {
-			if g.Lead {
-				e.Satisfaction = g.Result
-			}
-		}
-		out = append(out, e)
+		out = append(out, boardEntry(sg, units[sg.LeadUnitID()].Name, classes[sg.ID]))
 	}
 	return out, nil
+}
+
+// boardEntry is a case's row: classes are its replies' classes by round.
+func boardEntry(sg domain.Suggestion, unit string, classes map[int]string) BoardEntry {
+	if sg.Reply != nil {
+		if classes == nil {
+			classes = map[int]string{}
+		}
+		classes[sg.Reply.Round] = sg.Reply.ResultClass
+	}
+	// The lead deputy rates each round once; the state keeps every rating.
+	satisfaction := map[int]string{}
+	for _, g := range sg.Ratings {
+		if g.Lead {
+			satisfaction[g.Round] = g.Result
+		}
+	}
+	// The current round, or the latest reply's where the state predates
+	// rounds.
+	current := sg.Round
+	if sg.Reply != nil {
+		current = max(current, sg.Reply.Round)
+	}
+	e := BoardEntry{Number: sg.Number, Title: sg.Title, Unit: unit, DueAt: sg.DueAt, Status: string(sg.Status), Round: current,
+		ResultClass: classes[current], Satisfaction: satisfaction[current]}
+	if sg.Referral != nil {
+		e.ReferredTo = sg.Referral.To
+	}
+	if e.ResultClass == "" {
+		// No reply in this round yet: nothing of it is rated either.
+		e.Satisfaction = ""
+	}
+	rounds := make([]int, 0, len(classes))
+	for round := range classes {
+		if round < current {
+			rounds = append(rounds, round)
+		}
+	}
+	slices.Sort(rounds)
+	for _, round := range rounds {
+		e.EarlierRounds = append(e.EarlierRounds, BoardRound{Round: round, ResultClass: classes[round], Satisfaction: satisfaction[round]})
+	}
+	return e
 }
 
 // StateCounts are the numbers the metrics show.

@@ -36,6 +36,9 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 				if err := tx.Create(&parties).Error; err != nil {
 					return err
 				}
+				if err := s.index(tx, *sg); err != nil {
+					return err
+				}
 			}
 		}
 		if m := step.Meeting; m != nil {

@@ -403,7 +403,7 @@ func TestCadenceQueries(t *testing.T) {
 		if err != nil || len(facts) != 1 || facts[0].OverdueReplies != 1 || facts[0].UnsatisfiedRatings != 1 {
 			t.Errorf("quarter facts: %+v %v", facts, err)
 		}
-		board, err := s.Board(ctx, p)
+		board, err := s.Board(ctx, p, []string{"closed"})
 		if err != nil || len(board) != 1 || board[0].Unit != "供电所" || board[0].Satisfaction != "unsatisfied" {
 			t.Errorf("board: %+v %v", board, err)
 		}

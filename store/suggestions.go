@@ -80,7 +80,10 @@ func (s *Store) CreateSuggestion(ctx context.Context, sg domain.Suggestion, year
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
-		return tx.Create(&parties).Error
+		if err := tx.Create(&parties).Error; err != nil {
+			return err
+		}
+		return s.index(tx, sg)
 	})
 	if err != nil {
 		return "", fmt.Errorf("create suggestion %s: %w", sg.ID, translate(err))
@@ -156,12 +159,8 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 	if f.Status != "" && joins == 0 {
 		q = q.Where("suggestions.status = ?", f.Status)
 	}
-	if f.Query != "" {
-		like := "%" + escapeLike(f.Query) + "%"
-		q = q.Where("(suggestions.title LIKE ? ESCAPE '!' OR suggestions.number LIKE ? ESCAPE '!')", like, like)
-	}
 	count := q
-	if joins == 1 && f.Overdue == nil && f.Query == "" {
+	if joins == 1 && f.Overdue == nil && strings.TrimSpace(f.Query) == "" {
 		// Nothing to check on the cases themselves: the party's index rows
 		// are the count.
 		count = s.db.WithContext(ctx).Model(&partyRow{}).Where("party_id = ? AND role IN ?", onlyParty, onlyRoles)
@@ -177,7 +176,25 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 	// parties' columns, on a copy of the chain: the count, which may run on
 	// q itself, must not see that Select.
 	list := q.Session(&gorm.Session{}).Select("suggestions.*")
-	return pagedCounted(count, list, "suggestions", order, page, suggestionRow.domain)
+	if strings.TrimSpace(f.Query) == "" {
+		return pagedCounted(count, list, "suggestions", order, page, suggestionRow.domain)
+	}
+	// A search ranks its matches (search.go) instead of listing newest first.
+	terms, err := s.searchTerms(ctx, f.Query)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(terms) == 0 {
+		return []domain.Suggestion{}, 0, nil
+	}
+	tiers, err := s.searchTiers(ctx, terms)
+	if err != nil {
+		return nil, 0, err
+	}
+	if joins == 0 && f.Status == "" && f.Overdue == nil {
+		return s.searchPage(ctx, tiers, page)
+	}
+	return searchFiltered(ctx, tiers, count, list, order, page)
 }
 
 func escapeLike(s string) string {

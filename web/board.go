@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"suggestflow/board"
 	"suggestflow/i18n"
 	"suggestflow/printout"
+	"suggestflow/store"
 )
 
 // The board's words are Chinese only: it is pinned up in the township.
@@ -43,6 +45,7 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
   th, td { border: 1px solid #333; padding: 4px 6px; vertical-align: top; }
   th { background: #eee; }
   td.n { white-space: nowrap; }
+  small.earlier { display: block; margin-top: .3em; font-size: 9pt; color: #555; }
   footer { margin-top: 1em; font-size: 10pt; color: #444; }
   @media print { body { margin: 0; } .noprint { display: none; } a { color: inherit; text-decoration: none; } }
 </style>
@@ -53,7 +56,7 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
 <table>
 <thead><tr><th>编号<br><small>No.</small></th><th>建议事项<br><small>Item</small></th><th>承办单位<br><small>Unit</small></th><th>办理期限<br><small>Due</small></th><th>办理结果<br><small>Result</small></th><th>代表满意度<br><small>Satisfaction</small></th></tr></thead>
 <tbody>
-{{range .Items}}<tr><td class="n">{{.Number}}</td><td>{{.Title}}</td><td>{{if .Unit}}{{.Unit}}{{else}}待交办{{end}}</td><td class="n">{{.Due}}</td><td>{{if .ResultClass}}{{class .ResultClass}}<br>{{end}}{{status .Status}}</td><td>{{satisfaction .Satisfaction}}</td></tr>
+{{range .Items}}<tr><td class="n">{{.Number}}</td><td>{{.Title}}</td><td>{{.Unit}}</td><td class="n">{{.Due}}</td><td>{{if .ResultClass}}{{class .ResultClass}}<br>{{end}}{{status .Status}}{{if .Earlier}}<small class="earlier">{{.Earlier}}</small>{{end}}</td><td>{{satisfaction .Satisfaction}}</td></tr>
 {{else}}<tr><td colspan="6">本期无代表建议。No suggestions in this period.</td></tr>
 {{end}}</tbody>
 </table>
@@ -63,8 +66,35 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
 </html>
 `))
 
+// boardRow is one case on the board: the result and the satisfaction of
+// its current round, and its earlier rounds (Earlier) apart and smaller.
 type boardRow struct {
-	Number, Title, Unit, Due, Status, ResultClass, Satisfaction string
+	Number, Title, Unit, Due, Status, ResultClass, Satisfaction, Earlier string
+}
+
+// boardUnit is who answers for a case: its lead unit, the higher body it
+// was referred to, or nobody yet.
+func boardUnit(it store.BoardEntry) string {
+	switch {
+	case it.ReferredTo != "":
+		return fmt.Sprintf(tr(i18n.ZH, "board.referred_to"), it.ReferredTo)
+	case it.Unit != "":
+		return it.Unit
+	}
+	return tr(i18n.ZH, "board.unassigned")
+}
+
+// earlierRounds says a re-handled case's rounds before the current one, in
+// one line: 此前：第1轮 D 留作参考，不满意.
+func earlierRounds(rounds []store.BoardRound) string {
+	if len(rounds) == 0 {
+		return ""
+	}
+	parts := make([]string, len(rounds))
+	for i, r := range rounds {
+		parts[i] = fmt.Sprintf(tr(i18n.ZH, "board.round"), r.Round, className(r.ResultClass), satisfactionName(r.Satisfaction))
+	}
+	return fmt.Sprintf(tr(i18n.ZH, "board.earlier"), strings.Join(parts, "；"))
 }
 
 // boardDoc is the board as both printouts show it: dates in the policy's
@@ -86,8 +116,8 @@ func (w *web) boardDoc(r *http.Request) (boardDoc, error) {
 		if it.DueAt != nil {
 			due = it.DueAt.In(loc).Format("2006年1月2日")
 		}
-		rows = append(rows, boardRow{Number: it.Number, Title: it.Title, Unit: it.Unit, Due: due, Status: it.Status,
-			ResultClass: it.ResultClass, Satisfaction: it.Satisfaction})
+		rows = append(rows, boardRow{Number: it.Number, Title: it.Title, Unit: boardUnit(it), Due: due, Status: it.Status,
+			ResultClass: it.ResultClass, Satisfaction: it.Satisfaction, Earlier: earlierRounds(it.EarlierRounds)})
 	}
 	label := b.Period
 	if len(label) == 7 && label[5] == 'H' {
@@ -133,15 +163,12 @@ func (w *web) boardPDF(rw http.ResponseWriter, r *http.Request) {
 		Created: w.now(),
 	}
 	for _, it := range d.Items {
-		unit := it.Unit
-		if unit == "" {
-			unit = "待交办"
-		}
 		result := statusName(it.Status)
 		if it.ResultClass != "" {
 			result = className(it.ResultClass) + "\n" + result
 		}
-		t.Rows = append(t.Rows, []string{it.Number, it.Title, unit, it.Due, result, satisfactionName(it.Satisfaction)})
+		t.Rows = append(t.Rows, []string{it.Number, it.Title, it.Unit, it.Due, result, satisfactionName(it.Satisfaction)})
+		t.Notes = append(t.Notes, it.Earlier)
 	}
 	var buf bytes.Buffer
 	if err := t.WritePDF(&buf); err != nil {
