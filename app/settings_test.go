@@ -69,6 +69,10 @@ func TestSettingsChangeTheRulesOfNewCases(t *testing.T) {
 		t.Errorf("a refused value on the page: %d", status)
 	}
 
+	if _, body := admin.get("/board"); !strings.Contains(body, "望城镇人大主席团") {
+		t.Errorf("the board is not signed with the township's name")
+	}
+
 	// The test message goes out by email for real; a channel that is off says so.
 	c.must(204, "POST", "/api/v1/settings/channels/email/test", map[string]any{"email": "office@township.example"})
 	var got []smtptest.Mail

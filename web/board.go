@@ -10,6 +10,7 @@ import (
 
 	"suggestflow/board"
 	"suggestflow/i18n"
+	"suggestflow/notices"
 	"suggestflow/printout"
 	"suggestflow/store"
 )
@@ -61,7 +62,7 @@ var boardTemplate = template.Must(template.New("board").Funcs(template.FuncMap{
 {{end}}</tbody>
 </table>
 <p class="noprint"><a id="board-pdf" href="/board.pdf?period={{.Period}}" download>下载 PDF · Download PDF</a></p>
-<footer>人大主席团 · 共 {{len .Items}} 件 · 生成于 {{.Generated}}</footer>
+<footer>{{.Presidium}} · 共 {{len .Items}} 件 · 生成于 {{.Generated}}</footer>
 </body>
 </html>
 `))
@@ -100,6 +101,8 @@ func earlierRounds(rounds []store.BoardRound) string {
 // boardDoc is the board as both printouts show it: dates in the policy's
 // time zone, words in Chinese.
 type boardDoc struct {
+	// Presidium signs the board, with the township's name.
+	Presidium                          string
 	Period, Label, From, To, Generated string
 	Items                              []boardRow
 }
@@ -123,7 +126,7 @@ func (w *web) boardDoc(r *http.Request) (boardDoc, error) {
 	if len(label) == 7 && label[5] == 'H' {
 		label = label[:4] + "年" + map[byte]string{'1': "上半年", '2': "下半年"}[label[6]]
 	}
-	return boardDoc{Period: b.Period, Label: label, Items: rows,
+	return boardDoc{Presidium: notices.Presidium(w.township(r)), Period: b.Period, Label: label, Items: rows,
 		From: b.From.In(loc).Format("2006年1月2日"), To: b.To.In(loc).Add(-time.Second).Format("2006年1月2日"),
 		Generated: w.now().In(loc).Format("2006年1月2日 15:04")}, nil
 }
@@ -154,12 +157,12 @@ func (w *web) boardPDF(rw http.ResponseWriter, r *http.Request) {
 	t := printout.Table{
 		Title:    "代表建议办理情况“五公开”",
 		Subtitle: fmt.Sprintf("%s（%s 至 %s）· Public notice of deputies' suggestions, %s", d.Label, d.From, d.To, d.Period),
-		Footer:   fmt.Sprintf("人大主席团 · 共 %d 件 · 生成于 %s", len(d.Items), d.Generated),
+		Footer:   fmt.Sprintf("%s · 共 %d 件 · 生成于 %s", d.Presidium, len(d.Items), d.Generated),
 		Columns: []printout.Column{{Heading: "编号\nNo.", Width: 11}, {Heading: "建议事项\nItem", Width: 34},
 			{Heading: "承办单位\nUnit", Width: 17}, {Heading: "办理期限\nDue", Width: 12},
 			{Heading: "办理结果\nResult", Width: 15}, {Heading: "代表满意度\nSatisfaction", Width: 11}},
 		Empty:   "本期无代表建议。No suggestions in this period.",
-		Author:  "人大主席团",
+		Author:  d.Presidium,
 		Created: w.now(),
 	}
 	for _, it := range d.Items {
