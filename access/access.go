@@ -187,6 +187,7 @@ var Rules = map[string]Rule{
 	"GET /api/v1/stats":                            {Roles: everyone},
 	"POST /api/v1/complaints":                      {Roles: presidium},
 	"GET /api/v1/complaints":                       {Roles: presidium},
+	"PATCH /api/v1/complaints/:id":                 {Roles: presidium},
 	"POST /api/v1/questionnaires":                  {Roles: presidium},
 	"GET /api/v1/evaluations":                      {Roles: everyone},
 	"POST /api/v1/evaluations":                     {Roles: presidium},

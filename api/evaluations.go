@@ -26,6 +26,18 @@ func (s *Server) createComplaint(c echo.Context) error {
 	return c.JSON(http.StatusCreated, cp)
 }
 
+func (s *Server) patchComplaint(c echo.Context) error {
+	var in supervision.FindingInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	cp, err := supervision.SetFinding(c.Request().Context(), s.store, c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cp)
+}
+
 func (s *Server) listComplaints(c echo.Context) error {
 	p, err := page(c)
 	if err != nil {

@@ -377,6 +377,7 @@ var (
 		"SignInInput":            signInInput{},
 		"PasswordInput":          passwordInput{},
 		"SettingInput":           settingInput{},
+		"FindingInput":           supervision.FindingInput{},
 		"ChannelTestInput":       channelTestInput{},
 		"TokenInput":             tokenInput{},
 		"PreferenceInput":        preferenceInput{},

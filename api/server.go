@@ -236,6 +236,7 @@ func (s *Server) routes() {
 	g.GET("/stats", s.stats)
 	g.POST("/complaints", s.createComplaint)
 	g.GET("/complaints", s.listComplaints)
+	g.PATCH("/complaints/:id", s.patchComplaint)
 	g.POST("/questionnaires", s.setQuestionnaire)
 	g.GET("/evaluations", s.listEvaluations)
 	g.POST("/evaluations", s.evaluate)

@@ -31,6 +31,7 @@ type world struct {
 	logins                    map[string]login
 	accountID, throwawayToken string
 	opinion, report           string
+	complaint                 string
 }
 
 func (w *world) as(who string) *apiClient {
@@ -68,6 +69,7 @@ func buildWorld(t *testing.T, c *apiClient) *world {
 	v := c.must(201, "POST", "/api/v1/deputies/"+w.lead+"/visits", map[string]any{"visited_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339),
 		"opinions": []map[string]any{{"constituent": "李四", "content": "路灯坏了"}}})
 	w.opinion = v["opinions"].([]any)[0].(map[string]any)["id"].(string)
+	w.complaint = c.must(201, "POST", "/api/v1/complaints", map[string]any{"unit_id": w.unitA, "content": "办事拖拉", "finding": "pending"})["id"].(string)
 	run, err := c.app.Temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "world-report", TaskQueue: contract.TaskQueue},
 		contract.CadenceWorkflowName, contract.CadenceInput{Kind: contract.CadenceVisitCheck})
 	if err != nil {
@@ -150,6 +152,7 @@ var matrix = map[string]map[string]string{
 	"PUT /api/v1/me/password":                         expect(everybody...),
 	"PATCH /api/v1/deputies/:id":                      expect(),
 	"GET /api/v1/settings":                            expect(),
+	"PATCH /api/v1/complaints/:id":                    expect(),
 	"PUT /api/v1/settings/policy/:key":                expect("staff", "403"),
 	"POST /api/v1/settings/channels/:channel/test":    expect(),
 	"PATCH /api/v1/units/:id":                         expect(),
@@ -196,6 +199,7 @@ func TestAccessMatrix(t *testing.T) {
 		"/api/v1/tokens/":      w.throwawayToken,
 		"/api/v1/opinions/":    w.opinion,
 		"/api/v1/reports/":     w.report,
+		"/api/v1/complaints/":  w.complaint,
 	}
 	seen := 0
 	for _, r := range c.app.Routes {

@@ -24,9 +24,22 @@ func TestWebComplaintsAndVisits(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "窗口办事推诿") || !strings.Contains(body, "属实") {
 		t.Fatalf("complaint: %d %.400s", status, body)
 	}
-	if got := c.must(200, "GET", "/api/v1/complaints?unit_id="+w.unitA, nil)["total"]; got != float64(1) {
-		t.Errorf("complaints stored: %v", got)
+	// The world has one pending complaint about the unit already.
+	list := c.must(200, "GET", "/api/v1/complaints?unit_id="+w.unitA, nil)
+	if list["total"] != float64(2) {
+		t.Fatalf("complaints stored: %v", list["total"])
 	}
+	// What checking the pending one found, recorded on its page later.
+	if status, _ := staff.post("/ui/complaints/"+w.complaint, url.Values{"finding": {"substantiated"}}); status != 200 {
+		t.Errorf("the finding: %d", status)
+	}
+	for _, it := range c.must(200, "GET", "/api/v1/complaints?unit_id="+w.unitA, nil)["items"].([]any) {
+		if m := it.(map[string]any); m["id"] == w.complaint && m["finding"] != "substantiated" {
+			t.Errorf("the finding was not recorded: %v", m)
+		}
+	}
+	c.must(422, "PATCH", "/api/v1/complaints/"+w.complaint, map[string]any{"finding": "maybe"})
+	c.must(404, "PATCH", "/api/v1/complaints/cp_nope", map[string]any{"finding": "pending"})
 	status, body = staff.post("/ui/complaints", url.Values{"unit_id": {w.unitA}, "content": {"没有结论的投诉"}, "finding": {"maybe"}})
 	if status != 422 || !strings.Contains(body, "没有结论的投诉") || !strings.Contains(body, `id="e-finding"`) {
 		t.Errorf("a refused complaint: %d", status)

@@ -705,4 +705,7 @@ var enUI = map[string]string{
 
 	// The title's limit.
 	"new.title_limit": "At most 200 characters; a longer one is refused with a message, never cut.",
+
+	// Complaints' findings.
+	"complaints.finding_hint": "Once checked, set it to substantiated or not; a substantiated one counts in the unit's quarter.",
 }

@@ -705,4 +705,7 @@ var zhUI = map[string]string{
 
 	// The title's limit.
 	"new.title_limit": "不超过 200 字；超过时会提示修改，不会被截断。",
+
+	// Complaints' findings.
+	"complaints.finding_hint": "核实后修改为“属实”或“不属实”；属实的投诉计入该单位当季的综合评议。",
 }

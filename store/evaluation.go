@@ -66,6 +66,29 @@ func (s *Store) CreateComplaint(ctx context.Context, c Complaint) error {
 	return nil
 }
 
+// Complaint finds one complaint.
+func (s *Store) Complaint(ctx context.Context, id string) (Complaint, error) {
+	row, err := byID[complaintRow](s.db.WithContext(ctx), "complaint", id)
+	if err != nil {
+		return Complaint{}, err
+	}
+	return row.complaint(), nil
+}
+
+// SetComplaintFinding records what checking a complaint found.
+func (s *Store) SetComplaintFinding(ctx context.Context, id, finding string) error {
+	res := s.db.WithContext(ctx).Model(&complaintRow{}).Where("id = ?", id).Update("finding", finding)
+	if res.Error != nil {
+		return fmt.Errorf("complaint %s finding: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		if _, err := s.Complaint(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Complaints lists complaints, newest first, optionally of one unit.
 func (s *Store) Complaints(ctx context.Context, unitID string, page Page) ([]Complaint, int64, error) {
 	q := whereSet(s.db.WithContext(ctx).Model(&complaintRow{}), "unit_id = ?", unitID)

@@ -42,6 +42,24 @@ func RecordComplaint(ctx context.Context, st *store.Store, by string, in Complai
 	return cp, nil
 }
 
+// FindingInput is what checking a complaint found, recorded later than
+// the complaint (a pending one becomes substantiated or not).
+type FindingInput struct {
+	Finding string `json:"finding" validate:"required,oneof=substantiated unsubstantiated pending"`
+}
+
+// SetFinding records a complaint's finding.
+func SetFinding(ctx context.Context, st *store.Store, id string, in FindingInput) (store.Complaint, error) {
+	if err := validation.Check(&in); err != nil {
+		return store.Complaint{}, err
+	}
+	if err := st.SetComplaintFinding(ctx, id, in.Finding); err != nil {
+		return store.Complaint{}, store.Refused(err, "complaint")
+	}
+	cp, err := st.Complaint(ctx, id)
+	return cp, store.Refused(err, "complaint")
+}
+
 // QuestionnaireInput is the deputies' questionnaire score of a unit for a
 // quarter (0–100).
 type QuestionnaireInput struct {

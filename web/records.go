@@ -64,6 +64,8 @@ type recordKind struct {
 	Template string // the list's download link (an import template), or ""
 	// NoEdit: records of this kind are added, never edited.
 	NoEdit bool
+	// NoRetire: records of this kind are edited but never retired.
+	NoRetire bool
 }
 
 // recordList is a list page's data.

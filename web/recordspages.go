@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ func (w *web) complaintKind(r *http.Request) (*recordKind, error) {
 		}
 	}
 	loc := w.policy.Location()
-	return &recordKind{Path: "/ui/complaints", Title: "complaints.title", One: "rec.complaint", Route: routeComplaints, NoEdit: true,
+	return &recordKind{Path: "/ui/complaints", Title: "complaints.title", One: "rec.complaint", Route: routeComplaints, NoRetire: true,
 		Extra: "complaints.help",
 		Columns: []column{
 			{"f.unit", func(r any) string { return names[r.(store.Complaint).UnitID] }},
@@ -51,6 +52,7 @@ func (w *web) complaintKind(r *http.Request) (*recordKind, error) {
 			{"f.received_at", func(r any) string { return r.(store.Complaint).ReceivedAt.In(loc).Format("2006-01-02") }},
 		},
 		ID: func(r any) string { return r.(store.Complaint).ID }, Active: func(any) bool { return true },
+		Values:  func(r any) url.Values { return url.Values{"finding": {r.(store.Complaint).Finding}} },
 		Filters: []field{{Name: "unit_id", Label: "f.unit", Type: "select", Options: opts}},
 		Fields: func(string) []field {
 			return []field{
@@ -111,6 +113,58 @@ func (w *web) createComplaint(rw http.ResponseWriter, r *http.Request, wc *webCt
 		_, err = supervision.RecordComplaint(r.Context(), w.store, wc.p.AccountID, in, w.now())
 	}
 	w.saved(rw, r, wc, k, nil, routeComplaints, "", err, nil)
+}
+
+// complaintPage records what checking a complaint found, later than the
+// complaint itself.
+func (w *web) complaintPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
+	w.showComplaint(rw, r, wc, http.StatusOK, nil)
+}
+
+func (w *web) showComplaint(rw http.ResponseWriter, r *http.Request, wc *webCtx, status int, f *formState) {
+	k, err := w.complaintKind(r)
+	if err != nil {
+		w.webError(rw, r, wc, err)
+		return
+	}
+	if !w.presidiumOnly(rw, r, wc, k) {
+		return
+	}
+	cp, err := w.store.Complaint(r.Context(), r.PathValue("id"))
+	if err != nil {
+		w.webError(rw, r, wc, store.Refused(err, "complaint"))
+		return
+	}
+	lang := langOf(r)
+	edit := *k
+	edit.Fields = func(string) []field {
+		return []field{{Name: "finding", Label: "f.finding", Type: "select", Required: true, Options: findingOptions(lang),
+			Hint: "complaints.finding_hint"}}
+	}
+	w.showForm(rw, r, wc, &edit, status, cp, f, nil)
+}
+
+func (w *web) updateComplaint(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
+	k, err := w.complaintKind(r)
+	if err != nil {
+		w.webError(rw, r, wc, err)
+		return
+	}
+	if !w.presidiumOnly(rw, r, wc, k) || !w.knownStep(rw, r) {
+		return
+	}
+	id := r.PathValue("id")
+	const route = "PATCH /api/v1/complaints/:id"
+	err = w.allowWrite(wc, route, nil)
+	if err == nil {
+		_, err = supervision.SetFinding(r.Context(), w.store, id, supervision.FindingInput{Finding: r.PostFormValue("finding")})
+	}
+	w.audit(r, wc, route, id, err)
+	if w.refuse(rw, r, wc, "record", err, func(status int, f *formState) { w.showComplaint(rw, r, wc, status, f) }) {
+		return
+	}
+	w.setFlash(r, wc, tr(langOf(r), "rec.saved"))
+	http.Redirect(rw, r, k.Path, http.StatusSeeOther)
 }
 
 // --- visits ---

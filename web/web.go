@@ -140,6 +140,8 @@ func New(d Deps) (http.Handler, error) {
 		mux.HandleFunc("GET "+rk.path+"/new", w.authed(rk.newPage))
 		mux.HandleFunc("POST "+rk.path, w.authed(w.csrf(rk.create)))
 	}
+	mux.HandleFunc("GET /ui/complaints/{id}", w.authed(w.complaintPage))
+	mux.HandleFunc("POST /ui/complaints/{id}", w.authed(w.csrf(w.updateComplaint)))
 	mux.HandleFunc("GET /ui/reports", w.authed(w.reportList))
 	mux.HandleFunc("GET /ui/settings", w.authed(w.settingsPage))
 	mux.HandleFunc("POST /ui/settings/policy/{key}", w.authed(w.csrf(w.setPolicy)))
