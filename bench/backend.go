@@ -41,6 +41,7 @@ type env struct {
 	units    []string
 	tag      string // makes titles unique per run
 	dir      string
+	dsn      string // the application database
 	// suggestions made through the workflows, for the single-suggestion reads
 	wfIDs []string
 	// measured rates, used to size later phases
@@ -114,7 +115,7 @@ func runBackend(ctx context.Context, o *options, backend string) *report {
 	if o.cache > 0 {
 		cfg.WorkflowCache = o.cache
 	}
-	e := &env{o: o, backend: backend, rep: rep, dir: dir, tag: fmt.Sprintf("%x", time.Now().UnixNano()%0xffffff)}
+	e := &env{o: o, backend: backend, rep: rep, dir: dir, dsn: dsn, tag: fmt.Sprintf("%x", time.Now().UnixNano()%0xffffff)}
 	log := slog.New(countingHandler{Handler: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}), warns: &e.warns, errs: &e.errs})
 	prev := slog.Default()
 	slog.SetDefault(log)
@@ -212,9 +213,7 @@ func (e *env) fixtures(ctx context.Context) error {
 		}
 		e.deputies = append(e.deputies, d.ID)
 	}
-	names := []string{"供电所", "水利站", "交通运输办", "农业服务中心", "卫生院", "中心学校", "派出所", "自然资源所",
-		"财政所", "民政办", "文化站", "市场监管所", "环保站", "城建办", "林业站", "社保所", "司法所", "应急办", "供水站", "集镇管理所"}
-	for i, n := range names {
+	for i, n := range unitNames {
 		var u struct {
 			ID string `json:"id"`
 		}
@@ -226,6 +225,14 @@ func (e *env) fixtures(ctx context.Context) error {
 	}
 	return nil
 }
+
+var unitNames = []string{"供电所", "水利站", "交通运输办", "农业服务中心", "卫生院", "中心学校", "派出所", "自然资源所",
+	"财政所", "民政办", "文化站", "市场监管所", "环保站", "城建办", "林业站", "社保所", "司法所", "应急办", "供水站", "集镇管理所"}
+
+// villages are named in the contents only, never in a title, so that the
+// reads can search for a word of the content alone.
+var villages = []string{"东岭村", "西坡村", "南湾村", "北山村", "石桥村", "柳河村", "杏花村", "青石村", "白沙村", "高庄村",
+	"马家村", "李家湾", "桃源村", "金鸡村", "龙泉村", "凤凰村", "新民村", "红旗村", "长乐村", "太平村"}
 
 var topics = []string{"农村电网增容", "村道硬化", "饮水安全", "垃圾分类", "学校周边交通", "卫生院设备", "农田水利", "养老服务",
 	"集贸市场改造", "路灯维修", "河道清淤", "防汛物资", "公交班次", "文化广场", "电商服务站", "秸秆禁烧"}
@@ -242,7 +249,7 @@ func (e *env) submission(r *rand.Rand, phase string, i int, coSigners int) map[s
 		}
 	}
 	topic := topics[r.IntN(len(topics))]
-	content := fmt.Sprintf("我镇%s问题群众反映强烈。", topic) + strings.Repeat("经走访调查，涉及三个村民小组约四百户群众，高峰时段问题尤为突出，群众多次向代表反映，希望有关部门尽快研究解决。", 3)
+	content := fmt.Sprintf("我镇%s问题群众反映强烈，%s尤甚。", topic, villages[i%len(villages)]) + strings.Repeat("经走访调查，涉及三个村民小组约四百户群众，高峰时段问题尤为突出，群众多次向代表反映，希望有关部门尽快研究解决。", 3)
 	return map[string]any{"title": fmt.Sprintf("关于%s的建议（%s-%s-%d）", topic, e.tag, phase, i), "content": content,
 		"kind": "suggestion", "category": "基础设施", "lead_deputy_id": lead, "co_signer_ids": co, "submitted_in": "session",
 		"opinions": []string{"村民反映：高峰时段问题突出"}}
@@ -355,6 +362,46 @@ func settle(ctx context.Context, max time.Duration) {
 		}
 	}
 	logf("  settled after %s", secs(time.Since(start)))
+}
+
+// settleMySQL waits, after a fill, until MariaDB has written back the
+// pages the fill dirtied (down to a tenth of its buffer pool), at most max: the
+// server flushes them in the background for minutes after a bulk load,
+// which settle (this process's CPU) does not see, and reads measured
+// meanwhile measure the flushing.
+func (e *env) settleMySQL(ctx context.Context, max time.Duration) {
+	db, err := sql.Open("mysql", strings.TrimPrefix(e.dsn, "mysql://"))
+	if err != nil {
+		logf("  settle MySQL: %v", err)
+		return
+	}
+	defer db.Close()
+	start := time.Now()
+	var dirty, total int64
+	for time.Since(start) < max && ctx.Err() == nil {
+		rows, err := db.QueryContext(ctx, "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_buffer_pool_pages_dirty', 'Innodb_buffer_pool_pages_total')")
+		if err != nil {
+			logf("  settle MySQL: %v", err)
+			return
+		}
+		for rows.Next() {
+			var name string
+			var v int64
+			if err := rows.Scan(&name, &v); err == nil {
+				if strings.HasSuffix(name, "dirty") {
+					dirty = v
+				} else {
+					total = v
+				}
+			}
+		}
+		rows.Close()
+		if total > 0 && dirty*10 < total {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	e.rep.note("reads: MariaDB flushed the fill's pages in %s (%d of %d buffer pool pages dirty)", secs(time.Since(start)), dirty, total)
 }
 
 // cpuTicks is the process's user + system CPU time in clock ticks.

@@ -51,6 +51,18 @@ func (e *env) readsPhase(ctx context.Context) {
 			}
 			e.rep.note("reads: at %d suggestions the files are: %s", l.Total, strings.Join(sizes, ", "))
 		}
+		// The filled rows are indexed as intake indexes real ones: a word of
+		// their contents alone finds its share of them.
+		var found listResp
+		if err := e.api.do(ctx, 200, "GET", "/api/v1/suggestions?page_size=1&q="+url.QueryEscape(villages[0]), nil, &found); err != nil {
+			e.rep.fail("reads", "reads", err)
+			return
+		}
+		e.rep.note("reads: at %d suggestions, q=%s (a word of the contents only) finds %d (about 1 in %d is expected)",
+			l.Total, villages[0], found.Total, len(villages))
+		if e.backend == "mysql" {
+			e.settleMySQL(ctx, 180*time.Second)
+		}
 		settle(ctx, 60*time.Second)
 		e.measureReads(ctx, size, int(l.Total), fillIDs)
 	}
@@ -65,7 +77,7 @@ type readQuery struct {
 
 func (e *env) measureReads(ctx context.Context, size, actual int, fillIDs []string) {
 	statuses := []string{"handling", "closed", "replied", "submitted"}
-	word := func(r *rand.Rand) string { return url.QueryEscape(topics[r.IntN(len(topics))]) }
+	pick := func(r *rand.Rand, words []string) string { return url.QueryEscape(words[r.IntN(len(words))]) }
 	queries := []readQuery{
 		{"list", "list, newest 20", func(r *rand.Rand) string { return "/api/v1/suggestions?page_size=20" }},
 		{"status", "list status=<status>, 20", func(r *rand.Rand) string {
@@ -81,7 +93,15 @@ func (e *env) measureReads(ctx context.Context, size, actual int, fillIDs []stri
 		{"unit-status", "list unit_id + status=handling, 20", func(r *rand.Rand) string {
 			return "/api/v1/suggestions?page_size=20&status=handling&unit_id=" + e.units[r.IntN(len(e.units))]
 		}},
-		{"search", "list q=<word> (title search), 20", func(r *rand.Rand) string { return "/api/v1/suggestions?page_size=20&q=" + word(r) }},
+		{"search", "list q=<topic> (in titles and contents), 20", func(r *rand.Rand) string {
+			return "/api/v1/suggestions?page_size=20&q=" + pick(r, topics)
+		}},
+		{"search-content", "list q=<village> (in contents only), 20", func(r *rand.Rand) string {
+			return "/api/v1/suggestions?page_size=20&q=" + pick(r, villages)
+		}},
+		{"search-unit", "list q=<unit name>, 20", func(r *rand.Rand) string {
+			return "/api/v1/suggestions?page_size=20&q=" + pick(r, unitNames)
+		}},
 		{"page", "list page 10 of 100", func(r *rand.Rand) string { return "/api/v1/suggestions?page_size=100&page=10" }},
 		{"get", "one suggestion with timeline and meetings", func(r *rand.Rand) string {
 			if len(e.wfIDs) > 0 && (len(fillIDs) == 0 || r.IntN(2) == 0) {
@@ -206,7 +226,7 @@ func (e *env) fakeSuggestion(r *rand.Rand, idx int, now time.Time) domain.Sugges
 	topic := topics[r.IntN(len(topics))]
 	sg := domain.Suggestion{
 		ID: fmt.Sprintf("sg_fill%s%07d", e.tag, idx), Title: fmt.Sprintf("关于%s的建议（存量-%d）", topic, idx),
-		Content: fmt.Sprintf("我镇%s问题群众反映强烈。", topic) + strings.Repeat("经走访调查，涉及多个村民小组，群众多次向代表反映，希望有关部门尽快研究解决。", 3),
+		Content: fmt.Sprintf("我镇%s问题群众反映强烈，%s尤甚。", topic, villages[idx%len(villages)]) + strings.Repeat("经走访调查，涉及多个村民小组，群众多次向代表反映，希望有关部门尽快研究解决。", 3),
 		Kind:    "suggestion", Category: "基础设施", LeadDeputyID: lead, CoSignerIDs: co, SubmittedIn: "session",
 		Seq: 12, Done: []string{"remind-r1-P30D", "remind-r1-P7D"}, RequestHash: "fill",
 	}

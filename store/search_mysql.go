@@ -17,18 +17,22 @@ import (
 // comparisons cheap; the table's primary key is the inverted index.
 //
 // A bag of pairs alone would take 2026-001 for 002 (it holds 00 and, in
-// 2026, 02), so each row also keeps which characters follow the pair in
-// the document (Follows): 002 needs 00 followed by 2. A word is then found
-// where its pieces of three characters are (see runNeeds), nearly as exact
-// as the phrases of the SQLite index.
+// 2026, 02), so each row also says which characters come right after the
+// pair in the document (Third) and one further (Fourth): 002 needs 00
+// with a third character 2. One row then stands for a piece of up to four
+// characters, and a word is found where its pieces are (see runNeeds),
+// nearly as exact as the phrases of the SQLite index while reading the
+// rows of a quarter of its pairs.
 type searchGramRow struct {
 	Gram int64 `gorm:"primaryKey;autoIncrement:false"`
 	// Rid has an index of its own so a document can be replaced.
 	Rid int64 `gorm:"column:rid;primaryKey;autoIncrement:false;index"`
 	// InTitle says the gram is in the title (and maybe elsewhere too).
 	InTitle bool `gorm:"not null"`
-	// Follows has the nextBit of every character that follows the pair.
-	Follows int64 `gorm:"not null"`
+	// Third and Fourth have the charBit of every character that comes
+	// right after the pair, and one after that.
+	Third  int64 `gorm:"not null"`
+	Fourth int64 `gorm:"not null"`
 }
 
 func (searchGramRow) TableName() string { return "search_grams" }
@@ -46,69 +50,74 @@ func gramAlone(a rune) int64 { return int64(a) << gramBits }
 
 func gramOfParty(key uint64) int64 { return gramParty | int64(key) }
 
-// nextBit is one of 64 bits for a character (a Fibonacci hash of it), so
-// that a row can say which characters follow its pair in 8 bytes; two
+// charBit is one of 64 bits for a character (a Fibonacci hash of it), so
+// that a row can say in 8 bytes which characters follow its pair; two
 // characters sharing a bit only make the check less strict.
-func nextBit(r rune) int64 { return int64(1) << (uint32(r) * 2654435769 >> 26) }
-
-// posting is what the index says of one gram in one document.
-type posting struct {
-	title bool
-	next  int64
-}
+func charBit(r rune) int64 { return int64(1) << (uint32(r) * 2654435769 >> 26) }
 
 func writeGrams(tx *gorm.DB, rid int64, doc searchDoc) error {
-	grams := map[int64]posting{}
+	grams := map[int64]searchGramRow{}
 	add := func(runs [][]rune, title bool) {
 		for _, run := range runs {
 			for i := 0; i+1 < len(run); i++ {
-				g := gramPair(run[i], run[i+1])
-				p := grams[g]
-				p.title = p.title || title
+				g := grams[gramPair(run[i], run[i+1])]
+				g.InTitle = g.InTitle || title
 				if i+2 < len(run) {
-					p.next |= nextBit(run[i+2])
+					g.Third |= charBit(run[i+2])
 				}
-				grams[g] = p
+				if i+3 < len(run) {
+					g.Fourth |= charBit(run[i+3])
+				}
+				grams[gramPair(run[i], run[i+1])] = g
 			}
-			g := gramAlone(run[len(run)-1])
-			grams[g] = posting{title: grams[g].title || title}
+			alone := gramAlone(run[len(run)-1])
+			grams[alone] = searchGramRow{InTitle: grams[alone].InTitle || title}
 		}
 	}
 	add(doc.title, true)
 	add(doc.body, false)
 	for _, p := range doc.parties {
-		grams[gramOfParty(partyKey(p))] = posting{}
+		grams[gramOfParty(partyKey(p))] = searchGramRow{}
 	}
 	rows := make([]searchGramRow, 0, len(grams))
-	for g, p := range grams {
-		rows = append(rows, searchGramRow{Gram: g, Rid: rid, InTitle: p.title, Follows: p.next})
+	for g, r := range grams {
+		r.Gram, r.Rid = g, rid
+		rows = append(rows, r)
 	}
 	// In key order, which InnoDB inserts fastest.
 	slices.SortFunc(rows, func(a, b searchGramRow) int { return cmp.Compare(a.Gram, b.Gram) })
 	return tx.CreateInBatches(rows, gramsBatch).Error
 }
 
-// runNeeds are the rows a run of two or more characters needs in a
-// document: every other pair, each followed by the character after it (so
-// 农村电网增容 is 农村 followed by 电, 电网 followed by 增, and 增容; 东岭村
-// is 东岭 followed by 村). That covers every character and ties the pairs
-// together, reading the rows of half the pairs.
-func runNeeds(run []rune) []gramNeed {
-	var out []gramNeed
-	for i := 0; i+1 < len(run); i += 2 {
-		n := gramNeed{gram: gramPair(run[i], run[i+1])}
-		if i+2 < len(run) {
-			n.next = nextBit(run[i+2])
-		}
-		out = append(out, n)
-	}
-	return out
+// gramNeed is one row a document must have: the gram, with the bits its
+// Third and Fourth must hold (0: any).
+type gramNeed struct {
+	gram, third, fourth int64
 }
 
-// gramNeed is one row a document must have: the gram, with next among the
-// characters that follow it (0: any).
-type gramNeed struct {
-	gram, next int64
+// runNeeds are the rows a run of two or more characters needs in a
+// document: a pair with the two characters after it for each piece of
+// four (农村电网增容 is 农村 then 电, 网, and 增容; 东岭村 is 东岭 then 村),
+// the last piece ending the run.
+func runNeeds(run []rune) []gramNeed {
+	var out []gramNeed
+	for i := 0; i+1 < len(run); {
+		n := gramNeed{gram: gramPair(run[i], run[i+1])}
+		if i+2 < len(run) {
+			n.third = charBit(run[i+2])
+		}
+		if i+3 < len(run) {
+			n.fourth = charBit(run[i+3])
+		}
+		out = append(out, n)
+		if i+4 >= len(run) {
+			break
+		}
+		// The next piece; a single character left over ends on the run's
+		// last pair.
+		i = min(i+4, len(run)-2)
+	}
+	return out
 }
 
 // hit is a document holding a term, and whether its title does.
@@ -117,62 +126,134 @@ type hit struct {
 	title bool
 }
 
-// gramTiers reads the rows of every gram the query needs in one statement,
-// in key order, and ranks the matches here: merging the sorted rows of a
-// word's few grams in Go is several times faster than any GROUP BY of the
-// same rows measured on MariaDB.
+// gramQuery is the one statement that reads every row a query needs, as
+// a UNION of one part per need (k numbers them): its rows are (k, rid and
+// the title flag in one number), as few bytes as the ranking needs.
+type gramQuery struct {
+	parts []string
+	args  []any
+	needs map[gramNeed]int
+}
+
+// need adds the part of a row need, or finds the one added already.
+func (q *gramQuery) need(n gramNeed) int {
+	if k, ok := q.needs[n]; ok {
+		return k
+	}
+	cond := "gram = ?"
+	args := []any{n.gram}
+	// One bit each: & on BIGINT is unsigned in MySQL, so a test for <> 0
+	// is the one that holds for the 64th bit too.
+	if n.third != 0 {
+		cond += " AND third & ? <> 0"
+		args = append(args, n.third)
+	}
+	if n.fourth != 0 {
+		cond += " AND fourth & ? <> 0"
+		args = append(args, n.fourth)
+	}
+	k := q.add(cond, args...)
+	q.needs[n] = k
+	return k
+}
+
+// add adds a part reading the rows that match cond, and says its number.
+func (q *gramQuery) add(cond string, args ...any) int {
+	k := len(q.parts)
+	q.parts = append(q.parts, "SELECT ? AS k, rid * 2 + in_title AS v FROM search_grams WHERE "+cond)
+	q.args = append(append(q.args, k), args...)
+	return k
+}
+
+// gramTiers reads the rows of every gram the query needs in one statement
+// and ranks the matches here: merging the sorted rows of a word's few
+// pieces in Go is several times faster than any GROUP BY of the same rows
+// measured on MariaDB.
 func (s *Store) gramTiers(ctx context.Context, terms []searchTerm) (gramSearch, error) {
-	var exact []int64
-	var where []string
-	var args []any
-	for _, t := range terms {
+	q := &gramQuery{needs: map[gramNeed]int{}}
+	// plan[term][run] are the parts of a run; party[term] is the part of
+	// the term's parties, or -1.
+	plan := make([][][]int, len(terms))
+	party := make([]int, len(terms))
+	for i, t := range terms {
 		for _, run := range t.runs {
+			var ks []int
 			if len(run) == 1 {
-				where = append(where, "gram BETWEEN ? AND ?")
-				args = append(args, gramAlone(run[0]), gramAlone(run[0])|gramMask)
-				continue
+				// Every gram that starts with the character.
+				ks = []int{q.add("gram BETWEEN ? AND ?", gramAlone(run[0]), gramAlone(run[0])|gramMask)}
+			} else {
+				for _, n := range runNeeds(run) {
+					ks = append(ks, q.need(n))
+				}
 			}
-			for _, n := range runNeeds(run) {
-				exact = append(exact, n.gram)
-			}
+			plan[i] = append(plan[i], ks)
 		}
-		for _, k := range t.parties {
-			exact = append(exact, gramOfParty(k))
+		party[i] = -1
+		if len(t.parties) > 0 {
+			grams := make([]int64, len(t.parties))
+			for j, key := range t.parties {
+				grams[j] = gramOfParty(key)
+			}
+			party[i] = q.add("gram IN ?", grams)
 		}
 	}
-	if len(exact) > 0 {
-		slices.Sort(exact)
-		where = append(where, "gram IN ?")
-		args = append(args, slices.Compact(exact))
-	}
-	rows, err := s.db.WithContext(ctx).Model(&searchGramRow{}).Select("gram, rid, in_title, follows").
-		Where(strings.Join(where, " OR "), args...).Order("gram, rid").Rows()
+	rows, err := s.db.WithContext(ctx).Raw(strings.Join(q.parts, " UNION ALL "), q.args...).Rows()
 	if err != nil {
 		return gramSearch{}, fmt.Errorf("search: read the index: %w", err)
 	}
 	defer rows.Close()
-	// The rows of each gram, by rid.
-	postings := map[int64][]searchGramRow{}
+	parts := make([][]hit, len(q.parts))
 	for rows.Next() {
-		var r searchGramRow
-		if err := rows.Scan(&r.Gram, &r.Rid, &r.InTitle, &r.Follows); err != nil {
+		var k int
+		var v int64
+		if err := rows.Scan(&k, &v); err != nil {
 			return gramSearch{}, fmt.Errorf("search: read the index: %w", err)
 		}
-		postings[r.Gram] = append(postings[r.Gram], r)
+		if k < 0 || k >= len(parts) {
+			return gramSearch{}, fmt.Errorf("search: read the index: part %d of %d", k, len(parts))
+		}
+		parts[k] = append(parts[k], hit{rid: v >> 1, title: v&1 == 1})
 	}
 	if err := rows.Err(); err != nil {
 		return gramSearch{}, fmt.Errorf("search: read the index: %w", err)
 	}
+	// Each part by rid (a range reads several grams, and a gram may be
+	// found more than once in it), in the title where any of its rows is.
+	for k, p := range parts {
+		slices.SortFunc(p, func(a, b hit) int {
+			if c := cmp.Compare(a.rid, b.rid); c != 0 {
+				return c
+			}
+			return cmp.Compare(boolInt(b.title), boolInt(a.title))
+		})
+		parts[k] = slices.CompactFunc(p, func(a, b hit) bool { return a.rid == b.rid })
+	}
 
 	perTerm := make([][]hit, len(terms))
-	for i, t := range terms {
-		perTerm[i] = termHits(t, postings)
+	for i := range terms {
+		var text []hit
+		for r, ks := range plan[i] {
+			run := parts[ks[0]]
+			for _, k := range ks[1:] {
+				run = intersect(run, parts[k])
+			}
+			if r == 0 {
+				text = run
+			} else {
+				text = intersect(text, run)
+			}
+		}
+		perTerm[i] = text
+		if party[i] >= 0 {
+			perTerm[i] = union(text, parts[party[i]])
+		}
 	}
 	var tiers [][]int64
 	if len(terms) == 1 {
 		tiers = make([][]int64, 2)
 		for _, h := range slices.Backward(perTerm[0]) {
-			tiers[tierOf(true, h.title)] = append(tiers[tierOf(true, h.title)], h.rid)
+			t := tierOf(true, h.title)
+			tiers[t] = append(tiers[t], h.rid)
 		}
 		return gramSearch{tiersOf: tiers}, nil
 	}
@@ -206,73 +287,6 @@ func tierOf(every, title bool) int {
 	return t
 }
 
-// termHits are the documents that hold a term, by rid: in the text (every
-// run of it; see runNeeds), or among their parties.
-func termHits(t searchTerm, postings map[int64][]searchGramRow) []hit {
-	var text []hit
-	for i, run := range t.runs {
-		var got []hit
-		if len(run) == 1 {
-			got = charHits(run[0], postings)
-		} else {
-			for j, n := range runNeeds(run) {
-				var rows []hit
-				for _, r := range postings[n.gram] {
-					if r.Follows&n.next == n.next {
-						rows = append(rows, hit{rid: r.Rid, title: r.InTitle})
-					}
-				}
-				if j == 0 {
-					got = rows
-				} else {
-					got = intersect(got, rows)
-				}
-			}
-		}
-		if i == 0 {
-			text = got
-		} else {
-			text = intersect(text, got)
-		}
-	}
-	var parties []hit
-	for _, k := range t.parties {
-		for _, r := range postings[gramOfParty(k)] {
-			parties = append(parties, hit{rid: r.Rid})
-		}
-	}
-	if len(parties) == 0 {
-		return text
-	}
-	// A document with the term in its text and among its parties counts
-	// once, with its title.
-	all := append(text, parties...)
-	slices.SortStableFunc(all, func(a, b hit) int { return cmp.Compare(a.rid, b.rid) })
-	return slices.CompactFunc(all, func(a, b hit) bool { return a.rid == b.rid })
-}
-
-// charHits are the documents holding a character: in some gram starting
-// with it (a pair, or the character alone at the end of a run).
-func charHits(c rune, postings map[int64][]searchGramRow) []hit {
-	var out []hit
-	for g, rows := range postings {
-		if g&^gramMask != gramAlone(c) {
-			continue
-		}
-		for _, r := range rows {
-			out = append(out, hit{rid: r.Rid, title: r.InTitle})
-		}
-	}
-	// In the title when any of its grams there is.
-	slices.SortFunc(out, func(a, b hit) int {
-		if c := cmp.Compare(a.rid, b.rid); c != 0 {
-			return c
-		}
-		return cmp.Compare(boolInt(b.title), boolInt(a.title))
-	})
-	return slices.CompactFunc(out, func(a, b hit) bool { return a.rid == b.rid })
-}
-
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -295,6 +309,31 @@ func intersect(a, b []hit) []hit {
 			i++
 			j++
 		}
+	}
+	return out
+}
+
+// union keeps the documents in either list (each by rid), with a's title.
+func union(a, b []hit) []hit {
+	out := make([]hit, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].rid < b[j].rid:
+			out = append(out, a[i])
+			i++
+		case a[i].rid > b[j].rid:
+			out = append(out, hit{rid: b[j].rid})
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	for _, h := range b[j:] {
+		out = append(out, hit{rid: h.rid})
 	}
 	return out
 }

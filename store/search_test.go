@@ -14,7 +14,7 @@ import (
 //
 //	sg_a 关于农村电网增容的建议 (基础设施): 王西林 with 韩玉平, 供电所
 //	sg_b 关于村道硬化的建议 (交通): 韩玉平, 水利站
-//	sg_c 饮水安全 (民生), content mentions 农村电网 and 水泵: 韩玉平
+//	sg_c 饮水安全 (民生), content mentions 农村电网, 水泵 and 增容 apart: 韩玉平
 func searchFixture(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -36,7 +36,7 @@ func searchFixture(t *testing.T, s *Store) {
 	}{
 		{"sg_a", "关于农村电网增容的建议", "三个村用电高峰电压不足，建议增容。", "基础设施", "dp_w", []string{"dp_h"}, "un_g"},
 		{"sg_b", "关于村道硬化的建议", "东岭村至西坡村道路坑洼，雨天无法通行。", "交通", "dp_h", nil, "un_s"},
-		{"sg_c", "饮水安全", "农村电网老化，水泵时常停转。", "民生", "dp_h", nil, ""},
+		{"sg_c", "饮水安全", "农村电网老化，水泵时常停转，需增容。", "民生", "dp_h", nil, ""},
 	}
 	for i, c := range cases {
 		sg := domain.Suggestion{ID: c.id, Title: c.title, Content: c.content, Category: c.category, Kind: "suggestion",
@@ -86,6 +86,7 @@ func TestSearchFindsContentNumberCategoryAndNames(t *testing.T) {
 			{"part of a unit's name", "水利", []string{"sg_b"}},
 			{"the category", "交通", []string{"sg_b"}},
 			{"the number", "2026-002", []string{"sg_b"}},
+			{"a word, not its parts apart", "电网增容", []string{"sg_a"}},
 			{"one character inside a word", "洼", []string{"sg_b"}},
 			{"one character ending a run", "足", []string{"sg_a"}},
 			{"one character of a name", "林", []string{"sg_a"}},
