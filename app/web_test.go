@@ -404,8 +404,11 @@ func (b *browserT) submit(sel string) {
 	}
 }
 
+// text is what an element reads, its folded parts unfolded first (the
+// case page folds what is not the next step).
 func (b *browserT) text(sel string) string {
 	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => { d.open = true; })`))
 	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		b.t.Fatalf("text of %s: %v", sel, err)
@@ -459,7 +462,7 @@ func (b *browserT) signInTo(l login, sel string) {
 	b.set("#password", l.pass)
 	b.submit("#login-submit")
 	if sel == "body" {
-		b.expect("body", "工作台")
+		b.expect("#logout", "退出")
 		return
 	}
 	b.text(sel)
@@ -586,7 +589,7 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	b.set("#category", "基础设施")
 	b.set("#opinions", "村民李四：晚上走路看不见")
 	b.expect("#self-lead", "王西林")
-	b.set("#co_signer_ids", co)
+	b.do(chromedp.Click(chromedp.CSS("#co-" + co)))
 	b.submit("#new-submit")
 	b.expect("#sg-status", "待审查")
 	b.expect(".flash", "建议已提交")
@@ -596,9 +599,9 @@ func TestWebBrowserLifecycle(t *testing.T) {
 		t.Fatalf("after submitting: %s %v", loc, err)
 	}
 	sgPath := strings.TrimPrefix(loc, c.base)
-	if strings.Contains(b.text("body"), "李四") {
-		t.Error("a constituent's name is shown on the case")
-	}
+	// The constituents' opinions are shown to the lead deputy who brought
+	// them (and to the presidium), never to the units.
+	b.expect("#opinions", "李四")
 	b.signOut()
 
 	// The presidium accepts, assigns and calls a meeting.
@@ -626,6 +629,9 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	// then it consults, reports progress and replies.
 	b.signIn(unitTok)
 	b.open(sgPath)
+	if strings.Contains(b.text("body"), "李四") {
+		t.Error("a constituent's name is shown to the unit")
+	}
 	b.form("reply")
 	b.set("#reply-content", "已安装路灯")
 	b.submit("#reply-submit")
@@ -665,9 +671,9 @@ func TestWebBrowserLifecycle(t *testing.T) {
 	b.expect("#timeline", "Timeline", "Rated")
 	b.shot("suggestion-en")
 	b.open("/ui/")
-	b.expect("body", "Dashboard", "The four rates")
+	b.expect("body", "My tasks", "Replies waiting for my rating")
 	b.submit("#lang-zh")
-	b.expect("body", "工作台")
+	b.expect("body", "我的待办")
 	b.signOut()
 
 	// The presidium's view: screenshots, the ledger and the notice.

@@ -55,6 +55,15 @@ type sgData struct {
 	Ending       string
 	EndingReview *domain.EndingReview
 	Judge        string
+	// What was done, round by round (newest first), and who to contact
+	// (casefile.go); Waiting says what the case waits for next.
+	Rounds       []roundView
+	CoOpinions   []coOpinionView
+	Completions  []domain.Completion
+	Opinions     []string
+	ShowOpinions bool
+	Contacts     []contact
+	Waiting      string
 }
 
 // similarRow is a similar suggestion as the merge form offers it.
@@ -127,6 +136,10 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 		d.Ratings = append(d.Ratings, ratingRow{Rating: g, Deputy: names[g.DeputyID]})
 	}
 	d.DueNote = w.dueNote(lang, sg)
+	d.Waiting = w.waiting(lang, sg)
+	if err := w.caseFile(ctx, lang, wc, sg, units, names, d); err != nil {
+		return nil, err
+	}
 	if d.Timeline, err = w.timeline(ctx, lang, sg.ID, units, names); err != nil {
 		return nil, err
 	}

@@ -79,6 +79,10 @@ type setupStep struct {
 }
 
 func (w *web) dashboard(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
+	if wc.p.Role == access.RoleDeputy {
+		w.home(rw, r, wc)
+		return
+	}
 	d, err := w.dashboardData(r.Context(), wc)
 	if err != nil {
 		w.webError(rw, r, wc, err)

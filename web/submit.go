@@ -39,8 +39,16 @@ func (w *web) showNew(rw http.ResponseWriter, r *http.Request, wc *webCtx, statu
 		w.webError(rw, r, wc, err)
 		return
 	}
+	// Retired deputies can neither lead nor co-sign.
+	serving := make([]domain.Deputy, 0, len(deputies))
+	for _, dep := range deputies {
+		if dep.Active {
+			serving = append(serving, dep)
+		}
+	}
 	if may(wc.p, routeDeputies, nil) == access.Allow {
-		d["Deputies"] = deputies
+		d["Deputies"] = serving
+		d["CoSigners"] = serving
 		// With no deputy yet there is nobody to submit for: say what to do.
 		d["NoDeputies"] = len(deputies) == 0
 	} else {
@@ -48,8 +56,8 @@ func (w *web) showNew(rw http.ResponseWriter, r *http.Request, wc *webCtx, statu
 		// roster by name and group — what the congress publishes anyway;
 		// nothing else about a colleague reaches the page.
 		d["Self"] = wc.name
-		roster := make([]domain.Deputy, 0, len(deputies))
-		for _, dep := range deputies {
+		roster := make([]domain.Deputy, 0, len(serving))
+		for _, dep := range serving {
 			if dep.ID == wc.p.DeputyID {
 				d["Self"] = dep.Name
 				continue

@@ -107,6 +107,7 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/suggestions/new", w.authed(w.newSuggestionPage))
 	mux.HandleFunc("POST /ui/suggestions", w.authed(w.csrf(w.submitSuggestion)))
 	mux.HandleFunc("GET /ui/suggestions/{id}", w.authed(w.suggestionPage))
+	mux.HandleFunc("GET /ui/suggestions/{id}/live", w.authed(w.liveStatus))
 	mux.HandleFunc("POST /ui/suggestions/{id}/{action}", w.authed(w.csrf(w.suggestionAction)))
 	mux.HandleFunc("GET /ui/meetings", w.authed(w.meetingList))
 	mux.HandleFunc("GET /ui/meetings/{id}", w.authed(w.meetingPage))
