@@ -109,13 +109,13 @@ func (w *writer) fontOf(r rune) string {
 	return f
 }
 
-func newWriter() (*writer, error) {
+func newWriter(size gopdf.Rect) (*writer, error) {
 	g, err := loadGlyphs()
 	if err != nil {
 		return nil, err
 	}
 	pdf := &gopdf.GoPdf{}
-	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4Landscape, Unit: gopdf.UnitPT})
+	pdf.Start(gopdf.Config{PageSize: size, Unit: gopdf.UnitPT})
 	if err := pdf.AddTTFFontData(cjkFont, cjkFontData); err != nil {
 		return nil, fmt.Errorf("load the Chinese font: %w", err)
 	}
@@ -258,7 +258,7 @@ func (w *writer) wrap(s string, width, size float64) ([]string, error) {
 // WritePDF lays the table out on as many pages as it needs and writes the
 // PDF to out.
 func (t Table) WritePDF(out io.Writer) error {
-	w, err := newWriter()
+	w, err := newWriter(*gopdf.PageSizeA4Landscape)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signintech/gopdf"
+
 	"suggestflow/printout/printouttest"
 )
 
@@ -71,7 +73,7 @@ func TestTableWithoutRowsSaysSo(t *testing.T) {
 }
 
 func TestWrapKeepsWithinTheColumn(t *testing.T) {
-	w, err := newWriter()
+	w, err := newWriter(*gopdf.PageSizeA4Landscape)
 	if err != nil {
 		t.Fatal(err)
 	}
