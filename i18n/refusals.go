@@ -97,6 +97,9 @@ var refusals = map[string]pair{
 	"answer_before_referral":    {"答复收到日期不能早于转交日期 {sent_at}", "the answer cannot have been received before the referral was sent ({sent_at})"},
 	"merge_into_self":           {"不能与本件自身并案", "a suggestion cannot be merged into itself"},
 	"merge_target_status":       {"建议 {number} 当前为“{status}”状态，只能并入尚未交办的在办建议", "cannot merge into {number}, which is {status}: only a suggestion not yet assigned can take in another"},
+	"document_not_assigned":     {"建议 {number} 尚未交办，还没有交办单", "{number} is not assigned yet: there is no assignment form"},
+	"document_no_reply":         {"建议 {number} 尚未答复，还没有答复函", "{number} has no reply yet: there is no reply letter"},
+	"document_no_extension":     {"建议 {number} 的承办单位未申请延期，没有延办反馈书", "the unit of {number} has not asked for an extension: there is no extension request form"},
 	"merge_target_ended":        {"建议 {number} 已办结，不能并入", "{number} is no longer open and cannot take in another suggestion"},
 
 	"token_required":           {"请先登录（缺少访问令牌）", "an Authorization: Bearer <token> header is required"},

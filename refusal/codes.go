@@ -100,6 +100,10 @@ const (
 	MergeIntoSelf           = "merge_into_self"
 	MergeTargetStatus       = "merge_target_status"
 	MergeTargetEnded        = "merge_target_ended"
+	// A document of a step that has not happened yet.
+	DocumentNotAssigned = "document_not_assigned"
+	DocumentNoReply     = "document_no_reply"
+	DocumentNoExtension = "document_no_extension"
 
 	// Importing a spreadsheet: the file as a whole, then one row's cells.
 	ImportKind            = "import_kind"
