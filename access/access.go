@@ -137,6 +137,10 @@ var Rules = map[string]Rule{
 	"GET /api/v1/suggestions":              {Roles: everyone},
 	"GET /api/v1/suggestions/:id":          {Object: SuggestionObject, Roles: everyone, Owns: onCase},
 	"GET /api/v1/suggestions/:id/messages": {Object: SuggestionObject, Roles: everyone, Owns: onCase},
+	// A case's documents are read by whoever may see the case.
+	"GET /api/v1/suggestions/:id/documents/assignment.pdf": {Object: SuggestionObject, Roles: everyone, Owns: onCase},
+	"GET /api/v1/suggestions/:id/documents/reply.pdf":      {Object: SuggestionObject, Roles: everyone, Owns: onCase},
+	"GET /api/v1/suggestions/:id/documents/extension.pdf":  {Object: SuggestionObject, Roles: everyone, Owns: onCase},
 
 	// An import writes the roster, or submits and assigns cases: the
 	// presidium's work, as each of those is.
@@ -167,6 +171,7 @@ var Rules = map[string]Rule{
 	"POST /api/v1/meetings":               {Roles: presidium},
 	"GET /api/v1/meetings/:id":            {Object: MeetingObject, Roles: everyone, Owns: onMeeting},
 	"GET /api/v1/meetings/:id/notice.ics": {Object: MeetingObject, Roles: everyone, Owns: onMeeting},
+	"GET /api/v1/meetings/:id/notice.pdf": {Object: MeetingObject, Roles: everyone, Owns: onMeeting},
 	"POST /api/v1/meetings/:id/minutes":   {Object: MeetingObject, Roles: presidium},
 	"GET /api/v1/calendar/due":            {Roles: everyone},
 	"DELETE /api/v1/sessions/current":     {Roles: everyone},
@@ -192,8 +197,10 @@ var Rules = map[string]Rule{
 	"GET /api/v1/evaluations":                      {Roles: everyone},
 	"POST /api/v1/evaluations":                     {Roles: presidium},
 	"GET /api/v1/rankings":                         {Roles: everyone},
+	"GET /api/v1/rankings/:year/bulletin.pdf":      {Roles: everyone},
 	"POST /api/v1/deputies/:id/visits":             {Object: DeputyObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: selfDeputy},
 	"GET /api/v1/deputies/:id/record":              {Object: DeputyObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: selfDeputy},
+	"GET /api/v1/deputies/:id/record.pdf":          {Object: DeputyObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: selfDeputy},
 	"PUT /api/v1/opinions/:id":                     {Object: OpinionObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: selfDeputy},
 	"POST /api/v1/inspections":                     {Roles: presidium},
 	"GET /api/v1/inspections":                      {Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}},

@@ -22,6 +22,7 @@ import (
 	"suggestflow/accounts"
 	"suggestflow/cases"
 	"suggestflow/delivery"
+	"suggestflow/documents"
 	"suggestflow/metrics"
 	"suggestflow/policy"
 	"suggestflow/refusal"
@@ -66,6 +67,12 @@ type Deps struct {
 	// TemporalUIURL, when set, links each case's page in the web UI to its
 	// workflow in the Temporal Web UI.
 	TemporalUIURL string
+	// PublicURL is where people reach the pages, for the links printed on
+	// documents.
+	PublicURL string
+	// RatingURL, when set, is the rating link a reply letter's QR code
+	// carries; nil: the case's page under PublicURL.
+	RatingURL documents.RatingURL
 }
 
 // Server is the HTTP API.
@@ -81,6 +88,7 @@ type Server struct {
 	roster   *roster.Service
 	delivery delivery.Config
 	importer *roster.Importer
+	docs     *documents.Service
 
 	writes  *throttle.Writes
 	codec   http.Handler
@@ -99,6 +107,7 @@ func New(d Deps) *Server {
 	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now})
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
 		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), delivery: d.Delivery, importer: roster.NewImporter(d.Store, cmds), writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
+	s.docs = documents.New(d.Store, cmds.CurrentPolicy, d.PublicURL, d.RatingURL, d.Now)
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
 	// The client's address is the connection's: a header a client sets
@@ -117,7 +126,7 @@ func New(d Deps) *Server {
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
 	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Importer: s.importer, Delivery: d.Delivery, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
-		Now: d.Now, Writes: s.writes, TemporalUIURL: d.TemporalUIURL})
+		Now: d.Now, Writes: s.writes, TemporalUIURL: d.TemporalUIURL, Documents: s.docs})
 	if err != nil {
 		// The templates are embedded: failing to parse them is a build bug.
 		panic(fmt.Errorf("web pages: %w", err))
@@ -209,11 +218,15 @@ func (s *Server) routes() {
 	g.POST("/suggestions/:id/referral-answer", caseAction(s, (*cases.Service).AnswerReferral))
 	g.POST("/suggestions/:id/merge", caseAction(s, (*cases.Service).Merge))
 	g.GET("/suggestions/:id/similar", s.similar)
+	g.GET("/suggestions/:id/documents/assignment.pdf", s.caseDocument((*documents.Service).Assignment))
+	g.GET("/suggestions/:id/documents/reply.pdf", s.caseDocument((*documents.Service).Reply))
+	g.GET("/suggestions/:id/documents/extension.pdf", s.caseDocument((*documents.Service).Extension))
 
 	g.GET("/meetings", s.listMeetings)
 	g.POST("/meetings", s.callMeeting)
 	g.GET("/meetings/:id", s.getMeeting)
 	g.GET("/meetings/:id/notice.ics", s.meetingICS)
+	g.GET("/meetings/:id/notice.pdf", s.meetingNoticePDF)
 	g.POST("/meetings/:id/minutes", s.minutes)
 
 	g.GET("/calendar/due", s.calendarDue)
@@ -241,8 +254,10 @@ func (s *Server) routes() {
 	g.GET("/evaluations", s.listEvaluations)
 	g.POST("/evaluations", s.evaluate)
 	g.GET("/rankings", s.ranking)
+	g.GET("/rankings/:year/bulletin.pdf", s.bulletinPDF)
 	g.POST("/deputies/:id/visits", s.createVisit)
 	g.GET("/deputies/:id/record", s.deputyRecord)
+	g.GET("/deputies/:id/record.pdf", s.deputyRecordPDF)
 	g.PUT("/opinions/:id", s.linkOpinion)
 	g.POST("/inspections", s.createInspection)
 	g.GET("/inspections", s.listInspections)

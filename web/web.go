@@ -26,6 +26,7 @@ import (
 	"suggestflow/accounts"
 	"suggestflow/cases"
 	"suggestflow/delivery"
+	"suggestflow/documents"
 	"suggestflow/i18n"
 	"suggestflow/policy"
 	"suggestflow/refusal"
@@ -55,6 +56,8 @@ type Deps struct {
 	// http://127.0.0.1:8233); empty hides the link. When it names no
 	// namespace (no "/namespaces/" in it), the default namespace is used.
 	TemporalUIURL string
+	// Documents builds the official documents the pages link to.
+	Documents *documents.Service
 }
 
 // web holds the pages' state: their dependencies, templates and sessions.
@@ -71,6 +74,7 @@ type web struct {
 	now      func() time.Time
 	writes   *throttle.Writes
 	uiURL    string
+	docs     *documents.Service
 	sessions sessionStore
 	pages    map[string]*template.Template
 	static   fs.FS
@@ -195,7 +199,7 @@ func newWeb(d Deps) (*web, error) {
 		fmt.Fprintf(&bars, ".w%d{width:%d%%}\n", i, i)
 	}
 	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, importer: d.Importer, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
-		writes: d.Writes, uiURL: d.TemporalUIURL, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
+		writes: d.Writes, uiURL: d.TemporalUIURL, docs: d.Documents, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
 		css: append(css, bars.String()...)}
 	if w.pages, err = parsePages(); err != nil {
 		return nil, err
