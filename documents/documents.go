@@ -163,11 +163,25 @@ func caseDeputyIDs(sg domain.Suggestion) []string {
 	return append([]string{sg.LeadDeputyID}, sg.CoSignerIDs...)
 }
 
+// Ready says which of a case's documents exist: the assignment form once
+// the case is assigned, the reply letter once the unit replied, the
+// extension request once the unit asked for one. The pages show their
+// links by it, and the documents refuse by it.
+type Ready struct {
+	Assignment, Reply, Extension bool
+}
+
+// ReadyOf is Ready for a case and its records.
+func ReadyOf(sg domain.Suggestion, f store.CaseFile) Ready {
+	assigned := sg.Assignment != nil
+	return Ready{Assignment: assigned, Reply: assigned && len(f.Replies) > 0, Extension: assigned && len(f.Extensions) > 0}
+}
+
 // Assignment is the assignment form (交办单) the presidium sends the lead
 // unit; 409 before the case is assigned.
 func (s *Service) Assignment(ctx context.Context, sg domain.Suggestion) (File, error) {
 	a := sg.Assignment
-	if a == nil {
+	if !ReadyOf(sg, store.CaseFile{}).Assignment {
 		return File{}, refusal.New(refusal.Conflict, refusal.DocumentNotAssigned, "number", sg.Number)
 	}
 	f, err := s.frame(ctx)
@@ -224,7 +238,7 @@ func (s *Service) Reply(ctx context.Context, sg domain.Suggestion) (File, error)
 	if err != nil {
 		return File{}, fmt.Errorf("reply letter: %w", err)
 	}
-	if len(file.Replies) == 0 || sg.Assignment == nil {
+	if !ReadyOf(sg, file).Reply {
 		return File{}, refusal.New(refusal.Conflict, refusal.DocumentNoReply, "number", sg.Number)
 	}
 	r := file.Replies[len(file.Replies)-1]
@@ -289,7 +303,7 @@ func (s *Service) Extension(ctx context.Context, sg domain.Suggestion) (File, er
 	if err != nil {
 		return File{}, fmt.Errorf("extension request: %w", err)
 	}
-	if len(file.Extensions) == 0 || sg.Assignment == nil {
+	if !ReadyOf(sg, file).Extension {
 		return File{}, refusal.New(refusal.Conflict, refusal.DocumentNoExtension, "number", sg.Number)
 	}
 	x := file.Extensions[len(file.Extensions)-1]

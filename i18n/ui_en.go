@@ -764,4 +764,11 @@ var enUI = map[string]string{
 	"wait.closed":            "Closed",
 	"wait.returned":          "Returned; no further handling",
 	"wait.merged":            "Merged into another suggestion",
+	"doc.title":              "Documents",
+	"doc.assignment":         "Print the assignment form",
+	"doc.reply":              "Print the reply letter",
+	"doc.extension":          "Print the extension request",
+	"doc.notice":             "Notice (download the file)",
+	"doc.record":             "Print the record of %d",
+	"doc.bulletin":           "Print the ranking bulletin",
 }

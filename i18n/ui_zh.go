@@ -764,4 +764,11 @@ var zhUI = map[string]string{
 	"wait.closed":            "已办结",
 	"wait.returned":          "已退回，不再办理",
 	"wait.merged":            "已并入其他建议一并办理",
+	"doc.title":              "文书",
+	"doc.assignment":         "打印交办单",
+	"doc.reply":              "打印答复函",
+	"doc.extension":          "打印延办反馈书",
+	"doc.notice":             "约见通知（下载文件）",
+	"doc.record":             "打印%d年度履职档案",
+	"doc.bulletin":           "打印考评通报",
 }

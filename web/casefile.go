@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"suggestflow/access"
+	"suggestflow/documents"
 	"suggestflow/domain"
 	"suggestflow/refusal"
 	"suggestflow/rules"
@@ -50,6 +51,7 @@ func (w *web) caseFile(ctx context.Context, lang string, wc *webCtx, sg domain.S
 	if err != nil {
 		return store.Refused(err, "suggestion")
 	}
+	d.Docs = caseDocLinks(lang, wc.p, sg.ID, documents.ReadyOf(sg, f), access.SuggestionFacts(sg))
 	rounds := map[int]*roundView{}
 	round := func(n int) *roundView {
 		if n < 1 {

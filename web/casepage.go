@@ -64,6 +64,8 @@ type sgData struct {
 	ShowOpinions bool
 	Contacts     []contact
 	Waiting      string
+	// Docs are the links to the official documents of the steps taken.
+	Docs []docLink
 }
 
 // similarRow is a similar suggestion as the merge form offers it.

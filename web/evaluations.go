@@ -87,6 +87,9 @@ func (w *web) showEvaluationsWith(rw http.ResponseWriter, r *http.Request, wc *w
 			return
 		}
 		d["Year"], d["Ranking"] = year, rows
+		if len(rows) > 0 && may(wc.p, routeBulletinPDF, nil) == access.Allow {
+			d["Bulletin"] = "/ui/rankings/" + year + "/bulletin.pdf"
+		}
 	}
 	w.render(rw, r, wc, status, "evaluations", "eval.title", d)
 }

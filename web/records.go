@@ -97,6 +97,8 @@ type recordForm struct {
 	Form   *formState
 	Active bool
 	Extra  any
+	// Docs are links to the record's documents (a deputy's year).
+	Docs []docLink
 }
 
 // pageOf reads ?page=.
@@ -131,6 +133,9 @@ func (w *web) showList(rw http.ResponseWriter, r *http.Request, wc *webCtx, k *r
 // from row, or empty), or the refused form as sent.
 func (w *web) showForm(rw http.ResponseWriter, r *http.Request, wc *webCtx, k *recordKind, status int, row any, f *formState, extra any) {
 	d := recordForm{Kind: k, Form: f, Active: true, Extra: extra}
+	if links, ok := extra.([]docLink); ok {
+		d.Docs = links
+	}
 	if row != nil {
 		d.ID, d.Active = k.ID(row), k.Active(row)
 		if f == nil {

@@ -157,7 +157,7 @@ func (w *web) deputyPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 		w.webError(rw, r, wc, store.Refused(err, "deputy"))
 		return
 	}
-	w.showForm(rw, r, wc, deputyKind, http.StatusOK, d, nil, nil)
+	w.showForm(rw, r, wc, deputyKind, http.StatusOK, d, nil, w.recordDocLinks(r, wc, d.ID))
 }
 
 func (w *web) unitPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {

@@ -113,10 +113,14 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/suggestions/{id}", w.authed(w.suggestionPage))
 	mux.HandleFunc("GET /ui/suggestions/{id}/live", w.authed(w.liveStatus))
 	mux.HandleFunc("POST /ui/suggestions/{id}/{action}", w.authed(w.csrf(w.suggestionAction)))
+	mux.HandleFunc("GET /ui/suggestions/{id}/documents/{file}", w.authed(w.caseDocument))
 	mux.HandleFunc("GET /ui/meetings", w.authed(w.meetingList))
 	mux.HandleFunc("GET /ui/meetings/{id}", w.authed(w.meetingPage))
 	mux.HandleFunc("GET /ui/meetings/{id}/notice", w.authed(w.meetingNotice))
 	mux.HandleFunc("GET /ui/meetings/{id}/notice.ics", w.authed(w.meetingNoticeICS))
+	mux.HandleFunc("GET /ui/meetings/{id}/notice.pdf", w.authed(w.meetingNoticePDF))
+	mux.HandleFunc("GET /ui/deputies/{id}/record.pdf", w.authed(w.deputyRecordPDF))
+	mux.HandleFunc("GET /ui/rankings/{year}/bulletin.pdf", w.authed(w.bulletinPDF))
 	mux.HandleFunc("POST /ui/meetings/{id}/minutes", w.authed(w.csrf(w.meetingMinutes)))
 	for _, rk := range []struct {
 		path                string
@@ -201,6 +205,9 @@ func newWeb(d Deps) (*web, error) {
 	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, importer: d.Importer, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
 		writes: d.Writes, uiURL: d.TemporalUIURL, docs: d.Documents, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
 		css: append(css, bars.String()...)}
+	if w.docs == nil && d.Cases != nil {
+		w.docs = documents.New(d.Store, d.Cases.CurrentPolicy, "", nil, d.Now)
+	}
 	if w.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
