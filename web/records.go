@@ -134,7 +134,8 @@ func (w *web) showList(rw http.ResponseWriter, r *http.Request, wc *webCtx, k *r
 func (w *web) showForm(rw http.ResponseWriter, r *http.Request, wc *webCtx, k *recordKind, status int, row any, f *formState, extra any) {
 	d := recordForm{Kind: k, Form: f, Active: true, Extra: extra}
 	if links, ok := extra.([]docLink); ok {
-		d.Docs = links
+		// Links are drawn by the record page itself, not as an extra part.
+		d.Docs, d.Extra = links, nil
 	}
 	if row != nil {
 		d.ID, d.Active = k.ID(row), k.Active(row)
