@@ -144,6 +144,7 @@ func TestOfficialDocumentsAsPDF(t *testing.T) {
 	if n := strings.Count(text, "0.00"); n != 3 {
 		t.Errorf("the bulletin lists %d totals, want 3:\n%s", n, text)
 	}
+	reads(t, "the bulletin's ranks", text, "1供电所李所长0.00", "1水利站周站长0.00", "1交管站赵站长0.00")
 	if strings.Contains(text, "2供电所") || strings.Contains(text, "2水利站") || strings.Contains(text, "2交管站") {
 		t.Errorf("tied units do not share the rank:\n%s", text)
 	}

@@ -100,6 +100,9 @@ func (d Document) WritePDF(out io.Writer) error {
 	pdf := w.pdf
 	pdf.SetInfo(gopdf.PdfInfo{Title: d.Title, Author: d.Author, Creator: "SuggestFlow", CreationDate: d.Created})
 	pdf.AddPage()
+	// Text takes its own colour, black: without one set, text would be
+	// filled with whatever grey a form's label cells were filled with.
+	pdf.SetTextColor(0, 0, 0)
 	c := &docCursor{w: w, y: docMarginTop}
 	if err := d.head(c); err != nil {
 		return err

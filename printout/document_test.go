@@ -68,3 +68,28 @@ func TestLongDocumentRunsOntoNumberedPages(t *testing.T) {
 		t.Errorf("the last page has no signature:\n%s", last)
 	}
 }
+
+// TestDocumentTextIsBlack renders the page: text after a form's shaded
+// label cells must still print black, not in the cells' grey.
+func TestDocumentTextIsBlack(t *testing.T) {
+	d := Document{Title: "代表建议交办单", Number: "编号：2026-001",
+		Blocks: []Block{{Fields: []Field{{Label: "建议标题", Value: "关于修复村道的建议"}}}},
+		Signer: []string{"人大主席团人大主席团人大主席团"}, Date: "2026年12月2日"}
+	var buf bytes.Buffer
+	if err := d.WritePDF(&buf); err != nil {
+		t.Fatal(err)
+	}
+	const dpi = 72 // one pixel a point
+	img := printouttest.Page(t, buf.Bytes(), dpi)
+	// The signature stands in the right half, below the form.
+	darkest := uint32(0xFFFF)
+	for y := 200; y < 420; y++ {
+		for x := 298; x < 532; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			darkest = min(darkest, (r+g+b)/3)
+		}
+	}
+	if darkest > 0x6000 {
+		t.Errorf("the signature is not black: its darkest pixel is %#x of 0xffff", darkest)
+	}
+}
