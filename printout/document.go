@@ -179,7 +179,13 @@ func (d Document) paragraph(c *docCursor, text string, indent bool) error {
 func (d Document) block(c *docCursor, b Block) error {
 	if b.Heading != "" {
 		c.y += 4
-		c.need(docLine(docBodySize) * 2)
+		// A heading never ends a page: it keeps the first lines of what
+		// it heads (a table's heading row and first row) with it.
+		keep := docLine(docBodySize) * 2
+		if b.Grid != nil {
+			keep = docLine(docBodySize+1) + 2*(docLine(docSmallSize)+2*cellPad)
+		}
+		c.need(keep)
 		if err := c.w.draw(docMarginX, c.y, b.Heading, docBodySize+1); err != nil {
 			return err
 		}
