@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -184,6 +185,12 @@ func TestOfficialDocumentsAsPDF(t *testing.T) {
 	}
 	if status, _, _ := s.download("/ui/deputies/" + lead + "/record.pdf?year=" + year); status != 200 {
 		t.Errorf("the record from the page: %d", status)
+	}
+	now := time.Now().In(loc)
+	c.must(200, "POST", "/api/v1/evaluations", map[string]any{"quarter": fmt.Sprintf("%d-Q%d", now.Year(), (int(now.Month())-1)/3+1)})
+	_, page = s.get("/ui/evaluations")
+	if !strings.Contains(page, "/ui/rankings/"+year+"/bulletin.pdf") {
+		t.Errorf("the evaluations page has no link to the bulletin")
 	}
 	if status, _, _ := s.download("/ui/rankings/" + year + "/bulletin.pdf"); status != 200 {
 		t.Errorf("the bulletin from the page: %d", status)
