@@ -186,6 +186,21 @@ func TestOfficialDocumentsAsPDF(t *testing.T) {
 	if status, _, _ := s.download("/ui/deputies/" + lead + "/record.pdf?year=" + year); status != 200 {
 		t.Errorf("the record from the page: %d", status)
 	}
+	_, leadLogin := c.account(map[string]any{"role": "deputy", "name": "王西林", "deputy_id": lead})
+	ds := signIn(t, c.base, leadLogin)
+	_, page = ds.get("/ui/visits")
+	if !strings.Contains(page, "/ui/deputies/"+lead+"/record.pdf?year="+year) {
+		t.Errorf("the deputy's visits page has no link to their record")
+	}
+	if status, _, _ := ds.download("/ui/deputies/" + lead + "/record.pdf?year=" + year); status != 200 {
+		t.Errorf("the deputy's own record from the page: %d", status)
+	}
+	if status, _, _ := ds.download("/ui/deputies/" + co + "/record.pdf?year=" + year); status != 404 {
+		t.Errorf("another deputy's record from the page: %d", status)
+	}
+	if status, _, _ := ds.download("/ui/suggestions/" + id + "/documents/reply.pdf"); status != 200 {
+		t.Errorf("the lead deputy's reply letter from the page: %d", status)
+	}
 	now := time.Now().In(loc)
 	c.must(200, "POST", "/api/v1/evaluations", map[string]any{"quarter": fmt.Sprintf("%d-Q%d", now.Year(), (int(now.Month())-1)/3+1)})
 	_, page = s.get("/ui/evaluations")

@@ -81,6 +81,8 @@ type recordList struct {
 	CanEdit          bool
 	Error            string
 	Extra            any
+	// Docs are links to documents of the list (a deputy's own record).
+	Docs []docLink
 }
 
 type recordRow struct {
@@ -114,6 +116,9 @@ func (w *web) showList(rw http.ResponseWriter, r *http.Request, wc *webCtx, k *r
 	lang := langOf(r)
 	d := recordList{Kind: k, Filter: r.URL.Query(), Filters: k.Filters, Total: total, Page: pageOf(r), Extra: extra,
 		CanEdit: may(wc.p, k.Route, nil) == access.Allow}
+	if links, ok := extra.([]docLink); ok {
+		d.Docs, d.Extra = links, nil
+	}
 	for _, c := range k.Columns {
 		d.Head = append(d.Head, tr(lang, c.Label))
 	}

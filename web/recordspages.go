@@ -247,7 +247,13 @@ func (w *web) visitList(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 		w.webError(rw, r, wc, store.Refused(err, "visit"))
 		return
 	}
-	w.showList(rw, r, wc, k, rows(items), total, nil)
+	var links []docLink
+	if wc.p.Role == access.RoleDeputy {
+		// A deputy's visits page is their duties page: their record of
+		// the year prints from here.
+		links = w.recordDocLinks(r, wc, wc.p.DeputyID)
+	}
+	w.showList(rw, r, wc, k, rows(items), total, links)
 }
 
 func (w *web) newVisitPage(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
