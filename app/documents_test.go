@@ -175,6 +175,13 @@ func TestOfficialDocumentsAsPDF(t *testing.T) {
 	if status, _, _ := s.download("/ui/suggestions/" + fresh + "/documents/assignment.pdf"); status != 409 {
 		t.Errorf("the page's assignment form before assignment: %d", status)
 	}
+	// The printable notice page says what the PDF says.
+	_, page = s.get("/ui/meetings/" + m["id"].(string) + "/notice")
+	for _, want := range []string{"供电所 李所长：", "镇政府三楼会议室", "听取增容进展", at.In(loc).Format("2006年1月2日 15:04"), "王西林代表"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the printable notice has no %q", want)
+		}
+	}
 	_, page = s.get("/ui/meetings/" + m["id"].(string))
 	if !strings.Contains(page, "/ui/meetings/"+m["id"].(string)+"/notice.pdf") {
 		t.Errorf("the meeting page has no link to the notice PDF")

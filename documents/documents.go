@@ -362,17 +362,29 @@ func (s *Service) Extension(ctx context.Context, sg domain.Suggestion) (File, er
 	return render("extension-"+sg.Number+".pdf", d)
 }
 
-// MeetingNotice is the meeting notice (约见通知): the words of the notice
-// the workflow sent, and the same table as the printable page.
-func (s *Service) MeetingNotice(ctx context.Context, m domain.Meeting) (File, error) {
+// Notice is the meeting notice (约见通知) as both the printable page and
+// the PDF show it, so that the two say the same.
+type Notice struct {
+	Number, Title string
+	// To is the unit summoned and its head; Body the words of the notice
+	// the workflow sent.
+	To, Body                    string
+	Reason, When, Place, Agenda string
+	Attendees                   []string
+	// Signer is the presidium, Issued the day the notice went out.
+	Signer, Issued string
+}
+
+// NoticeOf is the notice of a meeting.
+func (s *Service) NoticeOf(ctx context.Context, m domain.Meeting) (Notice, error) {
 	f, err := s.frame(ctx)
 	if err != nil {
-		return File{}, err
+		return Notice{}, err
 	}
 	_, body, err := notices.Render("meeting_notice", map[string]string{"number": m.Number, "title": m.Title,
 		"scheduled_at": m.ScheduledAt.UTC().Format(time.RFC3339), "place": m.Place, "agenda": m.Agenda}, f.loc, f.pol.Township)
 	if err != nil {
-		return File{}, fmt.Errorf("meeting notice: %w", err)
+		return Notice{}, fmt.Errorf("meeting notice: %w", err)
 	}
 	var unitIDs []string
 	if m.UnitID != "" {
@@ -380,7 +392,7 @@ func (s *Service) MeetingNotice(ctx context.Context, m domain.Meeting) (File, er
 	}
 	n, err := s.names(ctx, unitIDs, m.DeputyIDs)
 	if err != nil {
-		return File{}, err
+		return Notice{}, err
 	}
 	to := "—"
 	if u, ok := n.units[m.UnitID]; ok {
@@ -402,28 +414,39 @@ func (s *Service) MeetingNotice(ctx context.Context, m domain.Meeting) (File, er
 	if m.NoticeSentAt != nil {
 		issued = *m.NoticeSentAt
 	}
+	return Notice{Number: m.Number, Title: m.Title, To: to, Body: body, Reason: zh("mreason." + m.Reason),
+		When: f.dateTime(m.ScheduledAt), Place: orNone(m.Place), Agenda: orNone(m.Agenda), Attendees: attendees,
+		Signer: f.presidium, Issued: f.date(issued)}, nil
+}
+
+// MeetingNotice is the meeting notice as a PDF.
+func (s *Service) MeetingNotice(ctx context.Context, m domain.Meeting) (File, error) {
+	nt, err := s.NoticeOf(ctx, m)
+	if err != nil {
+		return File{}, err
+	}
 	d := printout.Document{
 		Title:  "约见通知",
-		Number: "编号：" + m.Number,
-		To:     to,
+		Number: "编号：" + nt.Number,
+		To:     nt.To,
 		Blocks: []printout.Block{
-			{Paragraphs: []string{body}},
+			{Paragraphs: []string{nt.Body}},
 			{Fields: []printout.Field{
-				{Label: "建议事项", Value: "《" + m.Title + "》（" + m.Number + "）"},
-				{Label: "约见事由", Value: zh("mreason." + m.Reason)},
-				{Label: "时间", Value: f.dateTime(m.ScheduledAt)},
-				{Label: "地点", Value: orNone(m.Place)},
-				{Label: "议程", Value: orNone(m.Agenda)},
-				{Label: "参加人员", Value: orNone(strings.Join(attendees, "、"))},
+				{Label: "建议事项", Value: "《" + nt.Title + "》（" + nt.Number + "）"},
+				{Label: "约见事由", Value: nt.Reason},
+				{Label: "时间", Value: nt.When},
+				{Label: "地点", Value: nt.Place},
+				{Label: "议程", Value: nt.Agenda},
+				{Label: "参加人员", Value: orNone(strings.Join(nt.Attendees, "、"))},
 			}},
 		},
-		Signer:  []string{f.presidium},
-		Date:    f.date(issued),
-		Footer:  f.presidium + " · 约见通知 " + m.Number,
-		Author:  f.presidium,
+		Signer:  []string{nt.Signer},
+		Date:    nt.Issued,
+		Footer:  nt.Signer + " · 约见通知 " + nt.Number,
+		Author:  nt.Signer,
 		Created: s.now(),
 	}
-	return render("meeting-notice-"+m.Number+".pdf", d)
+	return render("meeting-notice-"+nt.Number+".pdf", d)
 }
 
 // maxPage is the store's largest page, for reading whole lists.

@@ -235,38 +235,19 @@ func (w *web) send(rw http.ResponseWriter, r *http.Request, contentType string, 
 // --- meeting notices ---
 
 // meetingNotice is the notice as an official A4 page, in Chinese: the same
-// words as the notice the workflow sent.
+// words as the notice the workflow sent, and the same data as its PDF.
 func (w *web) meetingNotice(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
 	m, err := w.loadMeeting(r, wc, routeMeeting)
 	if err != nil {
 		w.webError(rw, r, wc, err)
 		return
 	}
-	loc := w.policy.Location()
-	_, body, err := notices.Render("meeting_notice", map[string]string{"number": m.Number, "title": m.Title,
-		"scheduled_at": m.ScheduledAt.UTC().Format(time.RFC3339), "place": m.Place, "agenda": m.Agenda}, loc, w.township(r))
-	if err != nil {
-		w.webError(rw, r, wc, fmt.Errorf("meeting notice: %w", err))
-		return
-	}
-	attendees, err := w.attendeeNames(r.Context(), i18n.ZH, wc.p, m)
+	nt, err := w.docs.NoticeOf(r.Context(), m)
 	if err != nil {
 		w.webError(rw, r, wc, err)
 		return
 	}
-	to := ""
-	if u, err := w.store.Unit(r.Context(), m.UnitID); err == nil {
-		to = u.Name + " " + u.Head
-	}
-	issued := m.CalledAt
-	if m.NoticeSentAt != nil {
-		issued = *m.NoticeSentAt
-	}
-	w.renderPage(rw, http.StatusOK, "print_notice", i18n.ZH, webPage{Lang: i18n.ZH, Data: map[string]any{
-		"M": m.View(), "To": to, "Body": body, "Reason": tr(i18n.ZH, "mreason."+m.Reason), "Attendees": attendees,
-		"When":   m.ScheduledAt.In(loc).Format("2006年1月2日 15:04"),
-		"Issued": issued.In(loc).Format("2006年1月2日"),
-	}})
+	w.renderPage(rw, http.StatusOK, "print_notice", i18n.ZH, webPage{Lang: i18n.ZH, Data: map[string]any{"M": m.View(), "N": nt}})
 }
 
 // meetingNoticeICS is GET /api/v1/meetings/:id/notice.ics for a browser
