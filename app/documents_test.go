@@ -208,6 +208,14 @@ func TestOfficialDocumentsAsPDF(t *testing.T) {
 	if status, _, _ := ds.download("/ui/suggestions/" + id + "/documents/reply.pdf"); status != 200 {
 		t.Errorf("the lead deputy's reply letter from the page: %d", status)
 	}
+	_, otherLogin := c.account(map[string]any{"role": "unit", "name": "交管站文书", "unit_id": foreign})
+	outsider := signIn(t, c.base, otherLogin)
+	for _, path := range []string{"/ui/suggestions/" + id + "/documents/assignment.pdf", "/ui/suggestions/" + id + "/documents/reply.pdf",
+		"/ui/meetings/" + m["id"].(string) + "/notice.pdf"} {
+		if status, _, _ := outsider.download(path); status != 404 {
+			t.Errorf("another unit's %s from the page: %d", path, status)
+		}
+	}
 	now := time.Now().In(loc)
 	c.must(200, "POST", "/api/v1/evaluations", map[string]any{"quarter": fmt.Sprintf("%d-Q%d", now.Year(), (int(now.Month())-1)/3+1)})
 	_, page = s.get("/ui/evaluations")
