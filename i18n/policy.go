@@ -41,6 +41,8 @@ var policyTexts = map[string]struct{ meaning, source pair }{
 	"group_meeting_every":          {pair{"代表小组会议的周期", "how often each deputy group meets"}, pair{"DOMAIN.md §6", "DOMAIN.md §6"}},
 	"commendation":                 {pair{"年终表彰代表和代表小组的计分规则", "the year-end commendation's scoring rule"}, pair{"DOMAIN.md §6", "DOMAIN.md §6"}},
 	"commendation_cron":            {pair{"年终表彰的时间表", "when the commendation is scored"}, pair{"DOMAIN.md §6", "DOMAIN.md §6"}},
+	"attachment_max_bytes":         {pair{"单个附件的最大字节数", "the largest attachment, in bytes"}, pair{"本地设置；办理事项 #15", "local; issue #15"}},
+	"attachment_max_per_step":      {pair{"一件建议每个环节最多上传的附件数", "the most attachments one step of a case may hold"}, pair{"本地设置；办理事项 #15", "local; issue #15"}},
 }
 
 // PolicyMeaning is what a policy key means, in the language.

@@ -92,6 +92,13 @@ type Policy struct {
 	SignInFailuresPerClient  int      `json:"sign_in_failures_per_client" yaml:"sign_in_failures_per_client"`
 	SignInBlock              Duration `json:"sign_in_block" yaml:"sign_in_block"`
 	CommendationCron         string   `json:"commendation_cron" yaml:"commendation_cron"`
+
+	// Attachments on a case (package attachments): the largest file, in
+	// bytes, and how many files one step of one case may hold. Zero in a
+	// case's stored policy (from before the keys existed) reads as the
+	// default; see AttachmentLimits.
+	AttachmentMaxBytes   int64 `json:"attachment_max_bytes,omitempty" yaml:"attachment_max_bytes"`
+	AttachmentMaxPerStep int   `json:"attachment_max_per_step,omitempty" yaml:"attachment_max_per_step"`
 }
 
 // Crons maps each cadence kind to its cron expression.
@@ -154,6 +161,10 @@ func Default() Policy {
 		SignInBlock:              MustDuration("PT15M"),
 		// The deputies' commendation after the ranking, early in January.
 		CommendationCron: "0 9 5 1 *",
+		// A phone photo or a scanned reply letter fits in 20 MiB; twenty
+		// files a step is more than any step needs, and bounds the case.
+		AttachmentMaxBytes:   20 << 20,
+		AttachmentMaxPerStep: 20,
 	}
 }
 
@@ -233,6 +244,14 @@ func (p Policy) Validate() error {
 	if p.MeetingPlace == "" || len(p.MeetingPlace) > 200 {
 		return errors.New("meeting_place: must be 1 to 200 characters")
 	}
+	// A file is kept in the database in chunks; 1 GiB bounds what one
+	// request may make the database hold.
+	if p.AttachmentMaxBytes < 1 || p.AttachmentMaxBytes > 1<<30 {
+		return fmt.Errorf("attachment_max_bytes: must be a size in bytes from 1 to 1073741824, got %d", p.AttachmentMaxBytes)
+	}
+	if p.AttachmentMaxPerStep < 1 || p.AttachmentMaxPerStep > 1000 {
+		return fmt.Errorf("attachment_max_per_step: must be a count from 1 to 1000, got %d", p.AttachmentMaxPerStep)
+	}
 	return nil
 }
 
@@ -244,6 +263,20 @@ func (p Policy) ReferralAnswerTime() Duration {
 		return Default().ReferralAnswerWithin
 	}
 	return p.ReferralAnswerWithin
+}
+
+// AttachmentLimits are attachment_max_bytes and attachment_max_per_step,
+// or their defaults where a policy from before the keys holds none.
+func (p Policy) AttachmentLimits() (maxBytes int64, maxPerStep int) {
+	d := Default()
+	maxBytes, maxPerStep = p.AttachmentMaxBytes, p.AttachmentMaxPerStep
+	if maxBytes <= 0 {
+		maxBytes = d.AttachmentMaxBytes
+	}
+	if maxPerStep <= 0 {
+		maxPerStep = d.AttachmentMaxPerStep
+	}
+	return maxBytes, maxPerStep
 }
 
 // GroupMeetingMonths is how many months apart the deputy groups meet:
@@ -426,7 +459,8 @@ func Keys() []string {
 		"meeting_remind_before", "meeting_place", "referral_answer_within", "quiet_hours", "calendar_overrides", "evaluation",
 		"progress_hearing_cron", "site_inspection_cron", "group_meeting_cron", "evaluation_cron", "board_cron",
 		"ranking_cron", "visit_check_cron", "session_idle", "sign_in_failures_per_account",
-		"sign_in_failures_per_client", "sign_in_block", "visits_per_month", "group_meeting_every", "commendation", "commendation_cron"}
+		"sign_in_failures_per_client", "sign_in_block", "visits_per_month", "group_meeting_every", "commendation", "commendation_cron",
+		"attachment_max_bytes", "attachment_max_per_step"}
 }
 
 // After is d after t, exactly, under this policy.
