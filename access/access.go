@@ -68,6 +68,10 @@ const (
 	DeputyObject     = "deputy"
 	UnitObject       = "unit"
 	OpinionObject    = "opinion"
+	// AttachmentObject is a file kept with a case: its rule is applied to
+	// the facts of its case, so whoever may not see the case may not see
+	// the file either.
+	AttachmentObject = "attachment"
 )
 
 // Rule is the policy of one route.
@@ -137,6 +141,12 @@ var Rules = map[string]Rule{
 	"GET /api/v1/suggestions":              {Roles: everyone},
 	"GET /api/v1/suggestions/:id":          {Object: SuggestionObject, Roles: everyone, Owns: onCase},
 	"GET /api/v1/suggestions/:id/messages": {Object: SuggestionObject, Roles: everyone, Owns: onCase},
+
+	// Files kept with a case: whoever sees the case sees them; who may add
+	// one to which step is package attachments' rule (403 otherwise).
+	"GET /api/v1/suggestions/:id/attachments":  {Object: SuggestionObject, Roles: everyone, Owns: onCase},
+	"POST /api/v1/suggestions/:id/attachments": {Object: SuggestionObject, Roles: everyone, Owns: onCase},
+	"GET /api/v1/attachments/:id":              {Object: AttachmentObject, Roles: everyone, Owns: onCase},
 
 	// An import writes the roster, or submits and assigns cases: the
 	// presidium's work, as each of those is.

@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"suggestflow/accounts"
+	"suggestflow/attachments"
 	"suggestflow/cases"
 	"suggestflow/delivery"
 	"suggestflow/metrics"
@@ -81,6 +82,8 @@ type Server struct {
 	roster   *roster.Service
 	delivery delivery.Config
 	importer *roster.Importer
+	// attachments keeps the files of cases (package attachments).
+	attachments *attachments.Service
 
 	writes  *throttle.Writes
 	codec   http.Handler
@@ -99,6 +102,7 @@ func New(d Deps) *Server {
 	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now})
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
 		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), delivery: d.Delivery, importer: roster.NewImporter(d.Store, cmds), writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
+	s.attachments = attachments.New(d.Store, cmds.CurrentPolicy, d.Now)
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
 	// The client's address is the connection's: a header a client sets
@@ -116,7 +120,7 @@ func New(d Deps) *Server {
 	s.e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.Itoa(maxBodyBytes/1024) + "K", Skipper: uploadRequest}))
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
-	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Importer: s.importer, Delivery: d.Delivery, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
+	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Importer: s.importer, Attachments: s.attachments, Delivery: d.Delivery, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
 		Now: d.Now, Writes: s.writes, TemporalUIURL: d.TemporalUIURL})
 	if err != nil {
 		// The templates are embedded: failing to parse them is a build bug.
@@ -209,6 +213,9 @@ func (s *Server) routes() {
 	g.POST("/suggestions/:id/referral-answer", caseAction(s, (*cases.Service).AnswerReferral))
 	g.POST("/suggestions/:id/merge", caseAction(s, (*cases.Service).Merge))
 	g.GET("/suggestions/:id/similar", s.similar)
+	g.POST("/suggestions/:id/attachments", s.addAttachment)
+	g.GET("/suggestions/:id/attachments", s.listAttachments)
+	g.GET("/attachments/:id", s.getAttachment)
 
 	g.GET("/meetings", s.listMeetings)
 	g.POST("/meetings", s.callMeeting)

@@ -157,4 +157,11 @@ const (
 	ChannelOff            = "channel_off"
 	ChannelFailed         = "channel_failed"
 	DependencyUnavailable = "dependency_unavailable"
+
+	// Attachments on a case (package attachments).
+	AttachmentFileRequired = "attachment_file_required"
+	AttachmentTooLarge     = "attachment_too_large"
+	AttachmentType         = "attachment_type"
+	AttachmentTooMany      = "attachment_too_many"
+	AttachmentStepNotYours = "attachment_step_not_yours"
 )

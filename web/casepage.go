@@ -64,6 +64,14 @@ type sgData struct {
 	ShowOpinions bool
 	Contacts     []contact
 	Waiting      string
+	// The case's files by step (attachments.go), the steps the caller may
+	// add files to, the limits said beside the form, and the refused
+	// upload, if any.
+	Attachments     []attachStep
+	AttachmentCount int
+	UploadSteps     []string
+	AttachHint      string
+	Upload          *formState
 }
 
 // similarRow is a similar suggestion as the merge form offers it.
@@ -173,7 +181,10 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 	if f := d.Actions[formOf(rules.NextStep(sg))]; f != nil && failed == nil {
 		f.Open = true
 	}
-	if failed != nil && d.Actions[failed.Name] == nil {
+	if err := w.attachmentData(ctx, lang, wc, sg, failed, d); err != nil {
+		return nil, err
+	}
+	if failed != nil && failed.Name != attachForm && d.Actions[failed.Name] == nil {
 		// The form is not offered (any more): still say why it was refused.
 		d.Failed = failed
 	}

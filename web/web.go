@@ -24,6 +24,7 @@ import (
 
 	"suggestflow/access"
 	"suggestflow/accounts"
+	"suggestflow/attachments"
 	"suggestflow/cases"
 	"suggestflow/delivery"
 	"suggestflow/i18n"
@@ -45,10 +46,12 @@ type Deps struct {
 	Roster   *roster.Service
 	Delivery delivery.Config
 	Importer *roster.Importer
-	Temporal client.Client
-	Policy   policy.Policy
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// Attachments keeps the files of cases, with the API's rules.
+	Attachments *attachments.Service
+	Temporal    client.Client
+	Policy      policy.Policy
+	Logger      *slog.Logger
+	Now         func() time.Time
 	// Writes is the per-token write limit, shared with the API.
 	Writes *throttle.Writes
 	// TemporalUIURL is the base URL of the Temporal Web UI (for example
@@ -65,6 +68,7 @@ type web struct {
 	roster   *roster.Service
 	delivery delivery.Config
 	importer *roster.Importer
+	attach   *attachments.Service
 	temporal client.Client
 	policy   policy.Policy
 	log      *slog.Logger
@@ -109,6 +113,10 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/suggestions/{id}", w.authed(w.suggestionPage))
 	mux.HandleFunc("GET /ui/suggestions/{id}/live", w.authed(w.liveStatus))
 	mux.HandleFunc("POST /ui/suggestions/{id}/{action}", w.authed(w.csrf(w.suggestionAction)))
+	// The upload's form is read within the attachment limit before its
+	// CSRF token can be checked (attachUpload does both).
+	mux.HandleFunc("POST /ui/suggestions/{id}/attachments", w.authed(w.attachUpload))
+	mux.HandleFunc("GET /ui/attachments/{id}", w.authed(w.attachmentFile))
 	mux.HandleFunc("GET /ui/meetings", w.authed(w.meetingList))
 	mux.HandleFunc("GET /ui/meetings/{id}", w.authed(w.meetingPage))
 	mux.HandleFunc("GET /ui/meetings/{id}/notice", w.authed(w.meetingNotice))
@@ -194,7 +202,7 @@ func newWeb(d Deps) (*web, error) {
 	for i := 0; i <= 100; i++ {
 		fmt.Fprintf(&bars, ".w%d{width:%d%%}\n", i, i)
 	}
-	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, importer: d.Importer, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
+	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, importer: d.Importer, attach: d.Attachments, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
 		writes: d.Writes, uiURL: d.TemporalUIURL, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
 		css: append(css, bars.String()...)}
 	if w.pages, err = parsePages(); err != nil {
