@@ -398,6 +398,7 @@ var (
 	}
 	outputSchemas = map[string]any{
 		"Problem":          Problem{},
+		"Attachment":       store.Attachment{},
 		"FieldError":       FieldError{},
 		"Actor":            domain.Actor{},
 		"Deputy":           domain.Deputy{},
