@@ -118,6 +118,9 @@ var matrix = map[string]map[string]string{
 	"GET /api/v1/suggestions":                         expect(everybody...),
 	"GET /api/v1/suggestions/:id":                     expect(seesCase...),
 	"GET /api/v1/suggestions/:id/messages":            expect(seesCase...),
+	"GET /api/v1/suggestions/:id/attachments":         expect(seesCase...),
+	"POST /api/v1/suggestions/:id/attachments":        expect(seesCase...),
+	"GET /api/v1/attachments/:id":                     expect(seesCase...),
 	"POST /api/v1/suggestions/:id/review":             expect(),
 	"POST /api/v1/suggestions/:id/assignment":         expect(),
 	"POST /api/v1/suggestions/:id/extension-decision": expect(),
@@ -190,7 +193,12 @@ var matrix = map[string]map[string]string{
 func TestAccessMatrix(t *testing.T) {
 	c := startApp(t, "")
 	w := buildWorld(t, c)
+	at := c.attach(w.suggestion, "submission", "photo.png", photo(t))
+	if at.status != 201 {
+		t.Fatalf("attach: %d %s", at.status, at.body)
+	}
 	ids := map[string]string{
+		"/api/v1/attachments/": at.json(t)["id"].(string),
 		"/api/v1/deputies/":    w.lead,
 		"/api/v1/units/":       w.unitA,
 		"/api/v1/suggestions/": w.suggestion,

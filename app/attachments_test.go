@@ -1,0 +1,157 @@
+package app
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"image"
+	"image/color"
+	"image/png"
+	"mime/multipart"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// attach posts a file to a step of a case, as the API's multipart form.
+func (c *apiClient) attach(caseID, step, name string, data []byte) response {
+	c.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if err := mw.WriteField("step", step); err != nil {
+		c.t.Fatal(err)
+	}
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := fw.Write(data); err != nil {
+		c.t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		c.t.Fatal(err)
+	}
+	return c.do("POST", "/api/v1/suggestions/"+caseID+"/attachments", body.String(), "Content-Type", mw.FormDataContentType())
+}
+
+// photo is a small PNG, as a phone's photo of the work done would be.
+func photo(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 32, 24))
+	for x := 0; x < 32; x++ {
+		for y := 0; y < 24; y++ {
+			img.Set(x, y, color.RGBA{R: uint8(x * 8), G: uint8(y * 10), B: 120, A: 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// elfProgram is the start of a Linux program.
+func elfProgram() []byte {
+	b := make([]byte, 512)
+	copy(b, "\x7fELF\x02\x01\x01\x00")
+	b[16], b[18] = 2, 0x3e
+	return b
+}
+
+// TestAttachmentsOverHTTP: the lead unit keeps a photo as its completion
+// evidence and reads back the same bytes with the headers that keep a
+// browser from taking them for anything else; another unit is told there
+// is no such case or file; a renamed program and a file over the limit
+// are refused and leave the list as it was.
+func TestAttachmentsOverHTTP(t *testing.T) {
+	c := startApp(t, "attachment_max_bytes: 65536\nattachment_max_per_step: 2\n")
+	w := buildWorld(t, c)
+	sg := w.suggestion
+	lead, foreign := w.as("unitLead"), w.as("unitForeign")
+	list := func(who *apiClient) []any {
+		t.Helper()
+		return who.must(200, "GET", "/api/v1/suggestions/"+sg+"/attachments", nil)["items"].([]any)
+	}
+	if n := len(list(lead)); n != 0 {
+		t.Fatalf("a new case has %d attachments", n)
+	}
+
+	img := photo(t)
+	sum := sha256.Sum256(img)
+	r := lead.attach(sg, "completion", "现场照片.png", img)
+	if r.status != 201 {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	a := r.json(t)
+	if a["content_type"] != "image/png" || a["size"].(float64) != float64(len(img)) || a["sha256"] != hex.EncodeToString(sum[:]) ||
+		a["step"] != "completion" || a["name"] != "现场照片.png" || a["created_at"] == nil {
+		t.Errorf("upload answered %v", a)
+	}
+	id := a["id"].(string)
+
+	got := lead.do("GET", "/api/v1/attachments/"+id, nil)
+	if got.status != 200 || !bytes.Equal(got.body, img) {
+		t.Fatalf("download: %d, %d bytes, want the %d uploaded", got.status, len(got.body), len(img))
+	}
+	if ct := got.header.Get("Content-Type"); ct != "image/png" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	if cd := got.header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=UTF-8''"+url.PathEscape("现场照片.png")) {
+		t.Errorf("Content-Disposition = %q", cd)
+	}
+	if got.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q", got.header.Get("X-Content-Type-Options"))
+	}
+	// The deputy who leads the case sees it too.
+	if n := len(list(w.as("deputyLead"))); n != 1 {
+		t.Errorf("the lead deputy lists %d attachments", n)
+	}
+
+	// Another unit: the case and its files do not exist for it.
+	for _, res := range []response{
+		foreign.do("GET", "/api/v1/suggestions/"+sg+"/attachments", nil),
+		foreign.do("GET", "/api/v1/attachments/"+id, nil),
+		foreign.attach(sg, "completion", "x.png", img),
+	} {
+		if res.status != 404 {
+			t.Errorf("another unit: %d %s, want 404", res.status, res.body)
+		}
+	}
+
+	kept := 1
+	refused := func(res response, status int, code string) {
+		t.Helper()
+		if res.status != status || !strings.Contains(string(res.body), `"code":"`+code+`"`) {
+			t.Errorf("got %d %s, want %d %s", res.status, res.body, status, code)
+		}
+		if n := len(list(lead)); n != kept {
+			t.Errorf("after a refusal the case has %d attachments, want %d", n, kept)
+		}
+	}
+	refused(lead.attach(sg, "completion", "photo.jpg", elfProgram()), 415, "attachment_type")
+	big := append(append([]byte{}, img...), make([]byte, 65537-len(img))...)
+	refused(lead.attach(sg, "completion", "big.png", big), 413, "attachment_too_large")
+	// A co-handling unit may not file the lead unit's completion.
+	refused(w.as("unitCo").attach(sg, "completion", "x.png", img), 403, "attachment_step_not_yours")
+	refused(lead.attach(sg, "minutes", "x.png", img), 403, "attachment_step_not_yours")
+	refused(lead.attach(sg, "elsewhere", "x.png", img), 422, "invalid_fields")
+
+	// The step holds two files at most (the policy says so here).
+	if r := lead.attach(sg, "completion", "说明.txt", []byte("路灯已修复，共更换灯杆 3 根。\n")); r.status != 201 {
+		t.Fatalf("a second file: %d %s", r.status, r.body)
+	}
+	kept = 2
+	refused(lead.attach(sg, "completion", "third.png", img), 409, "attachment_too_many")
+
+	// The timeline names the file and its SHA-256.
+	found := false
+	for _, e := range c.must(200, "GET", "/api/v1/suggestions/"+sg, nil)["timeline"].([]any) {
+		ev := e.(map[string]any)
+		if ev["type"] == "attached" && strings.Contains(ev["detail"].(string), "现场照片.png") && strings.Contains(ev["detail"].(string), hex.EncodeToString(sum[:])) {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no timeline event names the photo and its SHA-256")
+	}
+}
