@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // attach posts a file to a step of a case, as the API's multipart form.
@@ -153,5 +155,64 @@ func TestAttachmentsOverHTTP(t *testing.T) {
 	}
 	if !found {
 		t.Error("no timeline event names the photo and its SHA-256")
+	}
+}
+
+// TestWebAttachmentsOnAPhone: at 390×844 the lead unit adds a photo from
+// the case page's form; a renamed program is refused next to the form,
+// which the page opens at; the deputy then sees the photo's thumbnail on
+// the case page, served with the case's access check.
+func TestWebAttachmentsOnAPhone(t *testing.T) {
+	c := startApp(t, "")
+	lead, co, unit, _ := c.setup()
+	sg := c.must(201, "POST", "/api/v1/suggestions", submission(lead, co))["id"].(string)
+	c.must(200, "POST", "/api/v1/suggestions/"+sg+"/review", map[string]any{"decision": "accept"})
+	c.must(200, "POST", "/api/v1/suggestions/"+sg+"/assignment", map[string]any{"lead_unit_id": unit, "leader": "张镇长", "handler": "李干事"})
+	_, unitLogin := c.account(map[string]any{"role": "unit", "name": "供电所经办人", "unit_id": unit})
+	_, deputy := c.account(map[string]any{"role": "deputy", "name": "王西林", "deputy_id": lead})
+
+	b := newBrowser(t, c.base, 390, 844)
+	b.signIn(unitLogin)
+	b.open("/ui/suggestions/" + sg)
+	b.expect("#attachments", "附件", "尚无附件")
+	b.phoneOK("case page with the upload form")
+	steps, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#attach-step option")].map(o => o.value)`))
+	if err != nil || strings.Join(steps, ",") != "consultation,progress,reply,completion" {
+		t.Errorf("the lead unit may choose the steps %v (%v)", steps, err)
+	}
+	b.set("#attach-step", "completion")
+	b.upload("#attach-file", writeFile(t, "现场照片.png", photo(t)))
+	b.submit("#attach-submit")
+	b.expect("#attach-completion", "现场照片.png", "照片", "供电所经办人")
+
+	b.set("#attach-step", "completion")
+	b.upload("#attach-file", writeFile(t, "photo.jpg", elfProgram()))
+	b.submit("#attach-submit")
+	// Before expect, which unfolds every part of the page.
+	if !b.onFirstScreen("#attach-upload .error") {
+		t.Error("the refused upload's page does not open at the form")
+	}
+	b.expect("#attach-upload .error", "不接受此类文件")
+	b.phoneOK("refused upload")
+	b.shot("phone-attach-refused")
+	if n := len(c.must(200, "GET", "/api/v1/suggestions/"+sg+"/attachments", nil)["items"].([]any)); n != 1 {
+		t.Errorf("after the refused upload the case has %d files, want 1", n)
+	}
+	b.signOut()
+
+	b.signIn(deputy)
+	b.open("/ui/suggestions/" + sg)
+	b.expect("#attach-completion", "现场照片.png")
+	width, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`(async () => { const i = document.querySelector("#attach-completion img");
+	  i.loading = "eager"; await i.decode(); return i.naturalWidth; })()`, chromedp.EvalAwaitPromise))
+	if err != nil || width != 32 {
+		t.Errorf("the deputy's thumbnail is %d px wide (%v), want the photo's 32", width, err)
+	}
+	b.phoneOK("case page with a thumbnail")
+	b.shot("phone-attach-thumbnail")
+	// The deputy may add to the submission only.
+	steps, err = chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#attach-step option")].map(o => o.value)`))
+	if err != nil || strings.Join(steps, ",") != "submission" {
+		t.Errorf("the lead deputy may choose the steps %v (%v)", steps, err)
 	}
 }
