@@ -66,7 +66,10 @@ func elfProgram() []byte {
 // is no such case or file; a renamed program and a file over the limit
 // are refused and leave the list as it was.
 func TestAttachmentsOverHTTP(t *testing.T) {
-	c := startApp(t, "attachment_max_bytes: 65536\nattachment_max_per_step: 2\n")
+	// A limit of 3 MiB: above the server's 1 MiB for other bodies, so that
+	// a file between the two shows the upload has a limit of its own.
+	const limit = 3 << 20
+	c := startApp(t, "attachment_max_bytes: 3145728\nattachment_max_per_step: 2\n")
 	w := buildWorld(t, c)
 	sg := w.suggestion
 	lead, foreign := w.as("unitLead"), w.as("unitForeign")
@@ -131,8 +134,18 @@ func TestAttachmentsOverHTTP(t *testing.T) {
 		}
 	}
 	refused(lead.attach(sg, "completion", "photo.jpg", elfProgram()), 415, "attachment_type")
-	big := append(append([]byte{}, img...), make([]byte, 65537-len(img))...)
+	big := append(append([]byte{}, img...), make([]byte, limit+1-len(img))...)
 	refused(lead.attach(sg, "completion", "big.png", big), 413, "attachment_too_large")
+	// At the limit it is taken, and comes back whole from its chunks.
+	scan := big[:limit]
+	r = lead.attach(sg, "progress", "扫描件.png", scan)
+	if r.status != 201 {
+		t.Fatalf("a file of %d bytes under a limit of %d: %d %s", len(scan), limit, r.status, r.body)
+	}
+	if got := lead.do("GET", "/api/v1/attachments/"+r.json(t)["id"].(string), nil); got.status != 200 || !bytes.Equal(got.body, scan) {
+		t.Fatalf("the %d-byte file came back as %d bytes (%d)", len(scan), len(got.body), got.status)
+	}
+	kept = 2
 	// A co-handling unit may not file the lead unit's completion.
 	refused(w.as("unitCo").attach(sg, "completion", "x.png", img), 403, "attachment_step_not_yours")
 	refused(lead.attach(sg, "minutes", "x.png", img), 403, "attachment_step_not_yours")
@@ -142,7 +155,7 @@ func TestAttachmentsOverHTTP(t *testing.T) {
 	if r := lead.attach(sg, "completion", "说明.txt", []byte("路灯已修复，共更换灯杆 3 根。\n")); r.status != 201 {
 		t.Fatalf("a second file: %d %s", r.status, r.body)
 	}
-	kept = 2
+	kept = 3
 	refused(lead.attach(sg, "completion", "third.png", img), 409, "attachment_too_many")
 
 	// The timeline names the file and its SHA-256.
