@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -168,6 +169,68 @@ func TestAttachmentsOverHTTP(t *testing.T) {
 	}
 	if !found {
 		t.Error("no timeline event names the photo and its SHA-256")
+	}
+}
+
+// pageUpload posts the case page's upload form from a signed-in session,
+// with the CSRF token given.
+func (s *webSession) pageUpload(caseID, csrf, step, name string, data []byte) (int, string) {
+	s.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, f := range [][2]string{{"csrf", csrf}, {"step", step}} {
+		if err := mw.WriteField(f[0], f[1]); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if _, err := fw.Write(data); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		s.t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/ui/suggestions/"+caseID+"/attachments", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	status, page, _ := s.do(req)
+	return status, page
+}
+
+// TestWebAttachmentUploadHTTP: the page's upload form needs the session's
+// CSRF token, refuses what the API refuses with the reason on the page,
+// and its files are served to whoever sees the case and to nobody else.
+func TestWebAttachmentUploadHTTP(t *testing.T) {
+	c := startApp(t, "")
+	w := buildWorld(t, c)
+	sg := w.suggestion
+	count := func() int {
+		t.Helper()
+		return len(c.must(200, "GET", "/api/v1/suggestions/"+sg+"/attachments", nil)["items"].([]any))
+	}
+	s := signIn(t, c.base, w.logins["unitLead"])
+	if status, _ := s.pageUpload(sg, "wrong", "completion", "a.png", photo(t)); status != 403 || count() != 0 {
+		t.Errorf("an upload without the session's CSRF token: %d, %d files kept", status, count())
+	}
+	if status, page := s.pageUpload(sg, s.csrf, "completion", "photo.jpg", elfProgram()); status != 415 || !strings.Contains(page, "不接受此类文件") || count() != 0 {
+		t.Errorf("a renamed program from the page: %d, %d files kept", status, count())
+	}
+	status, page := s.pageUpload(sg, s.csrf, "completion", "现场照片.png", photo(t))
+	if status != 200 || !strings.Contains(page, "已上传附件“现场照片.png”") || count() != 1 {
+		t.Fatalf("an upload from the page: %d, %d files kept: %.300s", status, count(), page)
+	}
+	id := c.must(200, "GET", "/api/v1/suggestions/"+sg+"/attachments", nil)["items"].([]any)[0].(map[string]any)["id"].(string)
+	if !strings.Contains(page, `src="/ui/attachments/`+id+`"`) {
+		t.Error("the case page shows no thumbnail of the photo")
+	}
+	status, body, h := signIn(t, c.base, w.logins["deputyLead"]).download("/ui/attachments/" + id)
+	if status != 200 || !bytes.Equal(body, photo(t)) || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Content-Type") != "image/png" {
+		t.Errorf("the lead deputy's thumbnail: %d, %d bytes, %v", status, len(body), h)
+	}
+	if status, _, _ := signIn(t, c.base, w.logins["unitForeign"]).download("/ui/attachments/" + id); status != 404 {
+		t.Errorf("another unit's look at the photo: %d, want 404", status)
 	}
 }
 
