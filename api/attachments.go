@@ -40,7 +40,12 @@ func (s *Server) listAttachments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": list})
+	return c.JSON(http.StatusOK, attachmentList{Items: list})
+}
+
+// attachmentList is a case's files, oldest first.
+type attachmentList struct {
+	Items []store.Attachment `json:"items"`
 }
 
 // getAttachment sends a file's bytes with the type judged at upload, and

@@ -399,6 +399,7 @@ var (
 	outputSchemas = map[string]any{
 		"Problem":          Problem{},
 		"Attachment":       store.Attachment{},
+		"AttachmentList":   attachmentList{},
 		"FieldError":       FieldError{},
 		"Actor":            domain.Actor{},
 		"Deputy":           domain.Deputy{},

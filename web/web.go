@@ -202,6 +202,11 @@ func newWeb(d Deps) (*web, error) {
 	for i := 0; i <= 100; i++ {
 		fmt.Fprintf(&bars, ".w%d{width:%d%%}\n", i, i)
 	}
+	if d.Attachments == nil && d.Cases != nil {
+		// The API passes its own; a page server alone keeps files with
+		// the same rules.
+		d.Attachments = attachments.New(d.Store, d.Cases.CurrentPolicy, d.Now)
+	}
 	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, importer: d.Importer, attach: d.Attachments, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
 		writes: d.Writes, uiURL: d.TemporalUIURL, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
 		css: append(css, bars.String()...)}
