@@ -322,15 +322,17 @@ func allModels() []any {
 		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{},
 		&auditRow{}, // accounts.go
 		&deliveryRow{},
-		&preferenceRow{},                        // outbox.go
-		&webSessionRow{},                        // sessions.go
-		&signInFailureRow{},                     // signin.go
-		&policySettingRow{},                     // settings.go
-		&endingReviewRow{},                      // endings.go
-		&calendarYearRow{},                      // calendar.go
-		&dutyRecordRow{},                        // records.go
-		&dutyAttendeeRow{},                      // records.go
-		&searchDocRow{},                         // search.go
-		&attachmentRow{}, &attachmentChunkRow{}, // attachments.go
+		&preferenceRow{},    // outbox.go
+		&webSessionRow{},    // sessions.go
+		&signInFailureRow{}, // signin.go
+		&policySettingRow{}, // settings.go
+		&endingReviewRow{},  // endings.go
+		&calendarYearRow{},  // calendar.go
+		&dutyRecordRow{},    // records.go
+		&dutyAttendeeRow{},  // records.go
+		&searchDocRow{},     // search.go
+
+		// attachments.go
+		&attachmentRow{}, &attachmentChunkRow{},
 	}
 }

@@ -46,18 +46,20 @@ type Deps struct {
 	Roster   *roster.Service
 	Delivery delivery.Config
 	Importer *roster.Importer
-	// Attachments keeps the files of cases, with the API's rules.
-	Attachments *attachments.Service
-	Temporal    client.Client
-	Policy      policy.Policy
-	Logger      *slog.Logger
-	Now         func() time.Time
+	Temporal client.Client
+	Policy   policy.Policy
+	Logger   *slog.Logger
+	Now      func() time.Time
 	// Writes is the per-token write limit, shared with the API.
 	Writes *throttle.Writes
 	// TemporalUIURL is the base URL of the Temporal Web UI (for example
 	// http://127.0.0.1:8233); empty hides the link. When it names no
 	// namespace (no "/namespaces/" in it), the default namespace is used.
 	TemporalUIURL string
+
+	// Attachments keeps the files of cases, with the API's rules; nil
+	// makes one over Store and Cases.
+	Attachments *attachments.Service
 }
 
 // web holds the pages' state: their dependencies, templates and sessions.
