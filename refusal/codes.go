@@ -157,4 +157,14 @@ const (
 	ChannelOff            = "channel_off"
 	ChannelFailed         = "channel_failed"
 	DependencyUnavailable = "dependency_unavailable"
+
+	// Rating links.
+	RatingLinkUnknown   = "rating_link_unknown"
+	RatingLinkExpired   = "rating_link_expired"
+	RatingLinkUsed      = "rating_link_used"
+	RatingLinkRevoked   = "rating_link_revoked"
+	RatingLinkStale     = "rating_link_stale"
+	RatingLinkNoReply   = "rating_link_no_reply"
+	RatingLinkNotSigner = "rating_link_not_signer"
+	FormUnreadable      = "form_unreadable"
 )

@@ -162,6 +162,9 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/ledger.xlsx", w.authed(w.ledgerXLSX))
 	mux.HandleFunc("GET /ui/hearing.xlsx", w.authed(w.hearingXLSX))
 	mux.HandleFunc("/ui/", w.notFound)
+	// A rating link needs no account: its token is its credential.
+	mux.HandleFunc("GET /r/{token}", w.ratingLinkPage)
+	mux.HandleFunc("POST /r/{token}", w.rateByLink)
 	ui := w.headers(mux)
 
 	// The board is public and printable; its page carries its own print
@@ -170,6 +173,7 @@ func New(d Deps) (http.Handler, error) {
 	root.HandleFunc("GET /board", w.boardPage)
 	root.HandleFunc("GET /board.pdf", w.boardPDF)
 	root.Handle("/ui/", ui)
+	root.Handle("/r/", ui)
 	return root, nil
 }
 
