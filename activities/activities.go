@@ -133,7 +133,7 @@ func (a *Activities) render(ctx context.Context, step domain.Step) ([]domain.Mes
 				if err != nil {
 					return nil, err
 				}
-				m.RatingLink = &domain.RatingLink{ID: m.ID, SuggestionID: n.SuggestionID, DeputyID: r.ID(), Round: step.Reply.Round,
+				m.RatingLink = &domain.RatingLink{ID: domain.NewID("rl_"), SuggestionID: n.SuggestionID, DeputyID: r.ID(), Round: step.Reply.Round,
 					TokenHash: store.HashToken(token), CreatedAt: n.At, CreatedBy: domain.System.ID,
 					ExpiresAt: pol.After(n.At, pol.RatingLinkTime())}
 				body += "\n评价（无需登录，" + m.RatingLink.ExpiresAt.In(loc).Format("1月2日") + "前有效，仅限本人使用一次） / Rate: " + ratelink.URL(a.PublicURL, token)

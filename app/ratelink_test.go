@@ -109,7 +109,8 @@ func TestRatingByLink(t *testing.T) {
 		t.Fatalf("a used link rated again: %d ratings", n)
 	}
 
-	// The office sees both links (no tokens) and revokes the co-signer's.
+	// The office sees both links (no tokens) and withdraws the
+	// co-signer's on the case page.
 	list := c.must(200, "GET", "/api/v1/suggestions/"+id+"/rating-links", nil)["items"].([]any)
 	if len(list) != 2 || strings.Contains(string(c.do("GET", "/api/v1/suggestions/"+id+"/rating-links", nil).body), strings.TrimPrefix(links[co], "/r/")) {
 		t.Fatalf("the office's list of links: %v", list)
@@ -120,10 +121,29 @@ func TestRatingByLink(t *testing.T) {
 			coLink = l["id"].(string)
 		}
 	}
-	c.must(200, "DELETE", "/api/v1/rating-links/"+coLink, nil)
+	_, office := c.account(map[string]any{"role": "staff", "name": "人大办干事"})
+	desk := newBrowser(t, c.base, 1280, 900)
+	desk.signIn(office)
+	desk.open("/ui/suggestions/" + id)
+	desk.expect("#rating-links", "王西林", "已使用", "韩玉平", "可以使用")
+	desk.submit("#revoke-" + coLink)
+	desk.expect(".flash", "已收回")
+	desk.expect("#rating-links", "已收回")
+	desk.shot("desktop-rating-links")
 	b.open(links[co])
 	b.expect("#rl-closed", "收回")
 	refused(410, "rating_link_revoked", "GET", "/api/v1/public/rating-links/"+strings.TrimPrefix(links[co], "/r/"), nil)
+
+	// A new link for the co-signer, issued on the page: the flash shows it
+	// once, and it opens the rating form.
+	desk.set("#rl-issue-deputy", co)
+	desk.submit("#rl-issue-submit")
+	fresh := ratingLinkPattern.FindString(desk.text(".flash"))
+	if fresh == "" || fresh == links[co] {
+		t.Fatalf("the page issued no new link: %q", desk.text(".flash"))
+	}
+	b.open(fresh)
+	b.expect("#rl-deputy", "韩玉平")
 
 	// A new link for the co-signer, from the office; one for a stranger is
 	// refused; an expired one opens nothing.

@@ -1,11 +1,17 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	neturl "net/url"
+	"time"
 
+	"suggestflow/access"
 	"suggestflow/cases"
 	"suggestflow/domain"
 	"suggestflow/refusal"
+	"suggestflow/rules"
 )
 
 // ratingLinkData is the rating link's page: the case and its reply, the
@@ -70,4 +76,106 @@ func (w *web) rateByLink(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.render(rw, r, nil, http.StatusOK, "ratelink", "rl.title", ratingLinkData{Done: true})
+}
+
+// ratingLinkView is a link as the office's list on the case page shows
+// it: whose, when issued, until when, and its state.
+type ratingLinkView struct {
+	domain.RatingLink
+	Deputy string
+	// State is open, used, revoked or expired.
+	State string
+}
+
+// ratingLinkState is a link's state at now, for the office's list.
+func ratingLinkState(l domain.RatingLink, now time.Time) string {
+	switch {
+	case l.RevokedAt != nil:
+		return "revoked"
+	case l.UsedAt != nil:
+		return "used"
+	case !now.Before(l.ExpiresAt):
+		return "expired"
+	}
+	return "open"
+}
+
+// ratingLinksData adds, for the office on a replied case, its rating links
+// and the signers a new one can be issued to.
+func (w *web) ratingLinksData(ctx context.Context, wc *webCtx, sg domain.Suggestion, names map[string]string, d *sgData) error {
+	facts := access.SuggestionFacts(sg)
+	if sg.Reply == nil || may(wc.p, routeIssueRatingLink, &facts) != access.Allow {
+		return nil
+	}
+	links, err := w.cases.RatingLinks(ctx, sg.ID)
+	if err != nil {
+		return err
+	}
+	now := w.now()
+	for _, l := range links {
+		d.RatingLinks = append(d.RatingLinks, ratingLinkView{RatingLink: l, Deputy: names[l.DeputyID], State: ratingLinkState(l, now)})
+	}
+	for _, id := range rules.Signers(sg) {
+		d.LinkSigners = append(d.LinkSigners, choice{ID: id, Name: names[id]})
+	}
+	return nil
+}
+
+// issueRatingLink makes a new link for a signer; the flash shows its URL
+// this once, for the office to pass on.
+func (w *web) issueRatingLink(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
+	sg, err := w.loadSuggestion(r, wc)
+	if err != nil {
+		w.webError(rw, r, wc, err)
+		return
+	}
+	facts := access.SuggestionFacts(sg)
+	var url string
+	err = w.allowWrite(wc, routeIssueRatingLink, &facts)
+	if err == nil {
+		_, url, err = w.cases.IssueRatingLink(r.Context(), wc.p, sg.ID, r.PostFormValue("deputy_id"))
+	}
+	w.audit(r, wc, "/ui/suggestions/:id/rating-links", sg.ID, err)
+	if w.refuse(rw, r, wc, "rating-link", err, func(status int, f *formState) { w.showSuggestion(rw, r, wc, status, sg, f) }) {
+		return
+	}
+	w.setFlash(r, wc, fmt.Sprintf(tr(langOf(r), "rl.issued"), url))
+	http.Redirect(rw, r, "/ui/suggestions/"+neturl.PathEscape(sg.ID)+"#rating-links", http.StatusSeeOther)
+}
+
+// revokeRatingLink ends a link of the case.
+func (w *web) revokeRatingLink(rw http.ResponseWriter, r *http.Request, wc *webCtx) {
+	sg, err := w.loadSuggestion(r, wc)
+	if err != nil {
+		w.webError(rw, r, wc, err)
+		return
+	}
+	facts := access.SuggestionFacts(sg)
+	err = w.allowWrite(wc, routeRevokeRatingLink, &facts)
+	if err == nil {
+		err = w.revokeLinkOf(r.Context(), sg.ID, r.PathValue("link"))
+	}
+	w.audit(r, wc, "/ui/suggestions/:id/rating-links/:link/revoke", sg.ID, err)
+	if err != nil {
+		w.webError(rw, r, wc, err)
+		return
+	}
+	w.setFlash(r, wc, tr(langOf(r), "rl.revoked"))
+	http.Redirect(rw, r, "/ui/suggestions/"+neturl.PathEscape(sg.ID)+"#rating-links", http.StatusSeeOther)
+}
+
+// revokeLinkOf revokes a link only through its own case's page: a link of
+// another case is not found here.
+func (w *web) revokeLinkOf(ctx context.Context, suggestionID, linkID string) error {
+	links, err := w.cases.RatingLinks(ctx, suggestionID)
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		if l.ID == linkID {
+			_, err := w.cases.RevokeRatingLink(ctx, linkID)
+			return err
+		}
+	}
+	return refusal.New(refusal.NotFound, refusal.NotFoundObject, "object", "rating link")
 }

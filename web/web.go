@@ -109,6 +109,8 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/suggestions/{id}", w.authed(w.suggestionPage))
 	mux.HandleFunc("GET /ui/suggestions/{id}/live", w.authed(w.liveStatus))
 	mux.HandleFunc("POST /ui/suggestions/{id}/{action}", w.authed(w.csrf(w.suggestionAction)))
+	mux.HandleFunc("POST /ui/suggestions/{id}/rating-links", w.authed(w.csrf(w.issueRatingLink)))
+	mux.HandleFunc("POST /ui/suggestions/{id}/rating-links/{link}/revoke", w.authed(w.csrf(w.revokeRatingLink)))
 	mux.HandleFunc("GET /ui/meetings", w.authed(w.meetingList))
 	mux.HandleFunc("GET /ui/meetings/{id}", w.authed(w.meetingPage))
 	mux.HandleFunc("GET /ui/meetings/{id}/notice", w.authed(w.meetingNotice))
