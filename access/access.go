@@ -123,8 +123,13 @@ func signer(p Principal, o Object) bool {
 var Public = map[string]bool{
 	"GET /api/v1/public/board": true,
 	"POST /api/v1/sessions":    true,
-	"GET /board":               true,
-	"GET /board.pdf":           true,
+	// A rating link's token is its credential (package ratelink).
+	"GET /api/v1/public/rating-links/:token":         true,
+	"POST /api/v1/public/rating-links/:token/rating": true,
+	"GET /r/:token":  true,
+	"POST /r/:token": true,
+	"GET /board":     true,
+	"GET /board.pdf": true,
 }
 
 // Rules maps "METHOD /path" as the router holds it to its rule.
@@ -171,6 +176,9 @@ var Rules = map[string]Rule{
 	"POST /api/v1/suggestions/:id/reply":              {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleUnit}, Owns: leadUnit},
 	"POST /api/v1/suggestions/:id/completion":         {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleUnit}, Owns: leadUnit},
 	"POST /api/v1/suggestions/:id/co-opinions":        {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleUnit}, Owns: coUnit},
+	"POST /api/v1/suggestions/:id/rating-links":       {Object: SuggestionObject, Roles: presidium},
+	"GET /api/v1/suggestions/:id/rating-links":        {Object: SuggestionObject, Roles: presidium},
+	"DELETE /api/v1/rating-links/:id":                 {Roles: presidium},
 	"POST /api/v1/suggestions/:id/ratings":            {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: signer},
 
 	"GET /api/v1/meetings":                {Roles: everyone},

@@ -67,6 +67,8 @@ type Deps struct {
 	// TemporalUIURL, when set, links each case's page in the web UI to its
 	// workflow in the Temporal Web UI.
 	TemporalUIURL string
+	// PublicURL is the pages' address, for the rating links the API issues.
+	PublicURL string
 }
 
 // Server is the HTTP API.
@@ -99,7 +101,7 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now})
+	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now, PublicURL: d.PublicURL})
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
 		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), delivery: d.Delivery, importer: roster.NewImporter(d.Store, cmds), writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
 	s.attachments = attachments.New(d.Store, cmds.CurrentPolicy, d.Now)
@@ -140,6 +142,8 @@ func (s *Server) mountPages(pages http.Handler) {
 	s.e.Any("/ui/*", h)
 	s.e.GET("/board", h)
 	s.e.GET("/board.pdf", h)
+	s.e.GET("/r/:token", h)
+	s.e.POST("/r/:token", h)
 	// "/" and "/ui" are not routes of their own (they would have to be in
 	// the API's OpenAPI document); they are redirected before routing.
 	s.e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -181,6 +185,9 @@ func (s *Server) routes() {
 	// The public board needs no token: it holds the five publics only.
 	s.e.GET("/api/v1/public/board", s.publicBoard)
 	s.e.POST("/api/v1/sessions", s.signIn)
+	// A rating link is its own credential: one deputy, one reply, once.
+	s.e.GET("/api/v1/public/rating-links/:token", s.openRatingLink)
+	s.e.POST("/api/v1/public/rating-links/:token/rating", s.rateByLink)
 	g := s.e.Group("/api/v1", s.authenticate, s.audit, s.authorize, s.limitWrites)
 	g.POST("/deputies", s.createDeputy)
 	g.GET("/deputies", s.listDeputies)
@@ -213,6 +220,9 @@ func (s *Server) routes() {
 	g.POST("/suggestions/:id/referral-answer", caseAction(s, (*cases.Service).AnswerReferral))
 	g.POST("/suggestions/:id/merge", caseAction(s, (*cases.Service).Merge))
 	g.GET("/suggestions/:id/similar", s.similar)
+	g.POST("/suggestions/:id/rating-links", s.issueRatingLink)
+	g.GET("/suggestions/:id/rating-links", s.listRatingLinks)
+	g.DELETE("/rating-links/:id", s.revokeRatingLink)
 	g.POST("/suggestions/:id/attachments", s.addAttachment)
 	g.GET("/suggestions/:id/attachments", s.listAttachments)
 	g.GET("/attachments/:id", s.getAttachment)

@@ -205,7 +205,7 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 			return nil, err
 		}
 		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRate, Metrics: reg, Delivery: cfg.Delivery,
-			Tracing: cfg.OTLPEndpoint != "", TemporalUIURL: a.UIURL}
+			Tracing: cfg.OTLPEndpoint != "", TemporalUIURL: a.UIURL, PublicURL: cfg.PublicURL}
 		if payloads != nil {
 			deps.Codec = converter.NewPayloadCodecHTTPHandler(payloads)
 		}

@@ -48,7 +48,10 @@ type Policy struct {
 	// reminded to chase it: by default the three months the Deputies Law
 	// (art. 51-52) gives a body to answer a deputy's suggestion.
 	ReferralAnswerWithin Duration `json:"referral_answer_within" yaml:"referral_answer_within"`
-	QuietHours           string   `json:"quiet_hours" yaml:"quiet_hours"`
+	// RatingLinkValid is how long the link in a reply notice (and the QR
+	// code on the reply letter) lets a deputy rate without signing in.
+	RatingLinkValid Duration `json:"rating_link_valid" yaml:"rating_link_valid"`
+	QuietHours      string   `json:"quiet_hours" yaml:"quiet_hours"`
 	// CalendarOverrides are the township's own working and rest days on top
 	// of the national holiday calendar.
 	CalendarOverrides []holiday.Override `json:"calendar_overrides,omitempty" yaml:"calendar_overrides"`
@@ -137,6 +140,7 @@ func Default() Policy {
 		MeetingRemindBefore:      MustDuration("P1D"),
 		MeetingPlace:             "人大主席团会议室",
 		ReferralAnswerWithin:     MustDuration("P3M"),
+		RatingLinkValid:          MustDuration("P30D"),
 		QuietHours:               "21:00-08:00",
 		Evaluation:               evaluation.DefaultRules(),
 		VisitsPerMonth:           2,
@@ -187,7 +191,7 @@ func (p Policy) Validate() error {
 		"rehandle_within": p.RehandleWithin, "meeting_within": p.MeetingWithin,
 		"meeting_notice_ahead": p.MeetingNoticeAhead, "meeting_remind_before": p.MeetingRemindBefore,
 		"session_idle": p.SessionIdle, "sign_in_block": p.SignInBlock,
-		"referral_answer_within": p.ReferralAnswerWithin,
+		"referral_answer_within": p.ReferralAnswerWithin, "rating_link_valid": p.RatingLinkValid,
 	} {
 		if d.IsZero() {
 			return fmt.Errorf("%s: must be a positive duration", key)
@@ -263,6 +267,15 @@ func (p Policy) ReferralAnswerTime() Duration {
 		return Default().ReferralAnswerWithin
 	}
 	return p.ReferralAnswerWithin
+}
+
+// RatingLinkTime is rating_link_valid, or its default for a policy
+// written before the key existed.
+func (p Policy) RatingLinkTime() Duration {
+	if p.RatingLinkValid.IsZero() {
+		return Default().RatingLinkValid
+	}
+	return p.RatingLinkValid
 }
 
 // AttachmentLimits are attachment_max_bytes and attachment_max_per_step,
@@ -456,7 +469,7 @@ func Keys() []string {
 		"reply_within", "reply_within_complex", "remind_before_due", "progress_report_every",
 		"progress_report_grace", "extension_max", "evaluation_within", "evaluation_grace",
 		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",
-		"meeting_remind_before", "meeting_place", "referral_answer_within", "quiet_hours", "calendar_overrides", "evaluation",
+		"meeting_remind_before", "meeting_place", "referral_answer_within", "rating_link_valid", "quiet_hours", "calendar_overrides", "evaluation",
 		"progress_hearing_cron", "site_inspection_cron", "group_meeting_cron", "evaluation_cron", "board_cron",
 		"ranking_cron", "visit_check_cron", "session_idle", "sign_in_failures_per_account",
 		"sign_in_failures_per_client", "sign_in_block", "visits_per_month", "group_meeting_every", "commendation", "commendation_cron",

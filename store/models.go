@@ -324,6 +324,7 @@ func allModels() []any {
 		&deliveryRow{},
 		&preferenceRow{},    // outbox.go
 		&webSessionRow{},    // sessions.go
+		&ratingLinkRow{},    // ratelinks.go
 		&signInFailureRow{}, // signin.go
 		&policySettingRow{}, // settings.go
 		&endingReviewRow{},  // endings.go

@@ -64,6 +64,11 @@ type sgData struct {
 	ShowOpinions bool
 	Contacts     []contact
 	Waiting      string
+	// RatingLinks and LinkSigners: the office's rating links of a replied
+	// case, and whom a new one may go to (ratelink.go).
+	RatingLinks []ratingLinkView
+	LinkSigners []choice
+
 	// The case's files by step (attachments.go), the steps the caller may
 	// add files to, the limits said beside the form, and the refused
 	// upload, if any.
@@ -163,6 +168,9 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 		d.TemporalURL = w.temporalLink(sg.ID)
 	}
 	if err := w.rulesData(ctx, wc, sg, d); err != nil {
+		return nil, err
+	}
+	if err := w.ratingLinksData(ctx, wc, sg, names, d); err != nil {
 		return nil, err
 	}
 	d.Raters = raters(wc.p, sg, names, w.now())

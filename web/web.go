@@ -115,6 +115,8 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/suggestions/{id}", w.authed(w.suggestionPage))
 	mux.HandleFunc("GET /ui/suggestions/{id}/live", w.authed(w.liveStatus))
 	mux.HandleFunc("POST /ui/suggestions/{id}/{action}", w.authed(w.csrf(w.suggestionAction)))
+	mux.HandleFunc("POST /ui/suggestions/{id}/rating-links", w.authed(w.csrf(w.issueRatingLink)))
+	mux.HandleFunc("POST /ui/suggestions/{id}/rating-links/{link}/revoke", w.authed(w.csrf(w.revokeRatingLink)))
 	// The upload's form is read within the attachment limit before its
 	// CSRF token can be checked (attachUpload does both).
 	mux.HandleFunc("POST /ui/suggestions/{id}/attachments", w.authed(w.attachUpload))
@@ -172,6 +174,9 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/ledger.xlsx", w.authed(w.ledgerXLSX))
 	mux.HandleFunc("GET /ui/hearing.xlsx", w.authed(w.hearingXLSX))
 	mux.HandleFunc("/ui/", w.notFound)
+	// A rating link needs no account: its token is its credential.
+	mux.HandleFunc("GET /r/{token}", w.ratingLinkPage)
+	mux.HandleFunc("POST /r/{token}", w.rateByLink)
 	ui := w.headers(mux)
 
 	// The board is public and printable; its page carries its own print
@@ -180,6 +185,7 @@ func New(d Deps) (http.Handler, error) {
 	root.HandleFunc("GET /board", w.boardPage)
 	root.HandleFunc("GET /board.pdf", w.boardPDF)
 	root.Handle("/ui/", ui)
+	root.Handle("/r/", ui)
 	return root, nil
 }
 
