@@ -25,6 +25,7 @@ var policyTexts = map[string]struct{ meaning, source pair }{
 	"referral_answer_within":       {pair{"转交上级机关后等待答复、到期提醒的时间", "how long to wait for a higher body's answer before a reminder"}, pair{"DOMAIN.md §3 第2条（转交）", "DOMAIN.md §3 rule 2 (referral)"}},
 	"rating_link_valid":            {pair{"答复通知和答复函上的评价链接（二维码）的有效期", "how long the rating link in a reply notice and on the reply letter stays valid"}, pair{"本地设置", "local"}},
 	"quiet_hours":                  {pair{"免打扰时段，非紧急通知在此之后发出", "quiet hours: non-urgent notices wait until they end"}, pair{"本地设置", "local"}},
+	"remind_at":                    {pair{"按天计的到期提醒在工作日的几点发出（如 09:00，提前 1 天即前一个工作日 09:00）", "the time of day a reminder counted in days goes out on a working day (09:00: one day ahead is 09:00 the working day before)"}, pair{"本地设置", "local"}},
 	"calendar_overrides":           {pair{"本地调整的工作日和休息日（在“工作日历”页修改）", "local working and rest days (changed on the calendar page)"}, pair{"DOMAIN.md §8", "DOMAIN.md §8"}},
 	"evaluation":                   {pair{"综合评议规则：基础分、各项扣分、问卷权重、评先名额、不满意件数上限", "the unit evaluation rules: base, deductions, questionnaire weight, award size, unsatisfied limit"}, pair{"DOMAIN.md §5", "DOMAIN.md §5"}},
 	"progress_hearing_cron":        {pair{"办理进展汇报会的时间表", "when the progress hearings are held"}, pair{"DOMAIN.md §4", "DOMAIN.md §4"}},

@@ -52,6 +52,10 @@ type Policy struct {
 	// code on the reply letter) lets a deputy rate without signing in.
 	RatingLinkValid Duration `json:"rating_link_valid" yaml:"rating_link_valid"`
 	QuietHours      string   `json:"quiet_hours" yaml:"quiet_hours"`
+	// RemindAt is the time of day (HH:MM, the township's zone) a reminder
+	// counted in days falls at, on a working day: a unit reads it at the
+	// start of its day, not at 23:59:59 held until the quiet hours end.
+	RemindAt string `json:"remind_at" yaml:"remind_at"`
 	// CalendarOverrides are the township's own working and rest days on top
 	// of the national holiday calendar.
 	CalendarOverrides []holiday.Override `json:"calendar_overrides,omitempty" yaml:"calendar_overrides"`
@@ -142,6 +146,7 @@ func Default() Policy {
 		ReferralAnswerWithin:     MustDuration("P3M"),
 		RatingLinkValid:          MustDuration("P30D"),
 		QuietHours:               "21:00-08:00",
+		RemindAt:                 "09:00",
 		Evaluation:               evaluation.DefaultRules(),
 		VisitsPerMonth:           2,
 		GroupMeetingEvery:        MustDuration("P3M"),
@@ -171,6 +176,8 @@ func Default() Policy {
 		AttachmentMaxPerStep: 20,
 	}
 }
+
+var clockPattern = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
 
 var quietPattern = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
 
@@ -213,6 +220,9 @@ func (p Policy) Validate() error {
 		if d.IsZero() {
 			return errors.New("remind_before_due: every reminder must be a positive duration")
 		}
+	}
+	if p.RemindAt != "" && !clockPattern.MatchString(p.RemindAt) {
+		return fmt.Errorf("remind_at: %q is not HH:MM", p.RemindAt)
 	}
 	if p.QuietHours != "" && !quietPattern.MatchString(p.QuietHours) {
 		return fmt.Errorf("quiet_hours: %q is not HH:MM-HH:MM", p.QuietHours)
@@ -469,7 +479,7 @@ func Keys() []string {
 		"reply_within", "reply_within_complex", "remind_before_due", "progress_report_every",
 		"progress_report_grace", "extension_max", "evaluation_within", "evaluation_grace",
 		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",
-		"meeting_remind_before", "meeting_place", "referral_answer_within", "rating_link_valid", "quiet_hours", "calendar_overrides", "evaluation",
+		"meeting_remind_before", "meeting_place", "referral_answer_within", "rating_link_valid", "quiet_hours", "remind_at", "calendar_overrides", "evaluation",
 		"progress_hearing_cron", "site_inspection_cron", "group_meeting_cron", "evaluation_cron", "board_cron",
 		"ranking_cron", "visit_check_cron", "session_idle", "sign_in_failures_per_account",
 		"sign_in_failures_per_client", "sign_in_block", "visits_per_month", "group_meeting_every", "commendation", "commendation_cron",
@@ -479,6 +489,36 @@ func Keys() []string {
 // After is d after t, exactly, under this policy.
 func (p Policy) After(t time.Time, d Duration) time.Time {
 	return After(t, d, p.Location(), p.Calendar())
+}
+
+// ReminderAt is when a reminder off before due falls. An offset in days,
+// weeks, months or working days falls at remind_at (default 09:00) on
+// that day, or on the working day before it when it is a rest day, and
+// never inside the quiet hours; one with a clock part (hours, minutes)
+// falls exactly off before due.
+func (p Policy) ReminderAt(due time.Time, off Duration) time.Time {
+	at := p.Before(due, off)
+	if off.HasClock() {
+		return at
+	}
+	clock := p.RemindAt
+	if clock == "" {
+		clock = Default().RemindAt
+	}
+	var h, m int
+	if _, err := fmt.Sscanf(clock, "%d:%d", &h, &m); err != nil {
+		h, m = 9, 0
+	}
+	loc := p.Location()
+	d := at.In(loc)
+	t := time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, loc)
+	cal := p.Calendar()
+	// A long holiday is at most a few weeks: the bound only keeps a
+	// calendar without working days from looping.
+	for i := 0; i < 60 && !cal.IsWorkingDay(t); i++ {
+		t = t.AddDate(0, 0, -1)
+	}
+	return p.QuietUntil(t.UTC())
 }
 
 // QuietUntil is when a non-urgent message written at t may go out: t itself
