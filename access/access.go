@@ -68,6 +68,10 @@ const (
 	DeputyObject     = "deputy"
 	UnitObject       = "unit"
 	OpinionObject    = "opinion"
+	// AttachmentObject is a file kept with a case: its rule is applied to
+	// the facts of its case, so whoever may not see the case may not see
+	// the file either.
+	AttachmentObject = "attachment"
 )
 
 // Rule is the policy of one route.
@@ -119,8 +123,13 @@ func signer(p Principal, o Object) bool {
 var Public = map[string]bool{
 	"GET /api/v1/public/board": true,
 	"POST /api/v1/sessions":    true,
-	"GET /board":               true,
-	"GET /board.pdf":           true,
+	// A rating link's token is its credential (package ratelink).
+	"GET /api/v1/public/rating-links/:token":         true,
+	"POST /api/v1/public/rating-links/:token/rating": true,
+	"GET /r/:token":  true,
+	"POST /r/:token": true,
+	"GET /board":     true,
+	"GET /board.pdf": true,
 }
 
 // Rules maps "METHOD /path" as the router holds it to its rule.
@@ -141,6 +150,12 @@ var Rules = map[string]Rule{
 	"GET /api/v1/suggestions/:id/documents/assignment.pdf": {Object: SuggestionObject, Roles: everyone, Owns: onCase},
 	"GET /api/v1/suggestions/:id/documents/reply.pdf":      {Object: SuggestionObject, Roles: everyone, Owns: onCase},
 	"GET /api/v1/suggestions/:id/documents/extension.pdf":  {Object: SuggestionObject, Roles: everyone, Owns: onCase},
+
+	// Files kept with a case: whoever sees the case sees them; who may add
+	// one to which step is package attachments' rule (403 otherwise).
+	"GET /api/v1/suggestions/:id/attachments":  {Object: SuggestionObject, Roles: everyone, Owns: onCase},
+	"POST /api/v1/suggestions/:id/attachments": {Object: SuggestionObject, Roles: everyone, Owns: onCase},
+	"GET /api/v1/attachments/:id":              {Object: AttachmentObject, Roles: everyone, Owns: onCase},
 
 	// An import writes the roster, or submits and assigns cases: the
 	// presidium's work, as each of those is.
@@ -165,6 +180,9 @@ var Rules = map[string]Rule{
 	"POST /api/v1/suggestions/:id/reply":              {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleUnit}, Owns: leadUnit},
 	"POST /api/v1/suggestions/:id/completion":         {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleUnit}, Owns: leadUnit},
 	"POST /api/v1/suggestions/:id/co-opinions":        {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleUnit}, Owns: coUnit},
+	"POST /api/v1/suggestions/:id/rating-links":       {Object: SuggestionObject, Roles: presidium},
+	"GET /api/v1/suggestions/:id/rating-links":        {Object: SuggestionObject, Roles: presidium},
+	"DELETE /api/v1/rating-links/:id":                 {Roles: presidium},
 	"POST /api/v1/suggestions/:id/ratings":            {Object: SuggestionObject, Roles: []string{RoleAdmin, RoleStaff, RoleDeputy}, Owns: signer},
 
 	"GET /api/v1/meetings":                {Roles: everyone},

@@ -20,8 +20,13 @@ import (
 	"suggestflow/i18n"
 	"suggestflow/notices"
 	"suggestflow/policy"
+	"suggestflow/ratelink"
 	"suggestflow/store"
 )
+
+// ratingRequest is the notice asking deputies to rate a reply: its body
+// carries each deputy's own rating link.
+const ratingRequest = "rating_request"
 
 // Activities holds what the activities need.
 type Activities struct {
@@ -57,7 +62,7 @@ func (a *Activities) CreateSuggestion(ctx context.Context, s domain.Suggestion) 
 // Record writes one workflow step: state, records, timeline and the
 // rendered notices in the outbox, each notice also a line of the timeline.
 func (a *Activities) Record(ctx context.Context, step domain.Step) error {
-	messages, err := a.render(ctx, step.Notices)
+	messages, err := a.render(ctx, step)
 	if err != nil {
 		return err
 	}
@@ -78,7 +83,8 @@ func (a *Activities) Record(ctx context.Context, step domain.Step) error {
 	return nil
 }
 
-func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain.Message, error) {
+func (a *Activities) render(ctx context.Context, step domain.Step) ([]domain.Message, error) {
+	list := step.Notices
 	if len(list) == 0 {
 		return nil, nil
 	}
@@ -98,7 +104,8 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 		return nil, err
 	}
 	loc := a.Policy.Location()
-	township := a.township(ctx)
+	pol := a.current(ctx)
+	township := pol.Township
 	var out []domain.Message
 	for _, n := range list {
 		recipients := slices.Sorted(slices.Values(n.Recipients))
@@ -116,14 +123,25 @@ func (a *Activities) render(ctx context.Context, list []domain.Notice) ([]domain
 			if !notices.Urgent(n.Kind) {
 				hold = a.Policy.QuietUntil(n.At)
 			}
-			if link := a.link(n.SuggestionID); link != "" {
+			m := domain.Message{
+				ID: n.ID + ":" + string(r), NoticeID: n.ID, SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, Kind: n.Kind,
+				Recipient: r, Channel: "inbox", Subject: subject,
+				Status: domain.MessageQueued, CreatedAt: n.At, HoldUntil: hold,
+			}
+			if n.Kind == ratingRequest && r.Kind() == domain.KindDeputy && step.Reply != nil && a.PublicURL != "" {
+				token, err := ratelink.Mint()
+				if err != nil {
+					return nil, err
+				}
+				m.RatingLink = &domain.RatingLink{ID: domain.NewID("rl_"), SuggestionID: n.SuggestionID, DeputyID: r.ID(), Round: step.Reply.Round,
+					TokenHash: store.HashToken(token), CreatedAt: n.At, CreatedBy: domain.System.ID,
+					ExpiresAt: pol.After(n.At, pol.RatingLinkTime())}
+				body += "\n评价（无需登录，" + m.RatingLink.ExpiresAt.In(loc).Format("1月2日") + "前有效，仅限本人使用一次） / Rate: " + ratelink.URL(a.PublicURL, token)
+			} else if link := a.link(n.SuggestionID); link != "" {
 				body += "\n查看详情 / Details: " + link
 			}
-			out = append(out, domain.Message{
-				ID: n.ID + ":" + string(r), NoticeID: n.ID, SuggestionID: n.SuggestionID, MeetingID: n.MeetingID, Kind: n.Kind,
-				Recipient: r, Channel: "inbox", Subject: subject, Body: salutation(r, units, deputies, township) + body,
-				Status: domain.MessageQueued, CreatedAt: n.At, HoldUntil: hold,
-			})
+			m.Body = salutation(r, units, deputies, township) + body
+			out = append(out, m)
 		}
 	}
 	return out, nil
@@ -167,17 +185,21 @@ func (a *Activities) link(suggestionID string) string {
 	return a.PublicURL + "/ui/suggestions/" + suggestionID
 }
 
-// township is the township's name as the settings have it now (the
-// policy file's when they cannot be read): notices are signed with it.
-func (a *Activities) township(ctx context.Context) string {
+// current is the policy as the settings have it now (the policy file's
+// when they cannot be read): notices are signed with its township's name
+// and rating links last as long as it says.
+func (a *Activities) current(ctx context.Context) policy.Policy {
 	values, err := a.Store.PolicyValues(ctx)
 	if err != nil {
-		slog.Default().Warn("reading the township's name failed", "error", err)
-		return a.Policy.Township
+		slog.Default().Warn("reading the settings failed; using the policy file's", "error", err)
+		return a.Policy
 	}
 	p, err := policy.Apply(a.Policy, values)
 	if err != nil {
-		return a.Policy.Township
+		return a.Policy
 	}
-	return p.Township
+	return p
 }
+
+// township is the township's name as the settings have it now.
+func (a *Activities) township(ctx context.Context) string { return a.current(ctx).Township }

@@ -74,10 +74,10 @@ func TestQuietHoursHoldMessages(t *testing.T) {
 	ctx := context.Background()
 	sh := a.Policy.Location()
 	night := time.Date(2026, 3, 10, 23, 0, 0, 0, sh)
-	msgs, err := a.render(ctx, []domain.Notice{
+	msgs, err := a.render(ctx, domain.Step{Notices: []domain.Notice{
 		{ID: "n1", Kind: "rating_request", Recipients: []domain.Recipient{"deputy:dp_1"}, Data: map[string]string{}, At: night},
 		{ID: "n2", Kind: "overdue", Recipients: []domain.Recipient{"deputy:dp_1"}, Data: map[string]string{}, At: night},
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,6 +106,17 @@ func (s *Server) loadObject(c echo.Context, kind, id string) (access.Object, err
 		}
 		c.Set("suggestion", sg)
 		return access.SuggestionFacts(sg), nil
+	case access.AttachmentObject:
+		a, err := s.store.Attachment(ctx, id)
+		if err != nil {
+			return access.Object{}, store.Refused(err, "attachment")
+		}
+		sg, err := s.store.Suggestion(ctx, a.SuggestionID)
+		if err != nil {
+			return access.Object{}, store.Refused(err, "attachment")
+		}
+		c.Set("attachment", a)
+		return access.SuggestionFacts(sg), nil
 	case access.MeetingObject:
 		m, err := s.store.Meeting(ctx, id)
 		if err != nil {

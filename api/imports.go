@@ -33,7 +33,10 @@ func uploadRequest(c echo.Context) bool {
 	if r.Method != http.MethodPost {
 		return false
 	}
-	return c.Path() == importRoute || (strings.HasPrefix(r.URL.Path, "/ui/") && strings.HasSuffix(r.URL.Path, "/import"))
+	// An attachment has the policy's limit, which its reader applies
+	// (attachments.Read).
+	return c.Path() == importRoute || c.Path() == attachRoute ||
+		(strings.HasPrefix(r.URL.Path, "/ui/") && (strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/attachments")))
 }
 
 // importRefused is the answer to a file with errors: the import's result,

@@ -395,9 +395,13 @@ var (
 		"CalendarYearInput":      cases.CalendarYearInput{},
 		"RecordInput":            recordInput{},
 		"RecordOpinionInput":     recordOpinionInput{},
+		"RatingLinkInput":        issueRatingLinkInput{},
+		"LinkRatingInput":        linkRatingInput{},
 	}
 	outputSchemas = map[string]any{
 		"Problem":          Problem{},
+		"Attachment":       store.Attachment{},
+		"AttachmentList":   attachmentList{},
 		"FieldError":       FieldError{},
 		"Actor":            domain.Actor{},
 		"Deputy":           domain.Deputy{},
@@ -466,6 +470,11 @@ var (
 		"ImportResult":     roster.Result{},
 		"ImportRowError":   roster.RowError{},
 		"ImportRowPlan":    roster.RowPlan{},
+		"RatingLink":       domain.RatingLink{},
+		"RatingLinkList":   ratingLinkList{},
+		"RatingLinkIssued": ratingLinkIssued{},
+		"PublicRatingLink": publicRatingLink{},
+		"LinkRated":        linkRated{},
 	}
 	// serverSet are fields of the domain inputs that the server fills in.
 	serverSet = map[string]bool{"actor": true, "request_hash": true, "into_number": true, "into_title": true}

@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"suggestflow/accounts"
+	"suggestflow/attachments"
 	"suggestflow/cases"
 	"suggestflow/delivery"
 	"suggestflow/documents"
@@ -67,8 +68,8 @@ type Deps struct {
 	// TemporalUIURL, when set, links each case's page in the web UI to its
 	// workflow in the Temporal Web UI.
 	TemporalUIURL string
-	// PublicURL is where people reach the pages, for the links printed on
-	// documents.
+	// PublicURL is the pages' address, for the rating links the API issues
+	// and the links printed on documents.
 	PublicURL string
 	// RatingURL, when set, is the rating link a reply letter's QR code
 	// carries; nil: the case's page under PublicURL.
@@ -88,7 +89,9 @@ type Server struct {
 	roster   *roster.Service
 	delivery delivery.Config
 	importer *roster.Importer
-	docs     *documents.Service
+	// attachments keeps the files of cases (package attachments).
+	attachments *attachments.Service
+	docs        *documents.Service
 
 	writes  *throttle.Writes
 	codec   http.Handler
@@ -104,9 +107,10 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now})
+	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now, PublicURL: d.PublicURL})
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
 		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), delivery: d.Delivery, importer: roster.NewImporter(d.Store, cmds), writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
+	s.attachments = attachments.New(d.Store, cmds.CurrentPolicy, d.Now)
 	s.docs = documents.New(d.Store, cmds.CurrentPolicy, d.PublicURL, d.RatingURL, d.Now)
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler
@@ -125,7 +129,7 @@ func New(d Deps) *Server {
 	s.e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.Itoa(maxBodyBytes/1024) + "K", Skipper: uploadRequest}))
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	s.routes()
-	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Importer: s.importer, Delivery: d.Delivery, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
+	pages, err := web.New(web.Deps{Store: d.Store, Cases: cmds, Accounts: s.accounts, Roster: s.roster, Importer: s.importer, Attachments: s.attachments, Delivery: d.Delivery, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger,
 		Now: d.Now, Writes: s.writes, TemporalUIURL: d.TemporalUIURL, Documents: s.docs})
 	if err != nil {
 		// The templates are embedded: failing to parse them is a build bug.
@@ -145,6 +149,8 @@ func (s *Server) mountPages(pages http.Handler) {
 	s.e.Any("/ui/*", h)
 	s.e.GET("/board", h)
 	s.e.GET("/board.pdf", h)
+	s.e.GET("/r/:token", h)
+	s.e.POST("/r/:token", h)
 	// "/" and "/ui" are not routes of their own (they would have to be in
 	// the API's OpenAPI document); they are redirected before routing.
 	s.e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -186,6 +192,9 @@ func (s *Server) routes() {
 	// The public board needs no token: it holds the five publics only.
 	s.e.GET("/api/v1/public/board", s.publicBoard)
 	s.e.POST("/api/v1/sessions", s.signIn)
+	// A rating link is its own credential: one deputy, one reply, once.
+	s.e.GET("/api/v1/public/rating-links/:token", s.openRatingLink)
+	s.e.POST("/api/v1/public/rating-links/:token/rating", s.rateByLink)
 	g := s.e.Group("/api/v1", s.authenticate, s.audit, s.authorize, s.limitWrites)
 	g.POST("/deputies", s.createDeputy)
 	g.GET("/deputies", s.listDeputies)
@@ -221,6 +230,12 @@ func (s *Server) routes() {
 	g.GET("/suggestions/:id/documents/assignment.pdf", s.caseDocument((*documents.Service).Assignment))
 	g.GET("/suggestions/:id/documents/reply.pdf", s.caseDocument((*documents.Service).Reply))
 	g.GET("/suggestions/:id/documents/extension.pdf", s.caseDocument((*documents.Service).Extension))
+	g.POST("/suggestions/:id/rating-links", s.issueRatingLink)
+	g.GET("/suggestions/:id/rating-links", s.listRatingLinks)
+	g.DELETE("/rating-links/:id", s.revokeRatingLink)
+	g.POST("/suggestions/:id/attachments", s.addAttachment)
+	g.GET("/suggestions/:id/attachments", s.listAttachments)
+	g.GET("/attachments/:id", s.getAttachment)
 
 	g.GET("/meetings", s.listMeetings)
 	g.POST("/meetings", s.callMeeting)

@@ -45,6 +45,8 @@ type Deps struct {
 	Policy   policy.Policy
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// PublicURL is the pages' address, for the rating links issued here.
+	PublicURL string
 }
 
 // Service runs the commands.
@@ -54,6 +56,8 @@ type Service struct {
 	policy   policy.Policy
 	log      *slog.Logger
 	now      func() time.Time
+	// publicURL is the pages' address (Deps.PublicURL).
+	publicURL string
 	// starts lets identical submissions arriving together share one
 	// workflow start.
 	starts singleflight.Group
@@ -67,7 +71,7 @@ func New(d Deps) *Service {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &Service{store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now}
+	return &Service{store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, publicURL: d.PublicURL}
 }
 
 // CurrentPolicy is the policy a new case starts under, and the one the

@@ -436,6 +436,25 @@ type Message struct {
 	LastError  string     `json:"last_error,omitempty"`
 	SentAt     *time.Time `json:"sent_at,omitempty"`
 	Deliveries []Delivery `json:"deliveries,omitempty"`
+	// RatingLink, on a reply notice to a deputy, is the link its body
+	// carries: stored with the message, in the same transaction, only when
+	// the message itself is new (a retried step mints no second link).
+	RatingLink *RatingLink `json:"-"`
+}
+
+// RatingLink lets one deputy rate one round's reply once without signing
+// in. Only the token's hash is kept; the token is in the link itself.
+type RatingLink struct {
+	ID           string     `json:"id"`
+	SuggestionID string     `json:"suggestion_id"`
+	DeputyID     string     `json:"deputy_id"`
+	Round        int        `json:"round"`
+	TokenHash    string     `json:"-"`
+	CreatedAt    time.Time  `json:"created_at"`
+	CreatedBy    string     `json:"created_by"`
+	ExpiresAt    time.Time  `json:"expires_at"`
+	UsedAt       *time.Time `json:"used_at,omitempty"`
+	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
 }
 
 // Delivery is one channel's delivery of a message.

@@ -50,5 +50,6 @@ var events = map[string]pair{
 	"delivery.sent":             {"{channel}已送达 {recipient}", "{notice_kind} {channel} to {recipient}: sent"},
 	"delivery.failed":           {"{channel}发送给 {recipient} 失败，未能送达", "{notice_kind} {channel} to {recipient}: failed: {error}"},
 	"delivery.retrying":         {"{channel}第 {attempt} 次发送给 {recipient} 未成功，将重试", "{notice_kind} {channel} to {recipient}: attempt {attempt} failed, will retry: {error}"},
+	"attached":                  {"上传附件“{name}”（{attach_step}，SHA-256 {sha256}）", "attachment {name} added to {attach_step} (SHA-256 {sha256})"},
 	"error":                     {"系统出错，已记录，请联系管理员", "{error}"},
 }

@@ -74,7 +74,7 @@ func For(lang string, loc *time.Location) Options { return Options{Lang: lang, L
 var labels = map[string]string{
 	"status": "status.", "class": "class.", "method": "method.", "attitude": "rating.", "result": "rating.",
 	"meeting_reason": "mreason.", "return_category": "rc.", "role": "role.",
-	"on_time": "ontime.", "channel": "channel.",
+	"on_time": "ontime.", "channel": "channel.", "attach_step": "attach.step.",
 }
 
 // durations are parameters holding a policy duration (P7D, 7wd).

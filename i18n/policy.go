@@ -23,7 +23,9 @@ var policyTexts = map[string]struct{ meaning, source pair }{
 	"meeting_remind_before":        {pair{"约见前再次提醒的时间", "how long before a meeting the reminder goes out"}, pair{"DOMAIN.md §3 第12条", "DOMAIN.md §3 rule 12"}},
 	"meeting_place":                {pair{"约见的默认地点", "where meetings are held unless said otherwise"}, pair{"本地设置", "local"}},
 	"referral_answer_within":       {pair{"转交上级机关后等待答复、到期提醒的时间", "how long to wait for a higher body's answer before a reminder"}, pair{"DOMAIN.md §3 第2条（转交）", "DOMAIN.md §3 rule 2 (referral)"}},
+	"rating_link_valid":            {pair{"答复通知和答复函上的评价链接（二维码）的有效期", "how long the rating link in a reply notice and on the reply letter stays valid"}, pair{"本地设置", "local"}},
 	"quiet_hours":                  {pair{"免打扰时段，非紧急通知在此之后发出", "quiet hours: non-urgent notices wait until they end"}, pair{"本地设置", "local"}},
+	"remind_at":                    {pair{"按天计的到期提醒在工作日的几点发出（如 09:00，提前 1 天即前一个工作日 09:00）", "the time of day a reminder counted in days goes out on a working day (09:00: one day ahead is 09:00 the working day before)"}, pair{"本地设置", "local"}},
 	"calendar_overrides":           {pair{"本地调整的工作日和休息日（在“工作日历”页修改）", "local working and rest days (changed on the calendar page)"}, pair{"DOMAIN.md §8", "DOMAIN.md §8"}},
 	"evaluation":                   {pair{"综合评议规则：基础分、各项扣分、问卷权重、评先名额、不满意件数上限", "the unit evaluation rules: base, deductions, questionnaire weight, award size, unsatisfied limit"}, pair{"DOMAIN.md §5", "DOMAIN.md §5"}},
 	"progress_hearing_cron":        {pair{"办理进展汇报会的时间表", "when the progress hearings are held"}, pair{"DOMAIN.md §4", "DOMAIN.md §4"}},
@@ -41,6 +43,8 @@ var policyTexts = map[string]struct{ meaning, source pair }{
 	"group_meeting_every":          {pair{"代表小组会议的周期", "how often each deputy group meets"}, pair{"DOMAIN.md §6", "DOMAIN.md §6"}},
 	"commendation":                 {pair{"年终表彰代表和代表小组的计分规则", "the year-end commendation's scoring rule"}, pair{"DOMAIN.md §6", "DOMAIN.md §6"}},
 	"commendation_cron":            {pair{"年终表彰的时间表", "when the commendation is scored"}, pair{"DOMAIN.md §6", "DOMAIN.md §6"}},
+	"attachment_max_bytes":         {pair{"单个附件的最大字节数", "the largest attachment, in bytes"}, pair{"本地设置；办理事项 #15", "local; issue #15"}},
+	"attachment_max_per_step":      {pair{"一件建议每个环节最多上传的附件数", "the most attachments one step of a case may hold"}, pair{"本地设置；办理事项 #15", "local; issue #15"}},
 }
 
 // PolicyMeaning is what a policy key means, in the language.

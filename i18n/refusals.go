@@ -156,4 +156,19 @@ var refusals = map[string]pair{
 	"import_ambiguous_name":   {"有 {count} 位叫“{name}”的代表（{groups}），请写成“姓名（代表小组）”", "{count} deputies are named {name} ({groups}): write name（group）"},
 	"import_lead_unit_needed": {"填写了{column}，但没有填写主办单位", "{column} is filled in but the lead unit is not"},
 	"import_assign_person":    {"主办单位“{unit}”的{column}未登记，请在此列填写", "the unit {unit} has no {column} on the roster: fill in this column"},
+	"rating_link_unknown":     {"这个评价链接不存在，请核对链接是否完整", "this rating link does not exist; check that the whole link was opened"},
+	"rating_link_expired":     {"这个评价链接已于 {expired_at} 过期，请登录后评价，或联系人大办重新发送", "this rating link expired on {expired_at}; sign in to rate, or ask the office for a new link"},
+	"rating_link_used":        {"这个评价链接已经用过，评价已收到，不能再次使用", "this rating link has been used: the rating was received"},
+	"rating_link_revoked":     {"这个评价链接已被人大办收回，请登录后评价，或联系人大办", "the office has withdrawn this rating link; sign in to rate, or ask the office"},
+	"rating_link_stale":       {"这件建议现在不在等待您评价的阶段（可能已评价、已重新办理或已办结），链接已失效", "this case no longer waits for your rating (rated, handled again or ended), so the link no longer works"},
+	"rating_link_no_reply":    {"这件建议还没有答复，不能发送评价链接", "the case has no reply yet: no rating link can be sent"},
+	"form_unreadable":         {"表单内容无法读取，请返回重新填写提交", "the form could not be read; go back and send it again"},
+	"rating_link_not_signer":  {"只能给这件建议的领衔代表或联名代表发送评价链接", "a rating link goes only to the case's lead deputy or a co-signer"},
+
+	// Attachments on a case (package attachments).
+	"attachment_file_required":  {"请选择要上传的文件", "a file is required in the form field \"file\""},
+	"attachment_too_large":      {"文件超过 {limit}，请压缩或分开上传", "the file is larger than {limit}"},
+	"attachment_type":           {"不接受此类文件：只接受照片、PDF 文件、办公文档（文字、表格、演示文稿）和纯文本", "files of type {type} are not taken: only photos, PDF, Office and OpenDocument files and plain text"},
+	"attachment_too_many":       {"“{attach_step}”环节的附件已达 {max} 个，不能再上传", "the step {attach_step} already holds {max} attachments"},
+	"attachment_step_not_yours": {"您不能上传“{attach_step}”环节的附件", "you may not add attachments to the step {attach_step}"},
 }

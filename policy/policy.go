@@ -48,7 +48,14 @@ type Policy struct {
 	// reminded to chase it: by default the three months the Deputies Law
 	// (art. 51-52) gives a body to answer a deputy's suggestion.
 	ReferralAnswerWithin Duration `json:"referral_answer_within" yaml:"referral_answer_within"`
-	QuietHours           string   `json:"quiet_hours" yaml:"quiet_hours"`
+	// RatingLinkValid is how long the link in a reply notice (and the QR
+	// code on the reply letter) lets a deputy rate without signing in.
+	RatingLinkValid Duration `json:"rating_link_valid" yaml:"rating_link_valid"`
+	QuietHours      string   `json:"quiet_hours" yaml:"quiet_hours"`
+	// RemindAt is the time of day (HH:MM, the township's zone) a reminder
+	// counted in days falls at, on a working day: a unit reads it at the
+	// start of its day, not at 23:59:59 held until the quiet hours end.
+	RemindAt string `json:"remind_at" yaml:"remind_at"`
 	// CalendarOverrides are the township's own working and rest days on top
 	// of the national holiday calendar.
 	CalendarOverrides []holiday.Override `json:"calendar_overrides,omitempty" yaml:"calendar_overrides"`
@@ -92,6 +99,13 @@ type Policy struct {
 	SignInFailuresPerClient  int      `json:"sign_in_failures_per_client" yaml:"sign_in_failures_per_client"`
 	SignInBlock              Duration `json:"sign_in_block" yaml:"sign_in_block"`
 	CommendationCron         string   `json:"commendation_cron" yaml:"commendation_cron"`
+
+	// Attachments on a case (package attachments): the largest file, in
+	// bytes, and how many files one step of one case may hold. Zero in a
+	// case's stored policy (from before the keys existed) reads as the
+	// default; see AttachmentLimits.
+	AttachmentMaxBytes   int64 `json:"attachment_max_bytes,omitempty" yaml:"attachment_max_bytes"`
+	AttachmentMaxPerStep int   `json:"attachment_max_per_step,omitempty" yaml:"attachment_max_per_step"`
 }
 
 // Crons maps each cadence kind to its cron expression.
@@ -130,7 +144,9 @@ func Default() Policy {
 		MeetingRemindBefore:      MustDuration("P1D"),
 		MeetingPlace:             "人大主席团会议室",
 		ReferralAnswerWithin:     MustDuration("P3M"),
+		RatingLinkValid:          MustDuration("P30D"),
 		QuietHours:               "21:00-08:00",
+		RemindAt:                 "09:00",
 		Evaluation:               evaluation.DefaultRules(),
 		VisitsPerMonth:           2,
 		GroupMeetingEvery:        MustDuration("P3M"),
@@ -154,8 +170,14 @@ func Default() Policy {
 		SignInBlock:              MustDuration("PT15M"),
 		// The deputies' commendation after the ranking, early in January.
 		CommendationCron: "0 9 5 1 *",
+		// A phone photo or a scanned reply letter fits in 20 MiB; twenty
+		// files a step is more than any step needs, and bounds the case.
+		AttachmentMaxBytes:   20 << 20,
+		AttachmentMaxPerStep: 20,
 	}
 }
+
+var clockPattern = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
 
 var quietPattern = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
 
@@ -176,7 +198,7 @@ func (p Policy) Validate() error {
 		"rehandle_within": p.RehandleWithin, "meeting_within": p.MeetingWithin,
 		"meeting_notice_ahead": p.MeetingNoticeAhead, "meeting_remind_before": p.MeetingRemindBefore,
 		"session_idle": p.SessionIdle, "sign_in_block": p.SignInBlock,
-		"referral_answer_within": p.ReferralAnswerWithin,
+		"referral_answer_within": p.ReferralAnswerWithin, "rating_link_valid": p.RatingLinkValid,
 	} {
 		if d.IsZero() {
 			return fmt.Errorf("%s: must be a positive duration", key)
@@ -198,6 +220,9 @@ func (p Policy) Validate() error {
 		if d.IsZero() {
 			return errors.New("remind_before_due: every reminder must be a positive duration")
 		}
+	}
+	if p.RemindAt != "" && !clockPattern.MatchString(p.RemindAt) {
+		return fmt.Errorf("remind_at: %q is not HH:MM", p.RemindAt)
 	}
 	if p.QuietHours != "" && !quietPattern.MatchString(p.QuietHours) {
 		return fmt.Errorf("quiet_hours: %q is not HH:MM-HH:MM", p.QuietHours)
@@ -233,6 +258,14 @@ func (p Policy) Validate() error {
 	if p.MeetingPlace == "" || len(p.MeetingPlace) > 200 {
 		return errors.New("meeting_place: must be 1 to 200 characters")
 	}
+	// A file is kept in the database in chunks; 1 GiB bounds what one
+	// request may make the database hold.
+	if p.AttachmentMaxBytes < 1 || p.AttachmentMaxBytes > 1<<30 {
+		return fmt.Errorf("attachment_max_bytes: must be a size in bytes from 1 to 1073741824, got %d", p.AttachmentMaxBytes)
+	}
+	if p.AttachmentMaxPerStep < 1 || p.AttachmentMaxPerStep > 1000 {
+		return fmt.Errorf("attachment_max_per_step: must be a count from 1 to 1000, got %d", p.AttachmentMaxPerStep)
+	}
 	return nil
 }
 
@@ -244,6 +277,29 @@ func (p Policy) ReferralAnswerTime() Duration {
 		return Default().ReferralAnswerWithin
 	}
 	return p.ReferralAnswerWithin
+}
+
+// RatingLinkTime is rating_link_valid, or its default for a policy
+// written before the key existed.
+func (p Policy) RatingLinkTime() Duration {
+	if p.RatingLinkValid.IsZero() {
+		return Default().RatingLinkValid
+	}
+	return p.RatingLinkValid
+}
+
+// AttachmentLimits are attachment_max_bytes and attachment_max_per_step,
+// or their defaults where a policy from before the keys holds none.
+func (p Policy) AttachmentLimits() (maxBytes int64, maxPerStep int) {
+	d := Default()
+	maxBytes, maxPerStep = p.AttachmentMaxBytes, p.AttachmentMaxPerStep
+	if maxBytes <= 0 {
+		maxBytes = d.AttachmentMaxBytes
+	}
+	if maxPerStep <= 0 {
+		maxPerStep = d.AttachmentMaxPerStep
+	}
+	return maxBytes, maxPerStep
 }
 
 // GroupMeetingMonths is how many months apart the deputy groups meet:
@@ -423,15 +479,46 @@ func Keys() []string {
 		"reply_within", "reply_within_complex", "remind_before_due", "progress_report_every",
 		"progress_report_grace", "extension_max", "evaluation_within", "evaluation_grace",
 		"rehandle_within", "escalate_after_unsatisfied", "meeting_within", "meeting_notice_ahead",
-		"meeting_remind_before", "meeting_place", "referral_answer_within", "quiet_hours", "calendar_overrides", "evaluation",
+		"meeting_remind_before", "meeting_place", "referral_answer_within", "rating_link_valid", "quiet_hours", "remind_at", "calendar_overrides", "evaluation",
 		"progress_hearing_cron", "site_inspection_cron", "group_meeting_cron", "evaluation_cron", "board_cron",
 		"ranking_cron", "visit_check_cron", "session_idle", "sign_in_failures_per_account",
-		"sign_in_failures_per_client", "sign_in_block", "visits_per_month", "group_meeting_every", "commendation", "commendation_cron"}
+		"sign_in_failures_per_client", "sign_in_block", "visits_per_month", "group_meeting_every", "commendation", "commendation_cron",
+		"attachment_max_bytes", "attachment_max_per_step"}
 }
 
 // After is d after t, exactly, under this policy.
 func (p Policy) After(t time.Time, d Duration) time.Time {
 	return After(t, d, p.Location(), p.Calendar())
+}
+
+// ReminderAt is when a reminder off before due falls. An offset in days,
+// weeks, months or working days falls at remind_at (default 09:00) on
+// that day, or on the working day before it when it is a rest day, and
+// never inside the quiet hours; one with a clock part (hours, minutes)
+// falls exactly off before due.
+func (p Policy) ReminderAt(due time.Time, off Duration) time.Time {
+	at := p.Before(due, off)
+	if off.HasClock() {
+		return at
+	}
+	clock := p.RemindAt
+	if clock == "" {
+		clock = Default().RemindAt
+	}
+	var h, m int
+	if _, err := fmt.Sscanf(clock, "%d:%d", &h, &m); err != nil {
+		h, m = 9, 0
+	}
+	loc := p.Location()
+	d := at.In(loc)
+	t := time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, loc)
+	cal := p.Calendar()
+	// A long holiday is at most a few weeks: the bound only keeps a
+	// calendar without working days from looping.
+	for i := 0; i < 60 && !cal.IsWorkingDay(t); i++ {
+		t = t.AddDate(0, 0, -1)
+	}
+	return p.QuietUntil(t.UTC())
 }
 
 // QuietUntil is when a non-urgent message written at t may go out: t itself

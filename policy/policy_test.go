@@ -571,3 +571,39 @@ func TestEveryPolicyKeyExplained(t *testing.T) {
 		}
 	}
 }
+
+// A reminder counted in days falls at remind_at on a working day, never
+// at the due time's 23:59:59 nor inside the quiet hours; one with a clock
+// part falls exactly.
+func TestReminderAtFallsOnAWorkingMorning(t *testing.T) {
+	p := Default()
+	loc := p.Location()
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, loc).UTC() }
+	due := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 23, 59, 59, 0, loc).UTC() }
+	for name, c := range map[string]struct {
+		due  time.Time
+		off  string
+		want time.Time
+	}{
+		"a day before a Wednesday":      {due(2026, 6, 10), "P1D", at(2026, 6, 9, 9, 0)},
+		"a day before a Monday: Friday": {due(2026, 6, 15), "P1D", at(2026, 6, 12, 9, 0)},
+		"a week before":                 {due(2026, 6, 10), "P7D", at(2026, 6, 3, 9, 0)},
+		"onto the Dragon Boat holiday":  {due(2026, 6, 20), "P1D", at(2026, 6, 18, 9, 0)},
+		"a working day before":          {due(2026, 6, 15), "1wd", at(2026, 6, 12, 9, 0)},
+		"an hour before, exactly":       {due(2026, 6, 10), "PT1H", at(2026, 6, 10, 22, 59).Add(59 * time.Second)},
+	} {
+		if got := p.ReminderAt(c.due, MustDuration(c.off)); !got.Equal(c.want) {
+			t.Errorf("%s: %s, want %s", name, got.In(loc), c.want.In(loc))
+		}
+	}
+	late := p
+	late.RemindAt = "22:30"
+	if got, want := late.ReminderAt(due(2026, 6, 10), MustDuration("P1D")), at(2026, 6, 10, 8, 0); !got.Equal(want) {
+		t.Errorf("remind_at inside the quiet hours: %s, want %s (when they end)", got.In(loc), want.In(loc))
+	}
+	bad := Default()
+	bad.RemindAt = "9 am"
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "remind_at") {
+		t.Errorf("remind_at 9 am: %v", err)
+	}
+}

@@ -161,4 +161,21 @@ const (
 	ChannelOff            = "channel_off"
 	ChannelFailed         = "channel_failed"
 	DependencyUnavailable = "dependency_unavailable"
+
+	// Rating links.
+	RatingLinkUnknown   = "rating_link_unknown"
+	RatingLinkExpired   = "rating_link_expired"
+	RatingLinkUsed      = "rating_link_used"
+	RatingLinkRevoked   = "rating_link_revoked"
+	RatingLinkStale     = "rating_link_stale"
+	RatingLinkNoReply   = "rating_link_no_reply"
+	RatingLinkNotSigner = "rating_link_not_signer"
+	FormUnreadable      = "form_unreadable"
+
+	// Attachments on a case (package attachments).
+	AttachmentFileRequired = "attachment_file_required"
+	AttachmentTooLarge     = "attachment_too_large"
+	AttachmentType         = "attachment_type"
+	AttachmentTooMany      = "attachment_too_many"
+	AttachmentStepNotYours = "attachment_step_not_yours"
 )

@@ -34,6 +34,9 @@ const (
 	TooMany
 	Unavailable
 	Internal
+	// Gone: what the request names existed and ends for good (a used,
+	// expired or revoked rating link).
+	Gone
 )
 
 var statuses = map[Kind]int{
@@ -41,7 +44,7 @@ var statuses = map[Kind]int{
 	NotFound: http.StatusNotFound, MethodNotAllowed: http.StatusMethodNotAllowed, Conflict: http.StatusConflict,
 	PreconditionFailed: http.StatusPreconditionFailed, TooLarge: http.StatusRequestEntityTooLarge,
 	UnsupportedType: http.StatusUnsupportedMediaType, Invalid: http.StatusUnprocessableEntity, TooMany: http.StatusTooManyRequests,
-	Unavailable: http.StatusServiceUnavailable, Internal: http.StatusInternalServerError,
+	Unavailable: http.StatusServiceUnavailable, Internal: http.StatusInternalServerError, Gone: http.StatusGone,
 }
 
 // Status is the HTTP status a refusal of this kind is answered with.

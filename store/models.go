@@ -324,6 +324,7 @@ func allModels() []any {
 		&deliveryRow{},
 		&preferenceRow{},    // outbox.go
 		&webSessionRow{},    // sessions.go
+		&ratingLinkRow{},    // ratelinks.go
 		&signInFailureRow{}, // signin.go
 		&policySettingRow{}, // settings.go
 		&endingReviewRow{},  // endings.go
@@ -331,5 +332,8 @@ func allModels() []any {
 		&dutyRecordRow{},    // records.go
 		&dutyAttendeeRow{},  // records.go
 		&searchDocRow{},     // search.go
+
+		// attachments.go
+		&attachmentRow{}, &attachmentChunkRow{},
 	}
 }

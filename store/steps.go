@@ -136,11 +136,17 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 				return err
 			}
 		}
-		if len(messages) > 0 {
-			rows := make([]outboxRow, 0, len(messages))
-			for _, m := range messages {
-				rows = append(rows, outboxRowOf(m))
+		rows := make([]outboxRow, 0, len(messages))
+		for _, m := range messages {
+			if m.RatingLink != nil {
+				if err := recordMessageWithLink(tx, m); err != nil {
+					return err
+				}
+				continue
 			}
+			rows = append(rows, outboxRowOf(m))
+		}
+		if len(rows) > 0 {
 			if err := ignore().Create(&rows).Error; err != nil {
 				return err
 			}

@@ -64,6 +64,19 @@ type sgData struct {
 	ShowOpinions bool
 	Contacts     []contact
 	Waiting      string
+	// RatingLinks and LinkSigners: the office's rating links of a replied
+	// case, and whom a new one may go to (ratelink.go).
+	RatingLinks []ratingLinkView
+	LinkSigners []choice
+
+	// The case's files by step (attachments.go), the steps the caller may
+	// add files to, the limits said beside the form, and the refused
+	// upload, if any.
+	Attachments     []attachStep
+	AttachmentCount int
+	UploadSteps     []string
+	AttachHint      string
+	Upload          *formState
 	// Docs are the links to the official documents of the steps taken.
 	Docs []docLink
 }
@@ -159,6 +172,9 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 	if err := w.rulesData(ctx, wc, sg, d); err != nil {
 		return nil, err
 	}
+	if err := w.ratingLinksData(ctx, wc, sg, names, d); err != nil {
+		return nil, err
+	}
 	d.Raters = raters(wc.p, sg, names, w.now())
 	d.CoUnitChoices = coUnitChoices(wc.p, sg, all)
 	facts := access.SuggestionFacts(sg)
@@ -175,7 +191,10 @@ func (w *web) suggestionData(ctx context.Context, lang string, wc *webCtx, sg do
 	if f := d.Actions[formOf(rules.NextStep(sg))]; f != nil && failed == nil {
 		f.Open = true
 	}
-	if failed != nil && d.Actions[failed.Name] == nil {
+	if err := w.attachmentData(ctx, lang, wc, sg, failed, d); err != nil {
+		return nil, err
+	}
+	if failed != nil && failed.Name != attachForm && d.Actions[failed.Name] == nil {
 		// The form is not offered (any more): still say why it was refused.
 		d.Failed = failed
 	}

@@ -27,6 +27,9 @@ const (
 	routeDeputy     = "GET /api/v1/deputies/:id"
 	routeDeputies   = "GET /api/v1/deputies"
 	routeSimilar    = "GET /api/v1/suggestions/:id/similar"
+
+	routeIssueRatingLink  = "POST /api/v1/suggestions/:id/rating-links"
+	routeRevokeRatingLink = "DELETE /api/v1/rating-links/:id"
 )
 
 // listRow is a suggestion in a table.

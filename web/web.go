@@ -24,6 +24,7 @@ import (
 
 	"suggestflow/access"
 	"suggestflow/accounts"
+	"suggestflow/attachments"
 	"suggestflow/cases"
 	"suggestflow/delivery"
 	"suggestflow/documents"
@@ -58,6 +59,10 @@ type Deps struct {
 	TemporalUIURL string
 	// Documents builds the official documents the pages link to.
 	Documents *documents.Service
+
+	// Attachments keeps the files of cases, with the API's rules; nil
+	// makes one over Store and Cases.
+	Attachments *attachments.Service
 }
 
 // web holds the pages' state: their dependencies, templates and sessions.
@@ -68,6 +73,7 @@ type web struct {
 	roster   *roster.Service
 	delivery delivery.Config
 	importer *roster.Importer
+	attach   *attachments.Service
 	temporal client.Client
 	policy   policy.Policy
 	log      *slog.Logger
@@ -114,6 +120,12 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/suggestions/{id}/live", w.authed(w.liveStatus))
 	mux.HandleFunc("POST /ui/suggestions/{id}/{action}", w.authed(w.csrf(w.suggestionAction)))
 	mux.HandleFunc("GET /ui/suggestions/{id}/documents/{file}", w.authed(w.caseDocument))
+	mux.HandleFunc("POST /ui/suggestions/{id}/rating-links", w.authed(w.csrf(w.issueRatingLink)))
+	mux.HandleFunc("POST /ui/suggestions/{id}/rating-links/{link}/revoke", w.authed(w.csrf(w.revokeRatingLink)))
+	// The upload's form is read within the attachment limit before its
+	// CSRF token can be checked (attachUpload does both).
+	mux.HandleFunc("POST /ui/suggestions/{id}/attachments", w.authed(w.attachUpload))
+	mux.HandleFunc("GET /ui/attachments/{id}", w.authed(w.attachmentFile))
 	mux.HandleFunc("GET /ui/meetings", w.authed(w.meetingList))
 	mux.HandleFunc("GET /ui/meetings/{id}", w.authed(w.meetingPage))
 	mux.HandleFunc("GET /ui/meetings/{id}/notice", w.authed(w.meetingNotice))
@@ -170,6 +182,9 @@ func New(d Deps) (http.Handler, error) {
 	mux.HandleFunc("GET /ui/ledger.xlsx", w.authed(w.ledgerXLSX))
 	mux.HandleFunc("GET /ui/hearing.xlsx", w.authed(w.hearingXLSX))
 	mux.HandleFunc("/ui/", w.notFound)
+	// A rating link needs no account: its token is its credential.
+	mux.HandleFunc("GET /r/{token}", w.ratingLinkPage)
+	mux.HandleFunc("POST /r/{token}", w.rateByLink)
 	ui := w.headers(mux)
 
 	// The board is public and printable; its page carries its own print
@@ -178,6 +193,7 @@ func New(d Deps) (http.Handler, error) {
 	root.HandleFunc("GET /board", w.boardPage)
 	root.HandleFunc("GET /board.pdf", w.boardPDF)
 	root.Handle("/ui/", ui)
+	root.Handle("/r/", ui)
 	return root, nil
 }
 
@@ -202,7 +218,12 @@ func newWeb(d Deps) (*web, error) {
 	for i := 0; i <= 100; i++ {
 		fmt.Fprintf(&bars, ".w%d{width:%d%%}\n", i, i)
 	}
-	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, importer: d.Importer, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
+	if d.Attachments == nil && d.Cases != nil {
+		// The API passes its own; a page server alone keeps files with
+		// the same rules.
+		d.Attachments = attachments.New(d.Store, d.Cases.CurrentPolicy, d.Now)
+	}
+	w := &web{store: d.Store, cases: d.Cases, accounts: d.Accounts, roster: d.Roster, importer: d.Importer, attach: d.Attachments, delivery: d.Delivery, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now,
 		writes: d.Writes, uiURL: d.TemporalUIURL, docs: d.Documents, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
 		css: append(css, bars.String()...)}
 	if w.docs == nil && d.Cases != nil {

@@ -243,6 +243,12 @@ func endOfDay(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d, 23, 59, 59, 0, shanghai).UTC()
 }
 
+// nineAM is 09:00 of a day in the township's zone: when a reminder
+// counted in days falls (policy remind_at).
+func nineAM(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 9, 0, 0, 0, shanghai).UTC()
+}
+
 func eq(t *testing.T, what string, got, want time.Time) {
 	t.Helper()
 	if !got.Equal(want) {

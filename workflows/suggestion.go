@@ -32,6 +32,9 @@ type suggestion struct {
 	// starting are meetings called in the step being taken, whose start
 	// is confirmed once the step is stored.
 	starting []workflow.ChildWorkflowFuture
+	// remindInWorkHours: reminders counted in days fall at the policy's
+	// remind_at on a working day (versionRemindInWorkHours).
+	remindInWorkHours bool
 }
 
 // versionNoticeInStep: from version 1 on, a meeting's notice is stored with
@@ -40,6 +43,13 @@ type suggestion struct {
 // within the workflow task its deadline fired in, instead of two more
 // round trips through the server later.
 const versionNoticeInStep = "meeting-notice-in-calling-step"
+
+// versionRemindInWorkHours: from version 1 on, a reply reminder counted
+// in days falls at remind_at on a working day (policy.ReminderAt) instead
+// of exactly the offset before the due time's 23:59:59, which the quiet
+// hours then held until the next morning. A run decides once, at its
+// start: a running case keeps its reminders until it continues as new.
+const versionRemindInWorkHours = "reminder-in-work-hours"
 
 // SuggestionWorkflow owns one suggestion from submission to closing.
 func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (domain.Suggestion, error) {
@@ -55,6 +65,7 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 	if err := w.register(ctx); err != nil {
 		return w.st, err
 	}
+	w.remindInWorkHours = workflow.GetVersion(ctx, versionRemindInWorkHours, workflow.DefaultVersion, 1) == 1
 	// Intake arrives with the start (Update-With-Start); a bare start that
 	// never receives it ends quietly.
 	if ok, err := workflow.AwaitWithTimeout(ctx, time.Hour, func() bool { return w.submitted }); err != nil || !ok {
@@ -323,6 +334,9 @@ func (w *suggestion) alarms() []alarm {
 		round := s.Round
 		for _, off := range w.pol.RemindBeforeDue {
 			at := w.pol.Before(due, off)
+			if w.remindInWorkHours {
+				at = w.pol.ReminderAt(due, off)
+			}
 			if !at.After(s.RoundStartedAt) {
 				continue
 			}

@@ -71,7 +71,9 @@ func TestLifecycleToSatisfiedClose(t *testing.T) {
 	eq(t, "workflow end", h.env.Now(), endOfDay(2026, 7, 3))
 
 	reminders := h.events("reminder")
-	want := []time.Time{endOfDay(2026, 5, 11), endOfDay(2026, 6, 3)}
+	// 30 and 7 days before 10 June, at 09:00 (remind_at), not at the due
+	// time's 23:59:59.
+	want := []time.Time{nineAM(2026, 5, 11), nineAM(2026, 6, 3)}
 	if len(reminders) != len(want) {
 		t.Fatalf("reminders: got %d, want %d (the 1-day one falls after the reply)", len(reminders), len(want))
 	}
@@ -239,10 +241,10 @@ func TestExtensionMovesDueAndIsCapped(t *testing.T) {
 	eq(t, "overdue at the extended due time", over[0].At, newDue)
 	var atNewDue bool
 	for _, r := range h.events("reminder") {
-		if r.At.Equal(endOfDay(2026, 7, 9)) {
+		if r.At.Equal(nineAM(2026, 7, 9)) {
 			atNewDue = true
 		}
-		if r.At.Equal(endOfDay(2026, 6, 9)) {
+		if r.At.Equal(nineAM(2026, 6, 9)) {
 			t.Error("a reminder fired for the old due time")
 		}
 	}

@@ -1,0 +1,73 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"suggestflow/attachments"
+	"suggestflow/domain"
+	"suggestflow/store"
+)
+
+// attachRoute is the upload route, which reads its body within the
+// policy's attachment limit rather than the server's.
+const attachRoute = "/api/v1/suggestions/:id/attachments"
+
+// addAttachment keeps a file with the case (multipart: file, step).
+func (s *Server) addAttachment(c echo.Context) error {
+	ctx := c.Request().Context()
+	sg, _ := c.Get("suggestion").(domain.Suggestion)
+	l, err := s.attachments.Limits(ctx)
+	if err != nil {
+		return err
+	}
+	up, err := attachments.Read(c.Response(), c.Request(), l)
+	if err != nil {
+		return err
+	}
+	a, err := s.attachments.Add(ctx, principalOf(c), sg, up)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, a)
+}
+
+func (s *Server) listAttachments(c echo.Context) error {
+	sg, _ := c.Get("suggestion").(domain.Suggestion)
+	list, err := s.attachments.List(c.Request().Context(), sg.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, attachmentList{Items: list})
+}
+
+// attachmentList is a case's files, oldest first.
+type attachmentList struct {
+	Items []store.Attachment `json:"items"`
+}
+
+// getAttachment sends a file's bytes with the type judged at upload, and
+// nosniff so that a browser never takes them for anything else.
+func (s *Server) getAttachment(c echo.Context) error {
+	a, _ := c.Get("attachment").(store.Attachment)
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, a.ContentType)
+	h.Set(echo.HeaderContentDisposition, attachments.Disposition(a))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set(echo.HeaderContentLength, strconv.FormatInt(a.Size, 10))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.Response().WriteHeader(http.StatusOK)
+	err := s.store.AttachmentBytes(c.Request().Context(), a.ID, func(b []byte) error {
+		_, err := c.Response().Write(b)
+		return err
+	})
+	if err != nil {
+		// The status is sent: the client sees a short body (its length
+		// was promised), the log sees why.
+		s.log.ErrorContext(c.Request().Context(), "send attachment", "attachment", a.ID, "error", err)
+	}
+	return nil
+}

@@ -1,0 +1,46 @@
+// Package ratelink holds the rules of the link that lets one deputy rate
+// one reply once without signing in (issue: rating by link): how its
+// token is made, where it points, and when it still opens.
+package ratelink
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"suggestflow/domain"
+	"suggestflow/refusal"
+)
+
+// Path is where a link points under the pages' address; short, for a text
+// message and a QR code.
+const Path = "/r/"
+
+// Mint gives a fresh token: 32 random bytes, URL-safe. Only its hash is
+// ever stored.
+func Mint() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("mint rating link token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// URL is the link a token opens, under the pages' public address.
+func URL(publicURL, token string) string { return publicURL + Path + token }
+
+// Check says whether a link still opens at now: not revoked, not used,
+// not expired. The case's own state (is this round's reply still waiting
+// for this deputy?) is the workflow's to judge.
+func Check(l domain.RatingLink, now time.Time, loc *time.Location) error {
+	switch {
+	case l.RevokedAt != nil:
+		return refusal.New(refusal.Gone, refusal.RatingLinkRevoked)
+	case l.UsedAt != nil:
+		return refusal.New(refusal.Gone, refusal.RatingLinkUsed)
+	case !now.Before(l.ExpiresAt):
+		return refusal.New(refusal.Gone, refusal.RatingLinkExpired, "expired_at", l.ExpiresAt.In(loc).Format("2006-01-02 15:04"))
+	}
+	return nil
+}
