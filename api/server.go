@@ -72,7 +72,8 @@ type Deps struct {
 	// and the links printed on documents.
 	PublicURL string
 	// RatingURL, when set, is the rating link a reply letter's QR code
-	// carries; nil: the case's page under PublicURL.
+	// carries; nil: the lead deputy's own rating link for the letter
+	// (cases.LetterRatingURL).
 	RatingURL documents.RatingURL
 }
 
@@ -111,6 +112,10 @@ func New(d Deps) *Server {
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
 		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), delivery: d.Delivery, importer: roster.NewImporter(d.Store, cmds), writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
 	s.attachments = attachments.New(d.Store, cmds.CurrentPolicy, d.Now)
+	if d.RatingURL == nil {
+		// The reply letter's QR code is the lead deputy's rating link.
+		d.RatingURL = cmds.LetterRatingURL
+	}
 	s.docs = documents.New(d.Store, cmds.CurrentPolicy, d.PublicURL, d.RatingURL, d.Now)
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.errorHandler

@@ -110,8 +110,18 @@ func TestOfficialDocumentsAsPDF(t *testing.T) {
 	text, pdf := c.pdfText(docs + "reply.pdf")
 	reads(t, "the reply letter", text, "代表建议答复函", "编号："+number, "王西林代表：", "关于农村电网增容的建议",
 		"已完成三个村的电网增容改造。", "办理结果A 类（已解决或采纳）", "供电所", day(sg["reply"].(map[string]any)["replied_at"]), "扫码评价")
-	if got, want := printouttest.QR(t, pdf), c.base+"/ui/suggestions/"+id; got != want {
-		t.Errorf("the reply letter's QR code reads %q, want the rating address %q", got, want)
+	// The QR code is the lead deputy's rating link, the same at every print.
+	letterLink := printouttest.QR(t, pdf)
+	if !strings.HasPrefix(letterLink, c.base+"/r/") || !ratingLinkPattern.MatchString(letterLink) {
+		t.Errorf("the reply letter's QR code reads %q, want a rating link under %s/r/", letterLink, c.base)
+	}
+	if _, again := c.pdfText(docs + "reply.pdf"); printouttest.QR(t, again) != letterLink {
+		t.Errorf("a second print of the reply letter carries another link")
+	}
+	anon := &apiClient{t: t, base: c.base}
+	letterToken := strings.TrimPrefix(letterLink, c.base+"/r/")
+	if v := anon.must(200, "GET", "/api/v1/public/rating-links/"+letterToken, nil); v["deputy"] != "王西林" || v["number"] != number {
+		t.Errorf("the letter's link opens %v, want the lead deputy's rating of %s", v, number)
 	}
 	other.refusedWith(404, docs+"reply.pdf", "not_found")
 
@@ -224,5 +234,14 @@ func TestOfficialDocumentsAsPDF(t *testing.T) {
 	}
 	if status, _, _ := s.download("/ui/rankings/" + year + "/bulletin.pdf"); status != 200 {
 		t.Errorf("the bulletin from the page: %d", status)
+	}
+
+	// The lead deputy rates from the letter's QR code, without signing in.
+	anon.must(200, "POST", "/api/v1/public/rating-links/"+letterToken+"/rating", map[string]any{"attitude": "satisfied", "result": "satisfied"})
+	if sg := c.must(200, "GET", "/api/v1/suggestions/"+id, nil); sg["status"] != "closed" {
+		t.Errorf("after the rating from the letter: %v", sg["status"])
+	}
+	if r := anon.do("GET", "/api/v1/public/rating-links/"+letterToken, nil); r.status != 410 {
+		t.Errorf("the letter's link after its rating: %d", r.status)
 	}
 }

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"suggestflow/access"
@@ -132,4 +133,45 @@ func (s *Service) RatingLinks(ctx context.Context, id string) ([]domain.RatingLi
 func (s *Service) RevokeRatingLink(ctx context.Context, linkID string) (domain.RatingLink, error) {
 	l, err := s.store.RevokeRatingLink(ctx, linkID, s.now().UTC())
 	return l, store.Refused(err, "rating link")
+}
+
+// letterIssuer marks the links printed on reply letters.
+const letterIssuer = "reply-letter"
+
+// LetterRatingURL is the rating link on a round's reply letter, for its
+// QR code: the same link at every print (its token is derived from its id
+// with the service's secret), and a new one once the office revoked it or
+// it expired, so that a letter printed again still opens the form.
+func (s *Service) LetterRatingURL(ctx context.Context, suggestionID, deputyID string, round int) (string, error) {
+	secret, err := s.store.Secret(ctx, "rating-letter")
+	if err != nil {
+		return "", store.Refused(err, "rating link")
+	}
+	links, err := s.store.RatingLinks(ctx, suggestionID)
+	if err != nil {
+		return "", store.Refused(err, "rating link")
+	}
+	now := s.now()
+	printed := 0
+	for _, l := range links { // newest first
+		if l.CreatedBy != letterIssuer || l.DeputyID != deputyID || l.Round != round {
+			continue
+		}
+		if printed == 0 && l.RevokedAt == nil && now.Before(l.ExpiresAt) {
+			return ratelink.URL(s.publicURL, ratelink.LetterToken(secret, l.ID)), nil
+		}
+		printed++
+	}
+	pol, err := s.CurrentPolicy(ctx)
+	if err != nil {
+		return "", err
+	}
+	id := fmt.Sprintf("rl_letter_%s_%s_r%d_%d", suggestionID, deputyID, round, printed+1)
+	token := ratelink.LetterToken(secret, id)
+	l := domain.RatingLink{ID: id, SuggestionID: suggestionID, DeputyID: deputyID, Round: round, TokenHash: store.HashToken(token),
+		CreatedAt: now.UTC(), CreatedBy: letterIssuer, ExpiresAt: pol.After(now.UTC(), pol.RatingLinkTime())}
+	if err := s.store.EnsureRatingLink(ctx, l); err != nil {
+		return "", store.Refused(err, "rating link")
+	}
+	return ratelink.URL(s.publicURL, token), nil
 }

@@ -4,7 +4,9 @@
 package ratelink
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"time"
@@ -25,6 +27,15 @@ func Mint() (string, error) {
 		return "", fmt.Errorf("mint rating link token: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// LetterToken is the token of a link printed on a reply letter: derived
+// from the link's id with the service's secret, so that every print of
+// the letter carries the same link, while only its hash is stored.
+func LetterToken(secret []byte, linkID string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(linkID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // URL is the link a token opens, under the pages' public address.

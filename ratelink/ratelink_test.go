@@ -53,3 +53,14 @@ func TestCheckRefusesRevokedUsedAndExpiredLinks(t *testing.T) {
 		}
 	}
 }
+
+func TestLetterTokenIsStablePerLinkAndSecret(t *testing.T) {
+	a, b := []byte("secret-one"), []byte("secret-two")
+	tok := LetterToken(a, "rl_letter_x")
+	if len(tok) != 43 || tok != LetterToken(a, "rl_letter_x") {
+		t.Fatalf("letter token %q is not a stable 43-character token", tok)
+	}
+	if tok == LetterToken(a, "rl_letter_y") || tok == LetterToken(b, "rl_letter_x") {
+		t.Fatal("another link or another secret gives the same token")
+	}
+}

@@ -325,6 +325,7 @@ func allModels() []any {
 		&preferenceRow{},    // outbox.go
 		&webSessionRow{},    // sessions.go
 		&ratingLinkRow{},    // ratelinks.go
+		&secretRow{},        // ratelinks.go
 		&signInFailureRow{}, // signin.go
 		&policySettingRow{}, // settings.go
 		&endingReviewRow{},  // endings.go

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"time"
@@ -132,4 +133,40 @@ func (s *Store) RevokeRatingLink(ctx context.Context, id string, at time.Time) (
 		return domain.RatingLink{}, fmt.Errorf("revoke rating link %s: %w", id, res.Error)
 	}
 	return s.RatingLink(ctx, id)
+}
+
+// EnsureRatingLink stores a link unless one of its id exists: two prints
+// of the same reply letter at once store it once.
+func (s *Store) EnsureRatingLink(ctx context.Context, l domain.RatingLink) error {
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(ptr(ratingLinkRowOf(l))).Error; err != nil {
+		return fmt.Errorf("ensure rating link %s: %w", l.ID, err)
+	}
+	return nil
+}
+
+// secretRow is a random key the service made for itself, kept with the
+// data so that every replica uses the same one.
+type secretRow struct {
+	Name  string `gorm:"primaryKey;size:100"`
+	Value []byte `gorm:"not null"`
+}
+
+func (secretRow) TableName() string { return "secrets" }
+
+// Secret is the service's key of a name, made (32 random bytes) on first
+// use; concurrent first uses agree on one.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	db := s.db.WithContext(ctx)
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&secretRow{Name: name, Value: fresh}).Error; err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	var row secretRow
+	if err := db.Where("name = ?", name).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	return row.Value, nil
 }

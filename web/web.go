@@ -227,7 +227,7 @@ func newWeb(d Deps) (*web, error) {
 		writes: d.Writes, uiURL: d.TemporalUIURL, docs: d.Documents, sessions: sessionStore{st: d.Store, idle: d.Accounts.Idle}, static: static,
 		css: append(css, bars.String()...)}
 	if w.docs == nil && d.Cases != nil {
-		w.docs = documents.New(d.Store, d.Cases.CurrentPolicy, "", nil, d.Now)
+		w.docs = documents.New(d.Store, d.Cases.CurrentPolicy, "", d.Cases.LetterRatingURL, d.Now)
 	}
 	if w.pages, err = parsePages(); err != nil {
 		return nil, err
