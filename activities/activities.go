@@ -136,8 +136,10 @@ func (a *Activities) render(ctx context.Context, step domain.Step) ([]domain.Mes
 				m.RatingLink = &domain.RatingLink{ID: domain.NewID("rl_"), SuggestionID: n.SuggestionID, DeputyID: r.ID(), Round: step.Reply.Round,
 					TokenHash: store.HashToken(token), CreatedAt: n.At, CreatedBy: domain.System.ID,
 					ExpiresAt: pol.After(n.At, pol.RatingLinkTime())}
-				body += "\n评价（无需登录，" + m.RatingLink.ExpiresAt.In(loc).Format("1月2日") + "前有效，仅限本人使用一次） / Rate: " + ratelink.URL(a.PublicURL, token)
+				m.Link = ratelink.URL(a.PublicURL, token)
+				body += "\n评价（无需登录，" + m.RatingLink.ExpiresAt.In(loc).Format("1月2日") + "前有效，仅限本人使用一次） / Rate: " + m.Link
 			} else if link := a.link(n.SuggestionID); link != "" {
+				m.Link = link
 				body += "\n查看详情 / Details: " + link
 			}
 			m.Body = salutation(r, units, deputies, township) + body
@@ -182,7 +184,7 @@ func (a *Activities) link(suggestionID string) string {
 	if suggestionID == "" || a.PublicURL == "" {
 		return ""
 	}
-	return a.PublicURL + "/ui/suggestions/" + suggestionID
+	return a.PublicURL + domain.CaseLinkPath + suggestionID
 }
 
 // current is the policy as the settings have it now (the policy file's

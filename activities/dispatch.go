@@ -97,7 +97,11 @@ func (a *Activities) deliver(ctx context.Context, m domain.Message, now time.Tim
 	if err != nil {
 		return "", err
 	}
-	env := delivery.Envelope{Message: m, To: addr, Link: a.link(m.SuggestionID)}
+	env := delivery.Envelope{Message: m, To: addr, Link: m.Link}
+	if env.Link == "" {
+		// Written before messages kept their link.
+		env.Link = a.link(m.SuggestionID)
+	}
 	if m.MeetingID != "" && (m.Kind == "meeting_notice" || m.Kind == "meeting_reminder") {
 		if mt, err := a.Store.Meeting(ctx, m.MeetingID); err == nil {
 			env.ICS = notices.MeetingICS(mt)

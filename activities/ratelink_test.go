@@ -32,15 +32,21 @@ func TestReplyNoticeCarriesOneRatingLinkPerDeputy(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range msgs {
-			u := regexp.MustCompile(`https://rd\.example\.cn/r/[A-Za-z0-9_-]{43}`).FindString(m.Body)
+			u := regexp.MustCompile(`https://rd\.example\.cn/r/[A-Za-z0-9_-]{22}`).FindString(m.Body)
 			if m.Recipient.Kind() != domain.KindDeputy {
 				if u != "" {
 					t.Fatalf("a unit's notice carries a rating link: %s", m.Body)
+				}
+				if m.Link != "https://rd.example.cn/s/sg_1" {
+					t.Fatalf("a unit's notice links to %q, want the case's short link", m.Link)
 				}
 				continue
 			}
 			if u == "" {
 				t.Fatalf("no rating link in %q", m.Body)
+			}
+			if m.Link != u {
+				t.Fatalf("the message's link %q is not its rating link %q (a text message carries the link)", m.Link, u)
 			}
 			if prev, ok := urls[m.Recipient.ID()]; ok && prev != u {
 				t.Fatalf("the retried step changed %s's link from %s to %s", m.Recipient, prev, u)

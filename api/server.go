@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,6 +26,7 @@ import (
 	"suggestflow/cases"
 	"suggestflow/delivery"
 	"suggestflow/documents"
+	"suggestflow/domain"
 	"suggestflow/metrics"
 	"suggestflow/policy"
 	"suggestflow/refusal"
@@ -160,8 +163,13 @@ func (s *Server) mountPages(pages http.Handler) {
 	// the API's OpenAPI document); they are redirected before routing.
 	s.e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if p := c.Request().URL.Path; (p == "/" || p == "/ui") && c.Request().Method == http.MethodGet {
+			p := c.Request().URL.Path
+			if (p == "/" || p == "/ui") && c.Request().Method == http.MethodGet {
 				return c.Redirect(http.StatusFound, "/ui/")
+			}
+			// A case's short link, as notices and text messages carry it.
+			if id, ok := strings.CutPrefix(p, domain.CaseLinkPath); ok && id != "" && !strings.Contains(id, "/") && c.Request().Method == http.MethodGet {
+				return c.Redirect(http.StatusFound, "/ui/suggestions/"+url.PathEscape(id))
 			}
 			return next(c)
 		}

@@ -268,7 +268,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		m := m.(map[string]any)
 		if m["kind"] == "assigned" && m["recipient"] == "unit:"+unit {
 			assigned = strings.Contains(m["body"].(string), "供电所") && strings.Contains(m["body"].(string), "面商") &&
-				strings.Contains(m["body"].(string), c.base+"/ui/suggestions/"+id)
+				strings.Contains(m["body"].(string), c.base+"/s/"+id) && m["link"] == c.base+"/s/"+id
 		}
 		if strings.Contains(m["body"].(string), "张三") {
 			t.Error("a constituent's opinion leaked into a notice")
@@ -276,6 +276,14 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	}
 	if !assigned {
 		t.Errorf("no Chinese assignment notice to the unit in %d messages", len(msgs))
+	}
+	// The short link a notice (and a text message) carries leads to the
+	// case's page.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if res, err := noFollow.Get(c.base + "/s/" + id); err != nil || res.StatusCode != http.StatusFound || res.Header.Get("Location") != "/ui/suggestions/"+id {
+		t.Errorf("the case's short link: %v %v", res, err)
+	} else {
+		res.Body.Close()
 	}
 	if r := c.do("POST", "/api/v1/suggestions/"+id+"/progress-reports", map[string]any{"content": "x"}); r.status != 409 {
 		t.Errorf("action on a closed case: %d %s", r.status, r.body)

@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-var ratingLinkPattern = regexp.MustCompile(`/r/[A-Za-z0-9_-]{43}`)
+var ratingLinkPattern = regexp.MustCompile(`/r/[A-Za-z0-9_-]{22}`)
 
 // ratingLinks are the rating links in a case's reply notices, by deputy.
 func (c *apiClient) ratingLinks(id string) map[string]string {
@@ -158,5 +158,5 @@ func TestRatingByLink(t *testing.T) {
 	short := c.must(201, "POST", "/api/v1/suggestions/"+id+"/rating-links", map[string]any{"deputy_id": co})["url"].(string)
 	time.Sleep(1500 * time.Millisecond)
 	refused(410, "rating_link_expired", "GET", "/api/v1/public/rating-links/"+strings.TrimPrefix(ratingLinkPattern.FindString(short), "/r/"), nil)
-	refused(404, "rating_link_unknown", "GET", "/api/v1/public/rating-links/"+strings.Repeat("x", 43), nil)
+	refused(404, "rating_link_unknown", "GET", "/api/v1/public/rating-links/"+strings.Repeat("x", 22), nil)
 }

@@ -272,14 +272,15 @@ func TestSMSDefaultTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := testEnvelope()
-	e.Message.Body = "请于\"3月10日\"前答复\n谢谢 <办公室>"
-	e.Link = ""
+	e.Message.Subject = "请于\"3月10日\"前答复 <办公室>：2026-001"
+	e.Message.Body = "正文不进短信"
+	e.Link = "https://rd.example.cn/s/sg_1"
 	if err := ch.Send(context.Background(), e); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 	r, body := rec.last(t)
-	want := `{"phone":"13800000000","text":"` + jsonEscape(e.Message.Subject) +
-		`\n请于\"3月10日\"前答复\n谢谢 <办公室>","id":"sg_1-n3:deputy:dp_7"}`
+	// One text message: the subject (with the case number) and the link.
+	want := `{"phone":"13800000000","text":"请于\"3月10日\"前答复 <办公室>：2026-001 https://rd.example.cn/s/sg_1","id":"sg_1-n3:deputy:dp_7"}`
 	if string(body) != want {
 		t.Errorf("body\n got %s\nwant %s", body, want)
 	}
@@ -288,6 +289,27 @@ func TestSMSDefaultTemplate(t *testing.T) {
 	}
 	if got := r.Header.Get(DeliveryHeader); got != e.Message.ID {
 		t.Errorf("%s %q", DeliveryHeader, got)
+	}
+}
+
+// A text message is at most 70 characters: a long subject is cut, the
+// link never.
+func TestSMSTextFitsOneMessage(t *testing.T) {
+	link := "https://rd.example.cn/r/" + strings.Repeat("x", 43)
+	for _, subject := range []string{"答复期限提醒：2026-001", strings.Repeat("长", 80) + "：2026-001"} {
+		got := smsText(subject, link)
+		if n := utf8.RuneCountInString(got); n > 70 {
+			t.Errorf("%d characters: %q", n, got)
+		}
+		if !strings.HasSuffix(got, " "+link) {
+			t.Errorf("the link was cut or lost: %q", got)
+		}
+		if len([]rune(subject))+1+len(link) <= 70 != (got == subject+" "+link) {
+			t.Errorf("a subject that fits was cut, or one that does not was kept: %q", got)
+		}
+	}
+	if got := smsText(strings.Repeat("长", 90), ""); utf8.RuneCountInString(got) != 70 || !strings.HasSuffix(got, "…") {
+		t.Errorf("without a link: %q", got)
 	}
 }
 

@@ -9,11 +9,17 @@ import (
 	"net/http"
 	"strings"
 	"text/template"
+	"unicode/utf8"
 )
 
 // DefaultSMSTemplate is the request body sent to the SMS gateway when
 // SUGGESTFLOW_SMS_TEMPLATE is empty.
-const DefaultSMSTemplate = `{"phone":{{json .Phone}},"text":{{json .Text}},"id":{{json .ID}}}`
+const DefaultSMSTemplate = `{"phone":{{json .Phone}},"text":{{json .Short}},"id":{{json .ID}}}`
+
+// smsMax is the length of one Chinese text message: 70 characters, the
+// carriers' limit for a message in UCS-2 before it is split (and billed)
+// in parts.
+const smsMax = 70
 
 // SMSData is what the SMS template sees.
 //
@@ -30,7 +36,12 @@ type SMSData struct {
 	Phone string
 	Name  string
 	// Text is the subject, the body and the case link, one per line.
-	Text    string
+	Text string
+	// Short is one message of at most 70 characters: the subject (which
+	// names the case number) and the message's link — the deputy's rating
+	// link, else the case's short link. The subject is shortened, never
+	// the link.
+	Short   string
 	Subject string
 	Body    string
 	Link    string
@@ -107,7 +118,7 @@ func (s *SMS) Send(ctx context.Context, e Envelope) error {
 	if e.To.Phone == "" {
 		return fmt.Errorf("send sms %s: %w", m.ID, Permanent(ErrNoAddress))
 	}
-	body, err := s.render(SMSData{ID: m.ID, Phone: e.To.Phone, Name: e.To.Name, Text: text(e),
+	body, err := s.render(SMSData{ID: m.ID, Phone: e.To.Phone, Name: e.To.Name, Text: text(e), Short: smsText(m.Subject, e.Link),
 		Subject: m.Subject, Body: m.Body, Link: e.Link})
 	if err != nil {
 		// Same message, same template, same failure: not worth retrying.
@@ -132,4 +143,27 @@ func jsonLiteral(v any) (string, error) {
 		return "", err
 	}
 	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// smsText is a message's text for one SMS of smsMax characters: its
+// subject and link, the subject cut with "…" when both do not fit.
+func smsText(subject, link string) string {
+	if link == "" {
+		return cut(subject, smsMax)
+	}
+	room := smsMax - utf8.RuneCountInString(link) - 1
+	if room < 2 {
+		// An address this long fills the message alone.
+		return link
+	}
+	return cut(subject, room) + " " + link
+}
+
+// cut shortens s to at most n characters, the last of them "…".
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -86,6 +86,10 @@ type Actor struct {
 // System is the actor of everything the workflows do by themselves.
 var System = Actor{ID: "system", Role: "system"}
 
+// CaseLinkPath starts a case's short link under the pages' address
+// (/s/<id>), short enough for a text message; it leads to the case's page.
+const CaseLinkPath = "/s/"
+
 // Deputy is a deputy of the congress.
 type Deputy struct {
 	ID    string `json:"id"`

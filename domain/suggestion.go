@@ -428,8 +428,12 @@ type Message struct {
 	Channel      string    `json:"channel"`
 	Subject      string    `json:"subject"`
 	Body         string    `json:"body"`
-	Status       string    `json:"status"`
-	CreatedAt    time.Time `json:"created_at"`
+	// Link is where the message points: the deputy's rating link on a
+	// reply notice, else the case's short link. A text message carries it
+	// in place of the body.
+	Link      string    `json:"link,omitempty"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
 	// HoldUntil is when the message may go out (after the quiet hours).
 	HoldUntil  time.Time  `json:"hold_until"`
 	Attempts   int        `json:"attempts"`

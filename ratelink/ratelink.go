@@ -19,10 +19,14 @@ import (
 // message and a QR code.
 const Path = "/r/"
 
-// Mint gives a fresh token: 32 random bytes, URL-safe. Only its hash is
-// ever stored.
+// tokenBytes is a token's length: 128 random bits (unguessable, and the
+// link is single-use and expires), 22 characters in a URL, so that a link
+// and a subject fit one 70-character text message.
+const tokenBytes = 16
+
+// Mint gives a fresh token, URL-safe. Only its hash is ever stored.
 func Mint() (string, error) {
-	b := make([]byte, 32)
+	b := make([]byte, tokenBytes)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("mint rating link token: %w", err)
 	}
@@ -35,7 +39,7 @@ func Mint() (string, error) {
 func LetterToken(secret []byte, linkID string) string {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte(linkID))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:tokenBytes])
 }
 
 // URL is the link a token opens, under the pages' public address.

@@ -18,8 +18,8 @@ func TestMintGivesDistinctURLSafeTokens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(tok) != 43 || strings.ContainsAny(tok, "+/=") {
-			t.Fatalf("token %q is not 32 bytes in URL-safe base64", tok)
+		if len(tok) != 22 || strings.ContainsAny(tok, "+/=") {
+			t.Fatalf("token %q is not 16 bytes in URL-safe base64", tok)
 		}
 		if seen[tok] {
 			t.Fatalf("token %q minted twice", tok)
@@ -57,8 +57,8 @@ func TestCheckRefusesRevokedUsedAndExpiredLinks(t *testing.T) {
 func TestLetterTokenIsStablePerLinkAndSecret(t *testing.T) {
 	a, b := []byte("secret-one"), []byte("secret-two")
 	tok := LetterToken(a, "rl_letter_x")
-	if len(tok) != 43 || tok != LetterToken(a, "rl_letter_x") {
-		t.Fatalf("letter token %q is not a stable 43-character token", tok)
+	if len(tok) != 22 || tok != LetterToken(a, "rl_letter_x") {
+		t.Fatalf("letter token %q is not a stable 22-character token", tok)
 	}
 	if tok == LetterToken(a, "rl_letter_y") || tok == LetterToken(b, "rl_letter_x") {
 		t.Fatal("another link or another secret gives the same token")

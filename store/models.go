@@ -239,6 +239,7 @@ type outboxRow struct {
 	Channel      string `gorm:"size:20"`
 	Subject      string `gorm:"size:400"`
 	Body         string `gorm:"type:text"`
+	Link         string `gorm:"size:400"`
 	Status       string `gorm:"size:20;index"`
 	CreatedAt    time.Time
 	// HoldUntil keeps a non-urgent message out of the quiet hours;

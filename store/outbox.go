@@ -18,13 +18,13 @@ func outboxRowOf(m domain.Message) outboxRow {
 		hold = m.CreatedAt.UTC()
 	}
 	return outboxRow{ID: m.ID, NoticeID: m.NoticeID, SuggestionID: m.SuggestionID, MeetingID: m.MeetingID, Kind: m.Kind,
-		Recipient: string(m.Recipient), Channel: m.Channel, Subject: m.Subject, Body: m.Body, Status: m.Status, CreatedAt: m.CreatedAt.UTC(),
+		Recipient: string(m.Recipient), Channel: m.Channel, Subject: m.Subject, Body: m.Body, Link: m.Link, Status: m.Status, CreatedAt: m.CreatedAt.UTC(),
 		HoldUntil: hold, NextAttemptAt: hold, Attempts: m.Attempts, LastError: m.LastError, SentAt: m.SentAt}
 }
 
 func (r outboxRow) domain() domain.Message {
 	return domain.Message{ID: r.ID, NoticeID: r.NoticeID, SuggestionID: r.SuggestionID, MeetingID: r.MeetingID, Kind: r.Kind,
-		Recipient: domain.Recipient(r.Recipient), Channel: r.Channel, Subject: r.Subject, Body: r.Body, Status: r.Status, CreatedAt: r.CreatedAt,
+		Recipient: domain.Recipient(r.Recipient), Channel: r.Channel, Subject: r.Subject, Body: r.Body, Link: r.Link, Status: r.Status, CreatedAt: r.CreatedAt,
 		HoldUntil: r.HoldUntil, Attempts: r.Attempts, LastError: r.LastError, SentAt: r.SentAt}
 }
 
