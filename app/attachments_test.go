@@ -249,6 +249,11 @@ func TestWebAttachmentsOnAPhone(t *testing.T) {
 
 	b := newBrowser(t, c.base, 390, 844)
 	b.signIn(unitLogin)
+	// The unit's own home and list work on a phone too.
+	b.phoneOK("the unit's home")
+	b.shot("phone-unit-home")
+	b.open("/ui/suggestions")
+	b.phoneOK("the unit's list")
 	b.open("/ui/suggestions/" + sg)
 	b.expect("#attachments", "附件", "尚无附件")
 	b.phoneOK("case page with the upload form")
