@@ -133,6 +133,9 @@ type Login struct {
 	Password string
 }
 
+// demoTownship is the demo's township, made up.
+const demoTownship = "青石镇"
+
 // Seed creates the township.
 func Seed(ctx context.Context, c *Client) (Result, error) {
 	var res Result
@@ -148,6 +151,11 @@ func Seed(ctx context.Context, c *Client) (Result, error) {
 		{"杨秀英", "township", "第三代表小组", "13900000006"},
 		{"刘建华", "township", "第三代表小组", "13900000007"},
 		{"黄桂芳", "township", "第四代表小组", "13900000008"},
+	}
+	// The township's name heads the pages and signs the notices and
+	// documents, as a real township's would.
+	if _, err := c.do(ctx, "PUT", "/api/v1/settings/policy/township", map[string]any{"value": demoTownship}); err != nil {
+		return res, err
 	}
 	dep := map[string]string{}
 	for _, d := range deputies {
