@@ -177,21 +177,44 @@ func ReadyOf(sg domain.Suggestion, f store.CaseFile) Ready {
 	return Ready{Assignment: assigned, Reply: assigned && len(f.Replies) > 0, Extension: assigned && len(f.Extensions) > 0}
 }
 
+// caseParts are what a case's documents are drawn from: its records, the
+// township's frame and the parties' names.
+type caseParts struct {
+	file store.CaseFile
+	f    frame
+	n    names
+}
+
+// parts reads a case's parts for a document, or refuses with the code
+// when ready says its step has not happened yet (409).
+func (s *Service) parts(ctx context.Context, sg domain.Suggestion, ready func(Ready) bool, code string) (caseParts, error) {
+	file, err := s.store.CaseFile(ctx, sg.ID)
+	if err != nil {
+		return caseParts{}, fmt.Errorf("the records of %s: %w", sg.ID, err)
+	}
+	if !ready(ReadyOf(sg, file)) {
+		return caseParts{}, refusal.New(refusal.Conflict, code, "number", sg.Number)
+	}
+	f, err := s.frame(ctx)
+	if err != nil {
+		return caseParts{}, err
+	}
+	n, err := s.names(ctx, caseUnitIDs(sg), caseDeputyIDs(sg))
+	if err != nil {
+		return caseParts{}, err
+	}
+	return caseParts{file: file, f: f, n: n}, nil
+}
+
 // Assignment is the assignment form (交办单) the presidium sends the lead
 // unit; 409 before the case is assigned.
 func (s *Service) Assignment(ctx context.Context, sg domain.Suggestion) (File, error) {
 	a := sg.Assignment
-	if !ReadyOf(sg, store.CaseFile{}).Assignment {
-		return File{}, refusal.New(refusal.Conflict, refusal.DocumentNotAssigned, "number", sg.Number)
-	}
-	f, err := s.frame(ctx)
+	p, err := s.parts(ctx, sg, func(r Ready) bool { return r.Assignment }, refusal.DocumentNotAssigned)
 	if err != nil {
 		return File{}, err
 	}
-	n, err := s.names(ctx, caseUnitIDs(sg), caseDeputyIDs(sg))
-	if err != nil {
-		return File{}, err
-	}
+	f, n := p.f, p.n
 	due := "—"
 	if sg.DueAt != nil {
 		due = f.date(*sg.DueAt)
@@ -234,22 +257,12 @@ func (s *Service) Assignment(ctx context.Context, sg domain.Suggestion) (File, e
 // Reply is the reply letter (答复函) of the latest round to the lead
 // deputy, with the QR code of the rating link; 409 before any reply.
 func (s *Service) Reply(ctx context.Context, sg domain.Suggestion) (File, error) {
-	file, err := s.store.CaseFile(ctx, sg.ID)
-	if err != nil {
-		return File{}, fmt.Errorf("reply letter: %w", err)
-	}
-	if !ReadyOf(sg, file).Reply {
-		return File{}, refusal.New(refusal.Conflict, refusal.DocumentNoReply, "number", sg.Number)
-	}
-	r := file.Replies[len(file.Replies)-1]
-	f, err := s.frame(ctx)
+	p, err := s.parts(ctx, sg, func(r Ready) bool { return r.Reply }, refusal.DocumentNoReply)
 	if err != nil {
 		return File{}, err
 	}
-	n, err := s.names(ctx, caseUnitIDs(sg), caseDeputyIDs(sg))
-	if err != nil {
-		return File{}, err
-	}
+	f, n := p.f, p.n
+	r := p.file.Replies[len(p.file.Replies)-1]
 	url, err := s.ratingURL(ctx, sg.ID, sg.LeadDeputyID, r.Round)
 	if err != nil {
 		return File{}, fmt.Errorf("rating link of %s: %w", sg.ID, err)
@@ -299,22 +312,12 @@ func (s *Service) Reply(ctx context.Context, sg domain.Suggestion) (File, error)
 // the presidium's decision once there is one; 409 when the unit asked for
 // none.
 func (s *Service) Extension(ctx context.Context, sg domain.Suggestion) (File, error) {
-	file, err := s.store.CaseFile(ctx, sg.ID)
-	if err != nil {
-		return File{}, fmt.Errorf("extension request: %w", err)
-	}
-	if !ReadyOf(sg, file).Extension {
-		return File{}, refusal.New(refusal.Conflict, refusal.DocumentNoExtension, "number", sg.Number)
-	}
-	x := file.Extensions[len(file.Extensions)-1]
-	f, err := s.frame(ctx)
+	p, err := s.parts(ctx, sg, func(r Ready) bool { return r.Extension }, refusal.DocumentNoExtension)
 	if err != nil {
 		return File{}, err
 	}
-	n, err := s.names(ctx, caseUnitIDs(sg), caseDeputyIDs(sg))
-	if err != nil {
-		return File{}, err
-	}
+	f, n := p.f, p.n
+	x := p.file.Extensions[len(p.file.Extensions)-1]
 	unit := n.unit(sg.Assignment.LeadUnitID)
 	decision := "待主席团审批"
 	switch x.Decision {
