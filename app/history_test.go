@@ -28,8 +28,9 @@ import (
 // earlier history holds; a case keeps RulesVersion 1), with a policy
 // that carries referral_answer_within; recorded beside the lifecycle ones
 // are a referred case answered, a merged case and the case kept by the
-// merge. v6: a run records at its start whether reply reminders counted
-// in days fall at remind_at on a working day (versionRemindInWorkHours).
+// merge. v6: a run records at the assignment (or at its start, when it
+// continues an assigned case) whether reply reminders counted in days
+// fall at remind_at on a working day (versionRemindInWorkHours).
 const historyShape = "v6"
 
 func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {

@@ -47,9 +47,18 @@ const versionNoticeInStep = "meeting-notice-in-calling-step"
 // versionRemindInWorkHours: from version 1 on, a reply reminder counted
 // in days falls at remind_at on a working day (policy.ReminderAt) instead
 // of exactly the offset before the due time's 23:59:59, which the quiet
-// hours then held until the next morning. A run decides once, at its
-// start: a running case keeps its reminders until it continues as new.
+// hours then held until the next morning. A run decides when reminders
+// are first needed (the assignment, or its start when it continues an
+// assigned case), not at intake, whose first workflow task stays free of
+// the marker and its search attribute: a running case keeps its
+// reminders until it continues as new.
 const versionRemindInWorkHours = "reminder-in-work-hours"
+
+// decideReminders reads (or, the first time, records) how this run times
+// its reminders; a second call in a run answers the same.
+func (w *suggestion) decideReminders(ctx workflow.Context) {
+	w.remindInWorkHours = workflow.GetVersion(ctx, versionRemindInWorkHours, workflow.DefaultVersion, 1) == 1
+}
 
 // SuggestionWorkflow owns one suggestion from submission to closing.
 func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (domain.Suggestion, error) {
@@ -65,7 +74,10 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 	if err := w.register(ctx); err != nil {
 		return w.st, err
 	}
-	w.remindInWorkHours = workflow.GetVersion(ctx, versionRemindInWorkHours, workflow.DefaultVersion, 1) == 1
+	if w.st.Assignment != nil {
+		// A run continued as new after the assignment.
+		w.decideReminders(ctx)
+	}
 	// Intake arrives with the start (Update-With-Start); a bare start that
 	// never receives it ends quietly.
 	if ok, err := workflow.AwaitWithTimeout(ctx, time.Hour, func() bool { return w.submitted }); err != nil || !ok {

@@ -185,6 +185,7 @@ func (w *suggestion) applyAssign(ctx workflow.Context, in domain.AssignInput, st
 	w.st.Assignment = &domain.Assignment{LeadUnitID: in.LeadUnitID, CoUnitIDs: co, Leader: in.Leader,
 		Handler: in.Handler, Complex: in.Complex, AssignedAt: now(ctx)}
 	w.st.Status = domain.StatusHandling
+	w.decideReminders(ctx)
 	within := w.pol.ReplyWithin
 	if in.Complex {
 		within = w.pol.ReplyWithinComplex
