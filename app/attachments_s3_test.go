@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/minio/minio-go/v7"
+
 	"suggestflow/attachments/s3fake"
 	"suggestflow/store"
 )
@@ -64,5 +66,14 @@ func TestAttachmentsInS3(t *testing.T) {
 	}
 	if keys := fake.Keys(t); !slices.Equal(keys, []string{store.ObjectKey(id)}) {
 		t.Errorf("after the step refused a file the bucket = %v, want the photo only", keys)
+	}
+
+	// An object gone from the bucket is an error status, not a 200 with a
+	// short body.
+	if err := fake.Client.RemoveObject(context.Background(), fake.Config.Bucket, store.ObjectKey(id), minio.RemoveObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if res := lead.do("GET", "/api/v1/attachments/"+id, nil); res.status != 404 {
+		t.Errorf("download of a file whose object is gone: %d %s, want 404", res.status, res.body)
 	}
 }

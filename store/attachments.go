@@ -279,16 +279,18 @@ func (s *Store) Attachment(ctx context.Context, id string) (Attachment, error) {
 	return row.attachment(), nil
 }
 
-// AttachmentBytes hands a file's bytes to each in order, a piece at a
-// time (a chunk row, or a read from the object store), so that a large
-// file is never whole in memory. The row says where the bytes are.
-func (s *Store) AttachmentBytes(ctx context.Context, id string, each func([]byte) error) error {
+// OpenAttachment opens a file's bytes where its row says they are (the
+// database's chunks or the object store), to be read a piece at a time:
+// a large file is never whole in memory. Opening makes the first request,
+// so a missing file or a store that is down is told before a response
+// begins. The caller closes the reader.
+func (s *Store) OpenAttachment(ctx context.Context, id string) (io.ReadCloser, error) {
 	var storage []string
 	if err := s.db.WithContext(ctx).Model(&attachmentRow{}).Where("id = ?", id).Limit(1).Pluck("storage", &storage).Error; err != nil {
-		return fmt.Errorf("attachment %s: %w", id, translate(err))
+		return nil, fmt.Errorf("attachment %s: %w", id, translate(err))
 	}
 	if len(storage) == 0 {
-		return fmt.Errorf("attachment %s: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("attachment %s: %w", id, ErrNotFound)
 	}
 	var r io.ReadCloser
 	var err error
@@ -298,10 +300,20 @@ func (s *Store) AttachmentBytes(ctx context.Context, id string, each func([]byte
 	case s.blobs != nil && s.blobs.Kind() == kind:
 		r, err = s.blobs.Get(ctx, ObjectKey(id))
 	default:
-		return fmt.Errorf("attachment %s is kept in %q, which is not configured", id, kind)
+		return nil, fmt.Errorf("attachment %s is kept in %q, which is not configured", id, kind)
 	}
 	if err != nil {
-		return fmt.Errorf("attachment %s: %w", id, err)
+		return nil, fmt.Errorf("attachment %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// AttachmentBytes hands a file's bytes to each in order, a piece at a
+// time (OpenAttachment).
+func (s *Store) AttachmentBytes(ctx context.Context, id string, each func([]byte) error) error {
+	r, err := s.OpenAttachment(ctx, id)
+	if err != nil {
+		return err
 	}
 	defer r.Close()
 	buf := make([]byte, 256<<10)
