@@ -131,6 +131,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		}
 		fs.StringVar(s.dst, s.flag, v, fmt.Sprintf("%s (%s)", s.usage, s.env))
 	}
+	hideSecrets(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

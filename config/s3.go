@@ -1,6 +1,7 @@
 package config
 
 import (
+	"flag"
 	"fmt"
 	"net"
 	"net/url"
@@ -90,4 +91,17 @@ func ParseS3(v string) (*S3, error) {
 		s.Secure = b
 	}
 	return s, nil
+}
+
+// hideSecrets keeps the passwords of URL settings (SUGGESTFLOW_ATTACHMENTS_S3,
+// SUGGESTFLOW_SMTP_URL) out of the usage text: a mistyped flag prints
+// every flag's default, which is the environment's value.
+func hideSecrets(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if u, err := url.Parse(f.DefValue); err == nil && u.User != nil {
+			if _, ok := u.User.Password(); ok {
+				f.DefValue = u.Redacted()
+			}
+		}
+	})
 }

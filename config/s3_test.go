@@ -1,6 +1,8 @@
 package config
 
 import (
+	"bytes"
+	"flag"
 	"strings"
 	"testing"
 )
@@ -44,5 +46,24 @@ func TestAttachmentsS3(t *testing.T) {
 		if strings.Contains(err.Error(), "topsecret") {
 			t.Errorf("%s: the refusal shows the secret: %v", v, err)
 		}
+	}
+}
+
+// A mistyped flag prints the usage with every default, which is the
+// environment's value: the secret must not be in it.
+func TestUsageHidesTheSecret(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	var s3, addr string
+	fs.StringVar(&s3, "attachments-s3", "s3://AK:topsecret@host:9000/b", "")
+	fs.StringVar(&addr, "http-addr", "127.0.0.1:8080", "")
+	hideSecrets(fs)
+	var out bytes.Buffer
+	fs.SetOutput(&out)
+	fs.PrintDefaults()
+	if strings.Contains(out.String(), "topsecret") || !strings.Contains(out.String(), "127.0.0.1:8080") {
+		t.Errorf("usage:\n%s", out.String())
+	}
+	if s3 != "s3://AK:topsecret@host:9000/b" {
+		t.Errorf("the value itself changed: %q", s3)
 	}
 }
