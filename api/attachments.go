@@ -1,6 +1,7 @@
 package api
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 
@@ -52,6 +53,13 @@ type attachmentList struct {
 // nosniff so that a browser never takes them for anything else.
 func (s *Server) getAttachment(c echo.Context) error {
 	a, _ := c.Get("attachment").(store.Attachment)
+	// Opened before the status is sent, so that bytes that cannot be read
+	// (an object store that is down) are an error status, not a short body.
+	body, err := s.store.OpenAttachment(c.Request().Context(), a.ID)
+	if err != nil {
+		return store.Refused(err, "attachment")
+	}
+	defer body.Close()
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, a.ContentType)
 	h.Set(echo.HeaderContentDisposition, attachments.Disposition(a))
@@ -60,11 +68,7 @@ func (s *Server) getAttachment(c echo.Context) error {
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	c.Response().WriteHeader(http.StatusOK)
-	err := s.store.AttachmentBytes(c.Request().Context(), a.ID, func(b []byte) error {
-		_, err := c.Response().Write(b)
-		return err
-	})
-	if err != nil {
+	if _, err := io.Copy(c.Response(), body); err != nil {
 		// The status is sent: the client sees a short body (its length
 		// was promised), the log sees why.
 		s.log.ErrorContext(c.Request().Context(), "send attachment", "attachment", a.ID, "error", err)

@@ -24,6 +24,7 @@ import (
 	"suggestflow/accounts"
 	"suggestflow/activities"
 	"suggestflow/api"
+	"suggestflow/attachments"
 	"suggestflow/backup"
 	"suggestflow/codec"
 	"suggestflow/config"
@@ -129,6 +130,16 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	}
 	a.Store = st
 	a.stops = append(a.stops, logStop(log, "database", st.Close))
+	// Only the API reads and writes attachments; a worker does not need
+	// the object store to be reachable.
+	if cfg.AttachmentsS3 != nil && (role == RoleAll || role == RoleAPI) {
+		s3, err := attachments.OpenS3(ctx, *cfg.AttachmentsS3)
+		if err != nil {
+			return nil, err
+		}
+		st.UseBlobs(s3)
+		log.Info("attachments kept in S3-compatible storage", "s3", cfg.AttachmentsS3.String())
+	}
 
 	shutdownTracing, err := tracing.Setup(ctx, cfg.OTLPEndpoint, "suggestflow-"+role)
 	if err != nil {

@@ -57,6 +57,10 @@ type Config struct {
 	// Operations: a metrics listener of the process's own, and backups.
 	Ops Ops
 
+	// AttachmentsS3 keeps new attachments' bytes in an S3-compatible
+	// service; nil: in the application database.
+	AttachmentsS3 *S3
+
 	// values are the settings as read, by variable.
 	values map[string]string
 }
@@ -72,6 +76,7 @@ type raw struct {
 	smtpURL, webhookURL, webhookSecret    string
 	weComWebhook, dingTalkWebhook         string
 	dingTalkSecret, smsURL, smsTemplate   string
+	attachmentsS3                         string
 }
 
 func (c *Config) settings(r *raw) []setting {
@@ -107,6 +112,7 @@ func (c *Config) settings(r *raw) []setting {
 		{"SUGGESTFLOW_OTLP_ENDPOINT", "otlp-endpoint", "", "OTLP/gRPC collector for traces (host:4317, http:// or https://); empty: no tracing", &c.OTLPEndpoint},
 		{"SUGGESTFLOW_PUBLIC_URL", "public-url", "", "address people use to reach the pages, for links in notices; empty: http://<SUGGESTFLOW_HTTP_ADDR>", &c.PublicURL},
 		{"SUGGESTFLOW_PRESIDIUM_EMAIL", "presidium-email", "", "address of the presidium's office for its notices", &c.PresidiumEmail},
+		{"SUGGESTFLOW_ATTACHMENTS_S3", "attachments-s3", "", "s3://ACCESS_KEY:SECRET@host:port/bucket?region=R&secure=false: S3-compatible storage for attachments' bytes; empty: the application database", &r.attachmentsS3},
 	}
 }
 
@@ -125,6 +131,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		}
 		fs.StringVar(s.dst, s.flag, v, fmt.Sprintf("%s (%s)", s.usage, s.env))
 	}
+	hideSecrets(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -166,6 +173,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	if !strings.HasPrefix(c.DBDSN, "mysql://") && !strings.HasPrefix(c.DBDSN, "sqlite://") {
 		return c, fmt.Errorf("SUGGESTFLOW_DB_DSN must start with mysql:// or sqlite://")
+	}
+	if c.AttachmentsS3, err = ParseS3(r.attachmentsS3); err != nil {
+		return c, err
 	}
 	if err := c.Ops.validate(); err != nil {
 		return c, err

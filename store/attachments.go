@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"gorm.io/gorm"
@@ -46,7 +48,12 @@ type attachmentRow struct {
 	SHA256       string `gorm:"size:64;not null"`
 	UploadedBy   string `gorm:"size:64"`
 	UploaderRole string `gorm:"size:20"`
-	CreatedAt    time.Time
+	// Storage is where the bytes are: StorageDB (or empty, for rows from
+	// before there was a choice) in attachment_chunks, StorageS3 in the
+	// object store under ObjectKey. Each row says so itself, so a change
+	// of configuration leaves the files already kept readable.
+	Storage   string `gorm:"size:20;not null;default:''"`
+	CreatedAt time.Time
 }
 
 func (attachmentRow) TableName() string { return "attachments" }
@@ -66,10 +73,153 @@ func (r attachmentRow) attachment() Attachment {
 		Size: r.Size, SHA256: r.SHA256, UploadedBy: r.UploadedBy, UploaderRole: r.UploaderRole, CreatedAt: r.CreatedAt.UTC()}
 }
 
-// AddAttachment stores a file in chunks with its timeline event, in one
-// transaction: either all of it is there or none. It answers ErrTooMany,
-// and stores nothing, when the case's step already holds maxPerStep files.
+// Where an attachment's bytes are kept.
+const (
+	StorageDB = "db"
+	StorageS3 = "s3"
+)
+
+// Blobs keeps attachment bytes outside the application database, in a
+// place every API replica reads (an S3-compatible service). The
+// database's own chunks are the other kind, DBBlobs.
+type Blobs interface {
+	// Kind is the Storage value recorded on the rows it holds.
+	Kind() string
+	// Put stores size bytes from r under key.
+	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
+	// Get opens the bytes under key; the caller closes them.
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
+	// Delete removes key; a key not there is no error.
+	Delete(ctx context.Context, key string) error
+}
+
+// ObjectKey is where an attachment's bytes are in an object store.
+func ObjectKey(id string) string { return "attachments/" + id }
+
+// UseBlobs keeps the bytes of new attachments in b instead of the
+// database; nil keeps them in the database. Rows say where their bytes
+// are, so files kept before a change stay readable (the object store
+// must stay configured while rows point to it).
+func (s *Store) UseBlobs(b Blobs) { s.blobs = b }
+
+// DBBlobs are the database's chunks as Blobs: each key an attachment id,
+// its bytes in attachment_chunks rows of at most ChunkBytes.
+type DBBlobs struct{ db *gorm.DB }
+
+// DatabaseBlobs is the database's own storage of bytes.
+func (s *Store) DatabaseBlobs() DBBlobs { return DBBlobs{db: s.db} }
+
+// Kind is StorageDB.
+func (DBBlobs) Kind() string { return StorageDB }
+
+// Put writes the chunks of key. Called inside AddAttachment's
+// transaction, it is part of it.
+func (b DBBlobs) Put(ctx context.Context, key string, r io.Reader, _ int64, _ string) error {
+	buf := make([]byte, ChunkBytes)
+	// One chunk per statement: a batch insert of several would be one
+	// packet again. An empty file still has its one (empty) chunk.
+	for seq := 0; ; seq++ {
+		n, err := io.ReadFull(r, buf)
+		last := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !last {
+			return fmt.Errorf("read attachment %s: %w", key, err)
+		}
+		if n > 0 || seq == 0 {
+			if err := b.db.WithContext(ctx).Create(&attachmentChunkRow{AttachmentID: key, Seq: seq, Bytes: append([]byte(nil), buf[:n]...)}).Error; err != nil {
+				return fmt.Errorf("attachment %s chunk %d: %w", key, seq, translate(err))
+			}
+		}
+		if last {
+			return nil
+		}
+	}
+}
+
+// Get reads the chunks of key one row at a time, so that a large file is
+// never whole in memory.
+func (b DBBlobs) Get(ctx context.Context, key string) (io.ReadCloser, error) {
+	var n int64
+	if err := b.db.WithContext(ctx).Model(&attachmentChunkRow{}).Where("attachment_id = ? AND seq = 0", key).Count(&n).Error; err != nil {
+		return nil, fmt.Errorf("attachment %s: %w", key, translate(err))
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("attachment %s: %w", key, ErrNotFound)
+	}
+	return &chunkReader{ctx: ctx, db: b.db, id: key}, nil
+}
+
+// Delete removes the chunks of key.
+func (b DBBlobs) Delete(ctx context.Context, key string) error {
+	if err := b.db.WithContext(ctx).Where("attachment_id = ?", key).Delete(&attachmentChunkRow{}).Error; err != nil {
+		return fmt.Errorf("delete attachment %s chunks: %w", key, translate(err))
+	}
+	return nil
+}
+
+// chunkReader reads an attachment's chunks in order, one row at a time.
+type chunkReader struct {
+	ctx  context.Context
+	db   *gorm.DB
+	id   string
+	seq  int
+	buf  []byte
+	done bool
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	for len(c.buf) == 0 {
+		if c.done {
+			return 0, io.EOF
+		}
+		var rows []attachmentChunkRow
+		if err := c.db.WithContext(c.ctx).Where("attachment_id = ? AND seq = ?", c.id, c.seq).Limit(1).Find(&rows).Error; err != nil {
+			return 0, fmt.Errorf("attachment %s chunk %d: %w", c.id, c.seq, translate(err))
+		}
+		if len(rows) == 0 {
+			c.done = true
+			continue
+		}
+		c.seq++
+		c.buf = rows[0].Bytes
+	}
+	n := copy(p, c.buf)
+	c.buf = c.buf[n:]
+	return n, nil
+}
+
+func (c *chunkReader) Close() error { return nil }
+
+// AddAttachment stores a file with its timeline event. The row and the
+// event are written in one transaction, with the chunks too when the
+// bytes stay in the database: either all of it is there or none. With an
+// object store the object is written first and removed again when the
+// transaction is refused, so a refusal keeps nothing anywhere. It answers
+// ErrTooMany, and stores nothing, when the case's step already holds
+// maxPerStep files.
 func (s *Store) AddAttachment(ctx context.Context, a Attachment, data []byte, maxPerStep int, ev domain.Event) error {
+	blobs := s.blobs
+	if blobs != nil {
+		if err := blobs.Put(ctx, ObjectKey(a.ID), bytes.NewReader(data), int64(len(data)), a.ContentType); err != nil {
+			return fmt.Errorf("add attachment %s to %s: %w", a.ID, a.SuggestionID, err)
+		}
+	}
+	err := s.addAttachmentRow(ctx, a, data, maxPerStep, ev, blobs)
+	if err != nil && blobs != nil {
+		// A context already ended must not keep the object from going.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if derr := blobs.Delete(dctx, ObjectKey(a.ID)); derr != nil {
+			err = errors.Join(err, fmt.Errorf("remove the object of refused attachment %s: %w", a.ID, derr))
+		}
+	}
+	return err
+}
+
+func (s *Store) addAttachmentRow(ctx context.Context, a Attachment, data []byte, maxPerStep int, ev domain.Event, blobs Blobs) error {
+	storage := StorageDB
+	if blobs != nil {
+		storage = blobs.Kind()
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Two uploads to one case wait for each other here, so that the
 		// count below stays true until this one is written. (SQLite's
@@ -89,16 +239,12 @@ func (s *Store) AddAttachment(ctx context.Context, a Attachment, data []byte, ma
 			return ErrTooMany
 		}
 		row := attachmentRow{ID: a.ID, SuggestionID: a.SuggestionID, Step: a.Step, Name: a.Name, ContentType: a.ContentType,
-			Size: a.Size, SHA256: a.SHA256, UploadedBy: a.UploadedBy, UploaderRole: a.UploaderRole, CreatedAt: a.CreatedAt.UTC()}
+			Size: a.Size, SHA256: a.SHA256, UploadedBy: a.UploadedBy, UploaderRole: a.UploaderRole, Storage: storage, CreatedAt: a.CreatedAt.UTC()}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
-		// One chunk per statement: a batch insert of several would be one
-		// packet again.
-		for seq := 0; seq == 0 || seq*ChunkBytes < len(data); seq++ {
-			off := seq * ChunkBytes
-			end := min(off+ChunkBytes, len(data))
-			if err := tx.Create(&attachmentChunkRow{AttachmentID: a.ID, Seq: seq, Bytes: data[off:end]}).Error; err != nil {
+		if blobs == nil {
+			if err := (DBBlobs{db: tx}).Put(ctx, a.ID, bytes.NewReader(data), int64(len(data)), a.ContentType); err != nil {
 				return err
 			}
 		}
@@ -133,22 +279,56 @@ func (s *Store) Attachment(ctx context.Context, id string) (Attachment, error) {
 	return row.attachment(), nil
 }
 
-// AttachmentBytes hands a file's chunks to each in order, one row read at
-// a time, so that a large file is never whole in memory.
+// OpenAttachment opens a file's bytes where its row says they are (the
+// database's chunks or the object store), to be read a piece at a time:
+// a large file is never whole in memory. Opening makes the first request,
+// so a missing file or a store that is down is told before a response
+// begins. The caller closes the reader.
+func (s *Store) OpenAttachment(ctx context.Context, id string) (io.ReadCloser, error) {
+	var storage []string
+	if err := s.db.WithContext(ctx).Model(&attachmentRow{}).Where("id = ?", id).Limit(1).Pluck("storage", &storage).Error; err != nil {
+		return nil, fmt.Errorf("attachment %s: %w", id, translate(err))
+	}
+	if len(storage) == 0 {
+		return nil, fmt.Errorf("attachment %s: %w", id, ErrNotFound)
+	}
+	var r io.ReadCloser
+	var err error
+	switch kind := storage[0]; {
+	case kind == "" || kind == StorageDB:
+		r, err = s.DatabaseBlobs().Get(ctx, id)
+	case s.blobs != nil && s.blobs.Kind() == kind:
+		r, err = s.blobs.Get(ctx, ObjectKey(id))
+	default:
+		return nil, fmt.Errorf("attachment %s is kept in %q, which is not configured", id, kind)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("attachment %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// AttachmentBytes hands a file's bytes to each in order, a piece at a
+// time (OpenAttachment).
 func (s *Store) AttachmentBytes(ctx context.Context, id string, each func([]byte) error) error {
-	for seq := 0; ; seq++ {
-		var rows []attachmentChunkRow
-		if err := s.db.WithContext(ctx).Where("attachment_id = ? AND seq = ?", id, seq).Limit(1).Find(&rows).Error; err != nil {
-			return fmt.Errorf("attachment %s chunk %d: %w", id, seq, translate(err))
-		}
-		if len(rows) == 0 {
-			if seq == 0 {
-				return fmt.Errorf("attachment %s: %w", id, ErrNotFound)
+	r, err := s.OpenAttachment(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if werr := each(buf[:n]); werr != nil {
+				return werr
 			}
+		}
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		if err := each(rows[0].Bytes); err != nil {
-			return err
+		if err != nil {
+			return fmt.Errorf("read attachment %s: %w", id, err)
 		}
 	}
 }

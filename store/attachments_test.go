@@ -99,3 +99,32 @@ func TestAttachmentRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// A new row in the database says its bytes are there; a row from before
+// the choice existed (storage empty) is read from its chunks as before.
+func TestAttachmentStorageColumn(t *testing.T) {
+	each(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+		a := Attachment{ID: "at_old", SuggestionID: "sg_a", Step: "completion", Name: "a.txt", ContentType: "text/plain",
+			Size: 3, SHA256: "x", CreatedAt: at}
+		ev := domain.Event{ID: "sg_a-at_old", SuggestionID: "sg_a", At: at, Type: "attached", Detail: "attached"}
+		if err := s.AddAttachment(ctx, a, []byte("old"), 5, ev); err != nil {
+			t.Fatal(err)
+		}
+		var storage string
+		if err := s.db.Model(&attachmentRow{}).Where("id = ?", "at_old").Pluck("storage", &storage).Error; err != nil || storage != StorageDB {
+			t.Fatalf("storage = %q (%v), want %q", storage, err, StorageDB)
+		}
+		if err := s.db.Model(&attachmentRow{}).Where("id = ?", "at_old").Update("storage", "").Error; err != nil {
+			t.Fatal(err)
+		}
+		var back bytes.Buffer
+		if err := s.AttachmentBytes(ctx, "at_old", func(b []byte) error { back.Write(b); return nil }); err != nil || back.String() != "old" {
+			t.Errorf("a row from before: %q, %v", back.String(), err)
+		}
+		if _, err := s.OpenAttachment(ctx, "at_none"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("OpenAttachment of no such file = %v, want ErrNotFound", err)
+		}
+	})
+}

@@ -30,6 +30,8 @@ var ErrDuplicate = errors.New("already exists")
 type Store struct {
 	db      *gorm.DB
 	dialect string
+	// blobs keeps new attachments' bytes; nil: the database (attachments.go).
+	blobs Blobs
 }
 
 // Open connects to a DSN: "mysql://user:pass@tcp(host:3306)/db?parseTime=true"

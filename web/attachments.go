@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -144,6 +145,14 @@ func (w *web) attachmentFile(rw http.ResponseWriter, r *http.Request, wc *webCtx
 		w.webError(rw, r, wc, hidden)
 		return
 	}
+	// Opened before the status is sent: bytes that cannot be read (an
+	// object store that is down) are an error page, not a short file.
+	body, err := w.store.OpenAttachment(ctx, a.ID)
+	if err != nil {
+		w.webError(rw, r, wc, store.Refused(err, "attachment"))
+		return
+	}
+	defer body.Close()
 	h := rw.Header()
 	h.Set("Content-Type", a.ContentType)
 	h.Set("Content-Disposition", attachments.Disposition(a))
@@ -151,10 +160,7 @@ func (w *web) attachmentFile(rw http.ResponseWriter, r *http.Request, wc *webCtx
 	h.Set("Content-Length", strconv.FormatInt(a.Size, 10))
 	h.Set("Cache-Control", "private, no-store")
 	rw.WriteHeader(http.StatusOK)
-	if err := w.store.AttachmentBytes(ctx, a.ID, func(b []byte) error {
-		_, err := rw.Write(b)
-		return err
-	}); err != nil {
+	if _, err := io.Copy(rw, body); err != nil {
 		// The status is sent; the browser sees a short file.
 		w.log.ErrorContext(ctx, "web: send attachment", "attachment", a.ID, "error", err)
 	}
