@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"suggestflow/printout/printouttest"
 	"suggestflow/store"
 )
@@ -236,8 +238,15 @@ func TestOfficialDocumentsAsPDF(t *testing.T) {
 		t.Errorf("the bulletin from the page: %d", status)
 	}
 
-	// The lead deputy rates from the letter's QR code, without signing in.
-	anon.must(200, "POST", "/api/v1/public/rating-links/"+letterToken+"/rating", map[string]any{"attitude": "satisfied", "result": "satisfied"})
+	// The lead deputy scans the letter's QR code with a phone and rates,
+	// without signing in.
+	phone := newBrowser(t, c.base, 390, 844)
+	phone.open(strings.TrimPrefix(letterLink, c.base))
+	phone.expect("#rl-deputy", "王西林")
+	phone.do(chromedp.Click(chromedp.CSS(`#rl-form input[name=attitude][value=satisfied]`)),
+		chromedp.Click(chromedp.CSS(`#rl-form input[name=result][value=satisfied]`)))
+	phone.submit("#rl-submit")
+	phone.expect("#rl-thanks", "谢谢您的评价")
 	if sg := c.must(200, "GET", "/api/v1/suggestions/"+id, nil); sg["status"] != "closed" {
 		t.Errorf("after the rating from the letter: %v", sg["status"])
 	}
