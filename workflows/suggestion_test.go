@@ -504,6 +504,37 @@ func TestContinueAsNewKeepsState(t *testing.T) {
 	}
 }
 
+// A run continued as new from an assigned case records the reminder
+// version at its start and times its reminders at remind_at too.
+func TestContinuedRunRemindsAtNine(t *testing.T) {
+	h := newHarness(t, policy.Default())
+	h.submit(nil)
+	h.at(time.Hour)
+	h.acceptAndAssign(false, nil)
+	h.at(2 * day)
+	h.then(func() { h.env.SetContinueAsNewSuggested(true) })
+	h.act(contract.UpdateProgressReport, domain.ProgressReportInput{Content: "进展"}, nil)
+	h.env.ExecuteWorkflow(contract.SuggestionWorkflowName, contract.SuggestionInput{ID: h.id, Policy: h.pol, HistoryLimit: 40})
+	var can *workflow.ContinueAsNewError
+	if err := h.env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("expected continue-as-new, got %v", err)
+	}
+	var next contract.SuggestionInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	// The next run, from the state carried over; the due time is 10 June.
+	h2 := newHarness(t, policy.Default())
+	h2.at(62 * day) // 11 May, after its 09:00 reminder
+	h2.then(h2.env.CancelWorkflow)
+	h2.env.ExecuteWorkflow(contract.SuggestionWorkflowName, next)
+	reminders := h2.events("reminder")
+	if len(reminders) != 1 {
+		t.Fatalf("reminders in the continued run: %d, want the one 30 days before 10 June", len(reminders))
+	}
+	eq(t, "reminder in the continued run", reminders[0].At, nineAM(2026, 5, 11))
+}
+
 func ptr[T any](v T) *T { return &v }
 
 // TestExtensionCapCountsEveryRound: one suggestion's extensions add up to
