@@ -30,7 +30,8 @@ import (
 // are a referred case answered, a merged case and the case kept by the
 // merge. v6: a run records at the assignment (or at its start, when it
 // continues an assigned case) whether reply reminders counted in days
-// fall at remind_at on a working day (versionRemindInWorkHours).
+// fall at remind_at on a working day, and the rating reminder on its
+// last day's morning (versionRemindInWorkHours).
 const historyShape = "v6"
 
 func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {

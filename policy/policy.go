@@ -501,6 +501,13 @@ func (p Policy) ReminderAt(due time.Time, off Duration) time.Time {
 	if off.HasClock() {
 		return at
 	}
+	return p.WorkingMorningOf(at)
+}
+
+// WorkingMorningOf is remind_at on t's day in the township's zone, or on
+// the working day before it when that is a rest day, and out of the quiet
+// hours: when a reminder about t's day goes out.
+func (p Policy) WorkingMorningOf(at time.Time) time.Time {
 	clock := p.RemindAt
 	if clock == "" {
 		clock = Default().RemindAt

@@ -47,7 +47,8 @@ const versionNoticeInStep = "meeting-notice-in-calling-step"
 // versionRemindInWorkHours: from version 1 on, a reply reminder counted
 // in days falls at remind_at on a working day (policy.ReminderAt) instead
 // of exactly the offset before the due time's 23:59:59, which the quiet
-// hours then held until the next morning. A run decides when reminders
+// hours then held until the next morning; the rating reminder falls on
+// the morning of the rating's last day. A run decides when reminders
 // are first needed (the assignment, or its start when it continues an
 // assigned case), not at intake, whose first workflow task stays free of
 // the marker and its search attribute: a running case keeps its
@@ -405,7 +406,13 @@ func (w *suggestion) alarms() []alarm {
 		if s.RatingDueAt != nil {
 			round := s.Reply.Round
 			ratingDue := *s.RatingDueAt
-			add(fmt.Sprintf("rating-remind-r%d", round), ratingDue, func(ctx workflow.Context, step *domain.Step) {
+			remindAt := ratingDue
+			if w.remindInWorkHours && !w.pol.EvaluationWithin.HasClock() {
+				// On the last day's morning, not at its 23:59:59 (a
+				// window in hours or minutes keeps its exact end).
+				remindAt = w.pol.WorkingMorningOf(ratingDue)
+			}
+			add(fmt.Sprintf("rating-remind-r%d", round), remindAt, func(ctx workflow.Context, step *domain.Step) {
 				w.event(ctx, step, domain.System, "rating_reminder", nil)
 				var to []domain.Recipient
 				for _, id := range w.pendingRaters() {

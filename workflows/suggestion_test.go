@@ -355,7 +355,8 @@ func TestNoFeedbackCloses(t *testing.T) {
 	if len(rem) != 1 {
 		t.Fatalf("rating reminders: %d", len(rem))
 	}
-	eq(t, "rating reminder", rem[0].At, endOfDay(2026, 4, 13))
+	// On the morning of that last day (remind_at), not at its 23:59:59.
+	eq(t, "rating reminder", rem[0].At, nineAM(2026, 4, 13))
 	eq(t, "closed", *final.ClosedAt, endOfDay(2026, 4, 20))
 	if n := h.notices("rating_reminder"); len(n) != 1 || len(n[0].Recipients) != 3 {
 		t.Errorf("rating reminder should go to all three signers: %+v", n)
