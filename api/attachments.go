@@ -3,7 +3,6 @@ package api
 import (
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -60,13 +59,7 @@ func (s *Server) getAttachment(c echo.Context) error {
 		return store.Refused(err, "attachment")
 	}
 	defer body.Close()
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, a.ContentType)
-	h.Set(echo.HeaderContentDisposition, attachments.Disposition(a))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set(echo.HeaderContentLength, strconv.FormatInt(a.Size, 10))
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	attachments.Headers(c.Response().Header(), a)
 	c.Response().WriteHeader(http.StatusOK)
 	if _, err := io.Copy(c.Response(), body); err != nil {
 		// The status is sent: the client sees a short body (its length

@@ -19,22 +19,31 @@ import (
 // attach posts a file to a step of a case, as the API's multipart form.
 func (c *apiClient) attach(caseID, step, name string, data []byte) response {
 	c.t.Helper()
+	body, contentType := multipartForm(c.t, [][2]string{{"step", step}}, name, data)
+	return c.do("POST", "/api/v1/suggestions/"+caseID+"/attachments", body.String(), "Content-Type", contentType)
+}
+
+// multipartForm is a form of fields and one file, as a browser sends it.
+func multipartForm(t *testing.T, fields [][2]string, name string, data []byte) (*bytes.Buffer, string) {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	if err := mw.WriteField("step", step); err != nil {
-		c.t.Fatal(err)
+	for _, f := range fields {
+		if err := mw.WriteField(f[0], f[1]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	fw, err := mw.CreateFormFile("file", name)
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if _, err := fw.Write(data); err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if err := mw.Close(); err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
-	return c.do("POST", "/api/v1/suggestions/"+caseID+"/attachments", body.String(), "Content-Type", mw.FormDataContentType())
+	return &body, mw.FormDataContentType()
 }
 
 // photo is a small PNG, as a phone's photo of the work done would be.
@@ -176,25 +185,9 @@ func TestAttachmentsOverHTTP(t *testing.T) {
 // with the CSRF token given.
 func (s *webSession) pageUpload(caseID, csrf, step, name string, data []byte) (int, string) {
 	s.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for _, f := range [][2]string{{"csrf", csrf}, {"step", step}} {
-		if err := mw.WriteField(f[0], f[1]); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	fw, err := mw.CreateFormFile("file", name)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if _, err := fw.Write(data); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := mw.Close(); err != nil {
-		s.t.Fatal(err)
-	}
-	req, _ := http.NewRequest(http.MethodPost, s.base+"/ui/suggestions/"+caseID+"/attachments", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	body, contentType := multipartForm(s.t, [][2]string{{"csrf", csrf}, {"step", step}}, name, data)
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/ui/suggestions/"+caseID+"/attachments", body)
+	req.Header.Set("Content-Type", contentType)
 	status, page, _ := s.do(req)
 	return status, page
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -23,27 +22,16 @@ import (
 // upload posts a file to an import, as multipart field "file".
 func (c *apiClient) upload(kind, name string, data []byte, dryRun bool) response {
 	c.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, err := mw.CreateFormFile("file", name)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if _, err := fw.Write(data); err != nil {
-		c.t.Fatal(err)
-	}
-	if err := mw.Close(); err != nil {
-		c.t.Fatal(err)
-	}
+	body, contentType := multipartForm(c.t, nil, name, data)
 	path := "/api/v1/imports/" + kind
 	if dryRun {
 		path += "?dry_run=true"
 	}
-	req, err := http.NewRequest(http.MethodPost, c.base+path, &body)
+	req, err := http.NewRequest(http.MethodPost, c.base+path, body)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -259,6 +259,18 @@ func cleanName(name string) string {
 	return name
 }
 
+// Headers are a download's headers, the same from the API and the pages:
+// the type judged at upload, its name, nosniff and a sandbox so that a
+// browser never takes the bytes for anything else, and no caching.
+func Headers(h http.Header, a store.Attachment) {
+	h.Set("Content-Type", a.ContentType)
+	h.Set("Content-Disposition", Disposition(a))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.FormatInt(a.Size, 10))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+}
+
 // Disposition is the Content-Disposition of a file: inline for a photo,
 // else attachment, with the name in UTF-8 (RFC 6266) and an ASCII
 // fallback.

@@ -17,6 +17,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
@@ -58,6 +59,9 @@ type Service struct {
 	now      func() time.Time
 	// publicURL is the pages' address (Deps.PublicURL).
 	publicURL string
+	// letterSecret is the reply letters' link secret once read: it never
+	// changes, and reading it is a write (it is made on first use).
+	letterSecret atomic.Pointer[[]byte]
 	// starts lets identical submissions arriving together share one
 	// workflow start.
 	starts singleflight.Group

@@ -143,9 +143,9 @@ const letterIssuer = "reply-letter"
 // with the service's secret), and a new one once the office revoked it or
 // it expired, so that a letter printed again still opens the form.
 func (s *Service) LetterRatingURL(ctx context.Context, suggestionID, deputyID string, round int) (string, error) {
-	secret, err := s.store.Secret(ctx, "rating-letter")
+	secret, err := s.letterLinkSecret(ctx)
 	if err != nil {
-		return "", store.Refused(err, "rating link")
+		return "", err
 	}
 	links, err := s.store.RatingLinks(ctx, suggestionID)
 	if err != nil {
@@ -174,4 +174,18 @@ func (s *Service) LetterRatingURL(ctx context.Context, suggestionID, deputyID st
 		return "", store.Refused(err, "rating link")
 	}
 	return ratelink.URL(s.publicURL, token), nil
+}
+
+// letterLinkSecret is the secret the reply letters' link tokens are
+// derived with, read from the database once.
+func (s *Service) letterLinkSecret(ctx context.Context) ([]byte, error) {
+	if p := s.letterSecret.Load(); p != nil {
+		return *p, nil
+	}
+	secret, err := s.store.Secret(ctx, "rating-letter")
+	if err != nil {
+		return nil, store.Refused(err, "rating link")
+	}
+	s.letterSecret.Store(&secret)
+	return secret, nil
 }

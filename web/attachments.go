@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"suggestflow/access"
 	"suggestflow/attachments"
@@ -153,12 +152,7 @@ func (w *web) attachmentFile(rw http.ResponseWriter, r *http.Request, wc *webCtx
 		return
 	}
 	defer body.Close()
-	h := rw.Header()
-	h.Set("Content-Type", a.ContentType)
-	h.Set("Content-Disposition", attachments.Disposition(a))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.FormatInt(a.Size, 10))
-	h.Set("Cache-Control", "private, no-store")
+	attachments.Headers(rw.Header(), a)
 	rw.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(rw, body); err != nil {
 		// The status is sent; the browser sees a short file.
