@@ -49,13 +49,34 @@ func URL(publicURL, token string) string { return publicURL + Path + token }
 // not expired. The case's own state (is this round's reply still waiting
 // for this deputy?) is the workflow's to judge.
 func Check(l domain.RatingLink, now time.Time, loc *time.Location) error {
-	switch {
-	case l.RevokedAt != nil:
+	switch State(l, now) {
+	case Revoked:
 		return refusal.New(refusal.Gone, refusal.RatingLinkRevoked)
-	case l.UsedAt != nil:
+	case Used:
 		return refusal.New(refusal.Gone, refusal.RatingLinkUsed)
-	case !now.Before(l.ExpiresAt):
+	case Expired:
 		return refusal.New(refusal.Gone, refusal.RatingLinkExpired, "expired_at", l.ExpiresAt.In(loc).Format("2006-01-02 15:04"))
 	}
 	return nil
+}
+
+// A link's states, as the office's list shows them.
+const (
+	Open    = "open"
+	Used    = "used"
+	Revoked = "revoked"
+	Expired = "expired"
+)
+
+// State is a link's state at now: revoked before used before expired.
+func State(l domain.RatingLink, now time.Time) string {
+	switch {
+	case l.RevokedAt != nil:
+		return Revoked
+	case l.UsedAt != nil:
+		return Used
+	case !now.Before(l.ExpiresAt):
+		return Expired
+	}
+	return Open
 }

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	neturl "net/url"
-	"time"
 
 	"suggestflow/access"
 	"suggestflow/cases"
 	"suggestflow/domain"
+	"suggestflow/ratelink"
 	"suggestflow/refusal"
 	"suggestflow/rules"
 )
@@ -87,19 +87,6 @@ type ratingLinkView struct {
 	State string
 }
 
-// ratingLinkState is a link's state at now, for the office's list.
-func ratingLinkState(l domain.RatingLink, now time.Time) string {
-	switch {
-	case l.RevokedAt != nil:
-		return "revoked"
-	case l.UsedAt != nil:
-		return "used"
-	case !now.Before(l.ExpiresAt):
-		return "expired"
-	}
-	return "open"
-}
-
 // ratingLinksData adds, for the office on a replied case, its rating links
 // and the signers a new one can be issued to.
 func (w *web) ratingLinksData(ctx context.Context, wc *webCtx, sg domain.Suggestion, names map[string]string, d *sgData) error {
@@ -113,7 +100,7 @@ func (w *web) ratingLinksData(ctx context.Context, wc *webCtx, sg domain.Suggest
 	}
 	now := w.now()
 	for _, l := range links {
-		d.RatingLinks = append(d.RatingLinks, ratingLinkView{RatingLink: l, Deputy: names[l.DeputyID], State: ratingLinkState(l, now)})
+		d.RatingLinks = append(d.RatingLinks, ratingLinkView{RatingLink: l, Deputy: names[l.DeputyID], State: ratelink.State(l, now)})
 	}
 	for _, id := range rules.Signers(sg) {
 		d.LinkSigners = append(d.LinkSigners, choice{ID: id, Name: names[id]})
