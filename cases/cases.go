@@ -154,16 +154,50 @@ func (s *Service) act(ctx context.Context, id, update string, in any, checks ...
 func (s *Service) update(ctx context.Context, workflowID, name string, arg, out any) error {
 	uctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
-	handle, err := s.temporal.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+	// One id for every attempt: the workflow takes an update id once, so a
+	// second attempt of an update that did run answers with its result.
+	opts := client.UpdateWorkflowOptions{
+		UpdateID:   domain.NewID("up_"),
 		WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	}
+	err := whileAborted(uctx, func() error {
+		handle, err := s.temporal.UpdateWorkflow(uctx, opts)
+		if err != nil {
+			return err
+		}
+		return handle.Get(uctx, out)
 	})
 	if err != nil {
 		return s.temporalError(err)
 	}
-	if err := handle.Get(uctx, out); err != nil {
-		return s.temporalError(err)
-	}
 	return nil
+}
+
+// abortRetries bounds the attempts of one update that the server aborts.
+// The server aborts the updates in flight on a case when it drops the case
+// from its cache (a busy moment with many open cases) or when one of the
+// case's workflow tasks fails; the next attempt finds the case again. An
+// unreachable server answers Unavailable too, so the attempts stay few and
+// short: that answer still reaches the client soon.
+var abortRetries = []time.Duration{20 * time.Millisecond, 100 * time.Millisecond, 300 * time.Millisecond, time.Second}
+
+// whileAborted runs call, and again after a pause while it answers
+// Unavailable, at most len(abortRetries) more times within ctx.
+func whileAborted(ctx context.Context, call func() error) error {
+	err := call()
+	for _, pause := range abortRetries {
+		var unav *serviceerror.Unavailable
+		if err == nil || !errors.As(err, &unav) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		err = call()
+	}
+	return err
 }
 
 // temporalError maps what Temporal answers to a refusal: the workflow's own

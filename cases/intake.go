@@ -100,22 +100,29 @@ func (s *Service) start(ctx context.Context, id string, pol policy.Policy, in do
 	var sg domain.Suggestion
 	uctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
-	op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                contract.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, contract.SuggestionWorkflowName, contract.SuggestionInput{ID: id, Policy: pol, Rules: contract.RulesVersion})
-	handle, err := s.temporal.UpdateWithStartWorkflow(uctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: contract.UpdateSubmit, Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
+	updateID := domain.NewID("up_")
+	err := whileAborted(uctx, func() error {
+		// An operation is used once; each attempt has its own, with the
+		// same update id.
+		op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+			ID:                       id,
+			TaskQueue:                contract.TaskQueue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		}, contract.SuggestionWorkflowName, contract.SuggestionInput{ID: id, Policy: pol, Rules: contract.RulesVersion})
+		handle, err := s.temporal.UpdateWithStartWorkflow(uctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: op,
+			UpdateOptions: client.UpdateWorkflowOptions{
+				UpdateID:   updateID,
+				UpdateName: contract.UpdateSubmit, Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
+			},
+		})
+		if err != nil {
+			return err
+		}
+		return handle.Get(uctx, &sg)
 	})
 	if err != nil {
-		return sg, s.temporalError(err)
-	}
-	if err := handle.Get(uctx, &sg); err != nil {
 		return sg, s.temporalError(err)
 	}
 	return sg, nil
