@@ -5,6 +5,7 @@ package embedded
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -44,6 +45,23 @@ func Start(o Options) (*Server, error) {
 	if err := devserver.CheckPortFree(host, port); err != nil {
 		return nil, fmt.Errorf("temporal port %d is taken: %w", port, err)
 	}
+	dbFile := filepath.Join(o.DataDir, "temporal.db")
+	// WAL with full sync keeps every committed write across a power cut
+	// and still gets most of WAL's speed.
+	pragmas := map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000"}
+	layout, err := prepare(dbFile, pragmas)
+	if err != nil {
+		return nil, err
+	}
+	dynamic := map[string]any{
+		"system.forceSearchAttributesCacheRefreshOnRead": true,
+		"frontend.persistenceMaxQPS":                     10000,
+		"history.persistenceMaxQPS":                      45000,
+		// A township's open cases fit in a smaller cache than a
+		// cluster's; an evicted case is read back from the database.
+		"history.hostLevelCacheMaxSize": 2048,
+	}
+	maps.Copy(dynamic, layout.dynamicConfig())
 	opts := devserver.StartOptions{
 		FrontendIP:             host,
 		FrontendPort:           port,
@@ -54,18 +72,9 @@ func Start(o Options) (*Server, error) {
 		InitialFailoverVersion: 1,
 		Logger:                 o.Logger,
 		LogLevel:               slog.LevelError,
-		DatabaseFile:           filepath.Join(o.DataDir, "temporal.db"),
-		// WAL with full sync keeps every committed write across a power cut
-		// and still gets most of WAL's speed.
-		SqlitePragmas: map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000"},
-		DynamicConfigValues: map[string]any{
-			"system.forceSearchAttributesCacheRefreshOnRead": true,
-			"frontend.persistenceMaxQPS":                     10000,
-			"history.persistenceMaxQPS":                      45000,
-			// A township's open cases fit in a smaller cache than a
-			// cluster's; an evicted case is read back from the database.
-			"history.hostLevelCacheMaxSize": 2048,
-		},
+		DatabaseFile:           dbFile,
+		SqlitePragmas:          pragmas,
+		DynamicConfigValues:    dynamic,
 	}
 	s := &Server{Address: net.JoinHostPort(host, strconv.Itoa(port))}
 	if o.UIAddr != "" && o.UIAddr != "off" {
