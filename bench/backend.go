@@ -191,6 +191,8 @@ func runBackend(ctx context.Context, o *options, backend string) *report {
 	}
 	hwm := procField("/proc/self/status", "VmHWM")
 	rep.add("hwm-end", "peak RSS over the whole run (VmHWM)", fmt.Sprintf("%d MB", hwm/1024), "", nil)
+	unav := e.api.unavailable.Load()
+	rep.add("unavailable", "answers 503 (unavailable) / 429 over the whole run", fmt.Sprintf("%d / %d", unav, e.api.busy.Load()), "0 × 503", boolp(unav == 0))
 	rep.add("logged", "app warnings / errors logged", fmt.Sprintf("%d / %d", e.warns.Load(), e.errs.Load()), "", nil)
 	return rep
 }
@@ -431,8 +433,10 @@ func cpuTicks() int64 {
 func (e *env) phase(name string) func() {
 	stopProfile := e.o.phaseProfile(e.backend, name)
 	t0, own0, all0 := time.Now(), cpuTicks(), machineTicks()
+	unav0, busy0 := e.api.unavailable.Load(), e.api.busy.Load()
 	return func() {
 		stopProfile()
+		e.rep.note("answers during %s: %d × 503, %d × 429", name, e.api.unavailable.Load()-unav0, e.api.busy.Load()-busy0)
 		el := time.Since(t0).Seconds()
 		own := float64(cpuTicks()-own0) / 100
 		all := float64(machineTicks()-all0) / 100

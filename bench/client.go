@@ -18,6 +18,10 @@ type apiClient struct {
 	base  string
 	token string
 	hc    *http.Client
+	// unavailable counts the answers 503 (the application found Temporal
+	// or the database unavailable), busy the answers 429; the run reports
+	// both, since a person would have seen them.
+	unavailable, busy atomic.Int64
 }
 
 func newAPIClient(addr, token string) *apiClient {
@@ -68,6 +72,12 @@ func (c *apiClient) call(ctx context.Context, method, path string, body any, hea
 		return 0, nil, err
 	}
 	defer res.Body.Close()
+	switch res.StatusCode {
+	case http.StatusServiceUnavailable:
+		c.unavailable.Add(1)
+	case http.StatusTooManyRequests:
+		c.busy.Add(1)
+	}
 	raw, err := io.ReadAll(res.Body)
 	return res.StatusCode, raw, err
 }

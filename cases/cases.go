@@ -160,7 +160,7 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg, out 
 		UpdateID:   domain.NewID("up_"),
 		WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	}
-	err := whileAborted(uctx, func() error {
+	err := whileAborted(uctx, s.log, func() error {
 		handle, err := s.temporal.UpdateWorkflow(uctx, opts)
 		if err != nil {
 			return err
@@ -182,14 +182,17 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg, out 
 var abortRetries = []time.Duration{20 * time.Millisecond, 100 * time.Millisecond, 300 * time.Millisecond, time.Second}
 
 // whileAborted runs call, and again after a pause while it answers
-// Unavailable, at most len(abortRetries) more times within ctx.
-func whileAborted(ctx context.Context, call func() error) error {
+// Unavailable, at most len(abortRetries) more times within ctx. Each new
+// attempt is logged, so that a busy server shows in the log even when the
+// person never sees it.
+func whileAborted(ctx context.Context, log *slog.Logger, call func() error) error {
 	err := call()
 	for _, pause := range abortRetries {
 		var unav *serviceerror.Unavailable
 		if err == nil || !errors.As(err, &unav) {
 			return err
 		}
+		log.Warn("temporal refused an update as unavailable; trying again", "error", err, "pause", pause)
 		select {
 		case <-ctx.Done():
 			return err

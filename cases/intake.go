@@ -101,7 +101,7 @@ func (s *Service) start(ctx context.Context, id string, pol policy.Policy, in do
 	uctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
 	updateID := domain.NewID("up_")
-	err := whileAborted(uctx, func() error {
+	err := whileAborted(uctx, s.log, func() error {
 		// An operation is used once; each attempt has its own, with the
 		// same update id.
 		op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{

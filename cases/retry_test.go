@@ -3,6 +3,8 @@ package cases
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"testing"
 
 	"go.temporal.io/api/serviceerror"
@@ -13,7 +15,7 @@ import (
 func TestWhileAbortedTriesAgainOnlyWhenUnavailable(t *testing.T) {
 	aborted := serviceerror.NewUnavailable("workflow update was aborted")
 	calls := 0
-	err := whileAborted(context.Background(), func() error {
+	err := whileAborted(context.Background(), discard, func() error {
 		calls++
 		if calls < 3 {
 			return aborted
@@ -26,13 +28,13 @@ func TestWhileAbortedTriesAgainOnlyWhenUnavailable(t *testing.T) {
 
 	refused := errors.New("refused")
 	calls = 0
-	err = whileAborted(context.Background(), func() error { calls++; return refused })
+	err = whileAborted(context.Background(), discard, func() error { calls++; return refused })
 	if !errors.Is(err, refused) || calls != 1 {
 		t.Fatalf("a refusal: err %v after %d calls, want it after 1", err, calls)
 	}
 
 	calls = 0
-	err = whileAborted(context.Background(), func() error { calls++; return aborted })
+	err = whileAborted(context.Background(), discard, func() error { calls++; return aborted })
 	if !errors.Is(err, aborted) || calls != len(abortRetries)+1 {
 		t.Fatalf("always aborted: err %v after %d calls, want it after %d", err, calls, len(abortRetries)+1)
 	}
@@ -40,8 +42,10 @@ func TestWhileAbortedTriesAgainOnlyWhenUnavailable(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	calls = 0
-	err = whileAborted(ctx, func() error { calls++; return aborted })
+	err = whileAborted(ctx, discard, func() error { calls++; return aborted })
 	if !errors.Is(err, aborted) || calls != 1 {
 		t.Fatalf("past its deadline: err %v after %d calls, want it after 1", err, calls)
 	}
 }
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
