@@ -51,12 +51,28 @@ func isNotFound(err error) bool {
 
 // CreateSuggestion inserts a submitted suggestion and returns its number.
 func (a *Activities) CreateSuggestion(ctx context.Context, s domain.Suggestion) (string, error) {
-	year := s.SubmittedAt.In(a.Policy.Location()).Year()
-	number, err := a.Store.CreateSuggestion(ctx, s, year)
+	number, err := a.Store.CreateSuggestion(ctx, s, a.numberYear(s))
 	if err != nil {
 		return "", fmt.Errorf("create suggestion: %w", err)
 	}
 	return number, nil
+}
+
+// CreateIntake stores a case before its workflow starts (cases.Submit),
+// numbered as CreateSuggestion numbers it and marked until the start is
+// confirmed. It says whether the case was new.
+func (a *Activities) CreateIntake(ctx context.Context, s domain.Suggestion, actor domain.Actor) (string, bool, error) {
+	number, created, err := a.Store.CreateIntake(ctx, s, a.numberYear(s), actor)
+	if err != nil {
+		return "", false, fmt.Errorf("create suggestion: %w", err)
+	}
+	return number, created, nil
+}
+
+// numberYear is the year of a case's number: the local year of its
+// submission.
+func (a *Activities) numberYear(s domain.Suggestion) int {
+	return s.SubmittedAt.In(a.Policy.Location()).Year()
 }
 
 // Record writes one workflow step: state, records, timeline and the

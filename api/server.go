@@ -78,6 +78,9 @@ type Deps struct {
 	// carries; nil: the lead deputy's own rating link for the letter
 	// (cases.LetterRatingURL).
 	RatingURL documents.RatingURL
+	// Intake stores new cases before their workflows start
+	// (activities.Activities).
+	Intake cases.Recorder
 }
 
 // Server is the HTTP API.
@@ -111,7 +114,7 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now, PublicURL: d.PublicURL})
+	cmds := cases.New(cases.Deps{Store: d.Store, Temporal: d.Temporal, Policy: d.Policy, Logger: d.Logger, Now: d.Now, PublicURL: d.PublicURL, Intake: d.Intake})
 	s := &Server{e: echo.New(), store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, cases: cmds,
 		accounts: accounts.New(d.Store, d.Policy, d.Now), roster: roster.New(d.Store, d.Now), delivery: d.Delivery, importer: roster.NewImporter(d.Store, cmds), writes: throttle.New(d.WriteRate, d.WriteBurst), codec: d.Codec, metrics: d.Metrics, tracing: d.Tracing}
 	s.attachments = attachments.New(d.Store, cmds.CurrentPolicy, d.Now)
@@ -178,6 +181,12 @@ func (s *Server) mountPages(pages http.Handler) {
 
 // Handler is the http.Handler of the API.
 func (s *Server) Handler() http.Handler { return s.e }
+
+// RecoverIntakes starts the workflows of stored cases whose start was cut
+// off (cases.Service.RecoverIntakes).
+func (s *Server) RecoverIntakes(ctx context.Context, all bool) (int, error) {
+	return s.cases.RecoverIntakes(ctx, all)
+}
 
 // Route is a method and a path, as the router holds it.
 type Route struct{ Method, Path string }

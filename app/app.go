@@ -186,13 +186,14 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	a.Temporal = c
 	a.stops = append(a.stops, c.Close)
 
+	// The worker's activities; the API writes a new case's first step
+	// with them too.
+	acts := &activities.Activities{Store: st, Policy: pol, Client: c, PresidiumEmail: cfg.PresidiumEmail, PublicURL: cfg.PublicURL}
 	if role == RoleAll || role == RoleWorker {
-		channels, err := delivery.Channels(cfg.Delivery)
-		if err != nil {
+		if acts.Channels, err = delivery.Channels(cfg.Delivery); err != nil {
 			return nil, err
 		}
-		w := worker.New(c, &activities.Activities{Store: st, Policy: pol, Client: c, Channels: channels, PresidiumEmail: cfg.PresidiumEmail,
-			PublicURL: cfg.PublicURL})
+		w := worker.New(c, acts)
 		if err := w.Start(); err != nil {
 			return nil, fmt.Errorf("start worker: %w", err)
 		}
@@ -216,12 +217,13 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 			return nil, err
 		}
 		deps := api.Deps{Store: st, Temporal: c, Policy: pol, Logger: log, WriteRate: cfg.WriteRate, Metrics: reg, Delivery: cfg.Delivery,
-			Tracing: cfg.OTLPEndpoint != "", TemporalUIURL: a.UIURL, PublicURL: cfg.PublicURL}
+			Tracing: cfg.OTLPEndpoint != "", TemporalUIURL: a.UIURL, PublicURL: cfg.PublicURL, Intake: acts}
 		if payloads != nil {
 			deps.Codec = converter.NewPayloadCodecHTTPHandler(payloads)
 		}
 		srv := api.New(deps)
 		a.Routes = srv.Routes()
+		a.stops = append(a.stops, recoverIntakes(ctx, srv, log))
 		ln, err := net.Listen("tcp", cfg.HTTPAddr)
 		if err != nil {
 			return nil, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)

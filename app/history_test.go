@@ -31,8 +31,11 @@ import (
 // merge. v6: a run records at the assignment (or at its start, when it
 // continues an assigned case) whether reply reminders counted in days
 // fall at remind_at on a working day, and the rating reminder on its
-// last day's morning (versionRemindInWorkHours).
-const historyShape = "v6"
+// last day's morning (versionRemindInWorkHours). v7: intake stores the
+// case and its first step, then starts the workflow with that state
+// (cases.Submit): no submit update and no local activity in the first
+// workflow task.
+const historyShape = "v7"
 
 func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {
 	dir := os.Getenv("SUGGESTFLOW_RECORD_HISTORIES")

@@ -21,10 +21,12 @@ import (
 const RoleReconcile = "reconcile"
 
 // Reconciliation compares the cases in the database with the suggestion
-// workflows in Temporal. A case is written by its own workflow, so each row
-// must have a workflow; a workflow must have its row unless its intake never
-// arrived (a start cut off before the submission was taken: it ends by
-// itself after an hour and was never answered as accepted).
+// workflows in Temporal. Each row must have a workflow (intake stores a case
+// just before it starts the workflow, and recoverIntakes starts those whose
+// start was cut off); a workflow must have its row unless its intake never
+// arrived (a start of the older Update-With-Start intake cut off before the
+// submission was taken: it ends by itself after an hour and was never
+// answered as accepted).
 type Reconciliation struct {
 	Cases     int `json:"cases"`
 	Workflows int `json:"workflows"`
@@ -152,4 +154,37 @@ func RunReconcile(ctx context.Context, cfg config.Config, log *slog.Logger, out 
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// intakeRecoveryEvery is how often the API looks for stored cases whose
+// workflow start was cut off.
+const intakeRecoveryEvery = 30 * time.Second
+
+// recoverIntakes starts, at once, the workflows of every case stored
+// without one when the process last stopped, then keeps looking, in the
+// background, for cases whose start failed since. It returns the stop.
+func recoverIntakes(ctx context.Context, srv interface {
+	RecoverIntakes(ctx context.Context, all bool) (int, error)
+}, log *slog.Logger) func() {
+	if _, err := srv.RecoverIntakes(ctx, true); err != nil {
+		log.Warn("cases stored without a workflow were not all started; trying again later", "error", err)
+	}
+	rctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(intakeRecoveryEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-t.C:
+				if _, err := srv.RecoverIntakes(rctx, false); err != nil && rctx.Err() == nil {
+					log.Warn("cases stored without a workflow were not all started; trying again later", "error", err)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }

@@ -7,7 +7,9 @@
 //
 // A request flows one way: HTTP (api/, web/) → command (here) → Temporal
 // update → workflow (workflows/, whose validators apply rules/) → local
-// activity (activities/) → store (store/).
+// activity (activities/) → store (store/). Intake alone writes first:
+// it stores the case and its first step (computed by workflows/, written
+// by activities/), then starts the workflow with that state (intake.go).
 package cases
 
 import (
@@ -48,6 +50,18 @@ type Deps struct {
 	Now      func() time.Time
 	// PublicURL is the pages' address, for the rating links issued here.
 	PublicURL string
+	// Intake writes a new case and its first step as its workflow would
+	// (activities.Activities).
+	Intake Recorder
+}
+
+// Recorder stores what intake writes before the case's workflow runs.
+type Recorder interface {
+	// CreateIntake stores a new case, numbered and marked as waiting for
+	// its workflow, and says whether it was new.
+	CreateIntake(ctx context.Context, s domain.Suggestion, actor domain.Actor) (string, bool, error)
+	// Record writes a step with its notices, as a workflow does.
+	Record(ctx context.Context, step domain.Step) error
 }
 
 // Service runs the commands.
@@ -65,6 +79,7 @@ type Service struct {
 	// starts lets identical submissions arriving together share one
 	// workflow start.
 	starts singleflight.Group
+	intake Recorder
 }
 
 // New builds the commands.
@@ -75,7 +90,7 @@ func New(d Deps) *Service {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &Service{store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, publicURL: d.PublicURL}
+	return &Service{store: d.Store, temporal: d.Temporal, policy: d.Policy, log: d.Logger, now: d.Now, publicURL: d.PublicURL, intake: d.Intake}
 }
 
 // CurrentPolicy is the policy a new case starts under, and the one the

@@ -3,11 +3,14 @@ package cases
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"suggestflow/access"
@@ -17,6 +20,7 @@ import (
 	"suggestflow/refusal"
 	"suggestflow/store"
 	"suggestflow/validation"
+	"suggestflow/workflows"
 )
 
 // MaxKeyLength bounds an Idempotency-Key.
@@ -95,37 +99,104 @@ func (s *Service) Submit(ctx context.Context, p access.Principal, in domain.Subm
 	return v.(domain.Suggestion), !ran, nil
 }
 
-// start starts the case's workflow with its intake (Update-With-Start).
+// start stores the case with its first step, then starts its workflow
+// with that state. The workflow is started eagerly: in the all-in-one
+// process its first task comes back with the start's answer and runs
+// here, with no trip through the task queue, and nothing waits for it.
+// A start that does not happen (a crash, Temporal unavailable) leaves the
+// case marked, and RecoverIntakes starts it.
 func (s *Service) start(ctx context.Context, id string, pol policy.Policy, in domain.SubmitInput) (domain.Suggestion, error) {
-	var sg domain.Suggestion
-	uctx, cancel := context.WithTimeout(ctx, updateTimeout)
-	defer cancel()
-	updateID := domain.NewID("up_")
-	err := whileAborted(uctx, s.log, func() error {
-		// An operation is used once; each attempt has its own, with the
-		// same update id.
-		op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-			ID:                       id,
-			TaskQueue:                contract.TaskQueue,
-			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		}, contract.SuggestionWorkflowName, contract.SuggestionInput{ID: id, Policy: pol, Rules: contract.RulesVersion})
-		handle, err := s.temporal.UpdateWithStartWorkflow(uctx, client.UpdateWithStartWorkflowOptions{
-			StartWorkflowOperation: op,
-			UpdateOptions: client.UpdateWorkflowOptions{
-				UpdateID:   updateID,
-				UpdateName: contract.UpdateSubmit, Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
-			},
-		})
-		if err != nil {
-			return err
-		}
-		return handle.Get(uctx, &sg)
-	})
+	st := workflows.NewCase(id, contract.RulesVersion)
+	t := s.now().UTC()
+	workflows.IntakeState(&st, in, t, pol)
+	number, created, err := s.intake.CreateIntake(ctx, st, in.Actor)
 	if err != nil {
-		return sg, s.temporalError(err)
+		return st, store.Refused(err, "suggestion")
 	}
-	return sg, nil
+	if !created {
+		// The same key arrived through another process first.
+		existing, err := s.store.Suggestion(ctx, id)
+		if err != nil {
+			return st, store.Refused(err, "suggestion")
+		}
+		return existing, nil
+	}
+	st.Number = number
+	step := workflows.IntakeStep(&st, in.Actor, t)
+	if err := s.intake.Record(ctx, step); err != nil {
+		// The case is stored and marked: RecoverIntakes writes the step
+		// and starts it. This request is answered as unavailable; sent
+		// again with its key it finds the case.
+		return st, store.Refused(err, "suggestion")
+	}
+	if err := s.startWorkflow(ctx, pol, st); err != nil {
+		s.log.Warn("a stored case's workflow did not start; it is started again later", "suggestion", id, "error", err)
+	}
+	return st, nil
+}
+
+// startWorkflow starts a stored case's workflow with its state and clears
+// its intake mark. A workflow already started (by another process, or an
+// earlier attempt whose answer was lost) counts as started.
+func (s *Service) startWorkflow(ctx context.Context, pol policy.Policy, st domain.Suggestion) error {
+	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       st.ID,
+		TaskQueue:                contract.TaskQueue,
+		EnableEagerStart:         true,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		// An existing workflow is an error, so that a start is never
+		// mistaken for another run.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}, contract.SuggestionWorkflowName, contract.SuggestionInput{ID: st.ID, Policy: pol, State: &st, Rules: contract.RulesVersion})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &started) {
+		return fmt.Errorf("start the workflow of %s: %w", st.ID, err)
+	}
+	return s.store.IntakeStarted(ctx, st.ID)
+}
+
+// intakeGrace is how old an intake mark must be before RecoverIntakes
+// takes it: younger ones may belong to a request still running.
+const intakeGrace = 10 * time.Second
+
+// RecoverIntakes starts the workflows of stored cases whose start was cut
+// off, writing their first step where it is missing; all marked cases
+// when all is set (at start, when no request of this process runs), else
+// those marked more than intakeGrace ago. It says how many it started.
+func (s *Service) RecoverIntakes(ctx context.Context, all bool) (int, error) {
+	before := s.now().Add(-intakeGrace)
+	if all {
+		before = s.now().Add(time.Second)
+	}
+	pending, err := s.store.PendingIntakes(ctx, before, 500)
+	if err != nil || len(pending) == 0 {
+		return 0, err
+	}
+	pol, err := s.CurrentPolicy(ctx)
+	if err != nil {
+		return 0, err
+	}
+	started := 0
+	for _, p := range pending {
+		st, err := s.store.Suggestion(ctx, p.SuggestionID)
+		if err != nil {
+			return started, fmt.Errorf("recover the intake of %s: %w", p.SuggestionID, err)
+		}
+		if st.Seq == 0 {
+			// Cut off before its first step was stored.
+			step := workflows.IntakeStep(&st, p.Actor, st.SubmittedAt)
+			if err := s.intake.Record(ctx, step); err != nil {
+				return started, fmt.Errorf("recover the intake of %s: %w", p.SuggestionID, err)
+			}
+		}
+		if err := s.startWorkflow(ctx, pol, st); err != nil {
+			return started, fmt.Errorf("recover the intake of %s: %w", p.SuggestionID, err)
+		}
+		s.log.Info("started the workflow of a case whose start was cut off", "suggestion", st.ID, "stored_at", p.Since)
+		started++
+	}
+	return started, nil
 }
 
 // checkSigners refuses a deputy named twice or one that does not exist.

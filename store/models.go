@@ -331,6 +331,7 @@ func allModels() []any {
 		&policySettingRow{}, // settings.go
 		&endingReviewRow{},  // endings.go
 		&calendarYearRow{},  // calendar.go
+		&intakeStartRow{},   // intake.go
 		&dutyRecordRow{},    // records.go
 		&dutyAttendeeRow{},  // records.go
 		&searchDocRow{},     // search.go

@@ -48,8 +48,18 @@ func (s *Store) OpenDuplicate(ctx context.Context, leadDeputyID, title string) (
 // CreateSuggestion inserts a new suggestion and gives it the next number
 // of its year. A second call for the same id returns the first number.
 func (s *Store) CreateSuggestion(ctx context.Context, sg domain.Suggestion, year int) (string, error) {
+	number, _, err := s.createSuggestion(ctx, sg, year, nil)
+	return number, err
+}
+
+// createSuggestion stores a new case and its number, and says whether it
+// was new; in the same transaction, more (when set) writes what goes with
+// a new one.
+func (s *Store) createSuggestion(ctx context.Context, sg domain.Suggestion, year int, more func(tx *gorm.DB) error) (string, bool, error) {
 	var number string
+	created := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		created = false
 		var existing suggestionRow
 		err := tx.Select("number").First(&existing, "id = ?", sg.ID).Error
 		if err == nil {
@@ -83,12 +93,19 @@ func (s *Store) CreateSuggestion(ctx context.Context, sg domain.Suggestion, year
 		if err := tx.Create(&parties).Error; err != nil {
 			return err
 		}
-		return s.index(tx, sg)
+		if err := s.index(tx, sg); err != nil {
+			return err
+		}
+		created = true
+		if more != nil {
+			return more(tx)
+		}
+		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("create suggestion %s: %w", sg.ID, translate(err))
+		return "", false, fmt.Errorf("create suggestion %s: %w", sg.ID, translate(err))
 	}
-	return number, nil
+	return number, created, nil
 }
 
 // Suggestion reads one suggestion's stored state.

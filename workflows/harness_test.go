@@ -182,7 +182,12 @@ func (h *harness) consult() {
 }
 
 func (h *harness) run() (domain.Suggestion, error) {
-	h.env.ExecuteWorkflow(contract.SuggestionWorkflowName, contract.SuggestionInput{ID: h.id, Policy: h.pol, Rules: contract.RulesVersion})
+	return h.runWith(contract.SuggestionInput{ID: h.id, Policy: h.pol, Rules: contract.RulesVersion})
+}
+
+// runWith runs the workflow with its input.
+func (h *harness) runWith(in contract.SuggestionInput) (domain.Suggestion, error) {
+	h.env.ExecuteWorkflow(contract.SuggestionWorkflowName, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatalf("workflow did not complete")
 	}

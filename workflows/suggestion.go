@@ -69,8 +69,7 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 		w.st = *in.State
 		w.submitted = true
 	} else {
-		w.st.ID = in.ID
-		w.st.CapAllRounds = in.Rules >= 1
+		w.st = NewCase(in.ID, in.Rules)
 	}
 	if err := w.register(ctx); err != nil {
 		return w.st, err
@@ -79,8 +78,10 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 		// A run continued as new after the assignment.
 		w.decideReminders(ctx)
 	}
-	// Intake arrives with the start (Update-With-Start); a bare start that
-	// never receives it ends quietly.
+	// A case stored by intake starts with its state (cases.Submit); one
+	// started before that received its intake with the start
+	// (Update-With-Start), and a bare start that never received it ends
+	// quietly.
 	if ok, err := workflow.AwaitWithTimeout(ctx, time.Hour, func() bool { return w.submitted }); err != nil || !ok {
 		return w.st, err
 	}
@@ -158,28 +159,40 @@ func (w *suggestion) pendingRaters() []string {
 
 func (w *suggestion) signers() []string { return rules.Signers(w.st) }
 
-func (w *suggestion) nextID(prefix string) string {
-	w.st.Seq++
-	return fmt.Sprintf("%s-%s%d", w.st.ID, prefix, w.st.Seq)
+func (w *suggestion) nextID(prefix string) string { return nextID(&w.st, prefix) }
+
+// nextID is the id of a case's next event or notice: ids follow the
+// case's sequence, so a step written twice writes the same rows.
+func nextID(st *domain.Suggestion, prefix string) string {
+	st.Seq++
+	return fmt.Sprintf("%s-%s%d", st.ID, prefix, st.Seq)
 }
 
 func (w *suggestion) event(ctx workflow.Context, step *domain.Step, actor domain.Actor, typ string, p params) {
-	step.Events = append(step.Events, newEvent(w.nextID("e"), w.st.ID, now(ctx), actor, typ, p))
+	addEvent(&w.st, step, now(ctx), actor, typ, p)
+}
+
+func addEvent(st *domain.Suggestion, step *domain.Step, at time.Time, actor domain.Actor, typ string, p params) {
+	step.Events = append(step.Events, newEvent(nextID(st, "e"), st.ID, at, actor, typ, p))
 }
 
 func (w *suggestion) notice(ctx workflow.Context, step *domain.Step, kind string, data map[string]string, recipients ...domain.Recipient) {
+	addNotice(&w.st, step, now(ctx), kind, data, recipients...)
+}
+
+func addNotice(st *domain.Suggestion, step *domain.Step, at time.Time, kind string, data map[string]string, recipients ...domain.Recipient) {
 	if data == nil {
 		data = map[string]string{}
 	}
-	data["number"] = w.st.Number
-	data["title"] = w.st.Title
-	if w.st.DueAt != nil {
+	data["number"] = st.Number
+	data["title"] = st.Title
+	if st.DueAt != nil {
 		if _, ok := data["due_at"]; !ok {
-			data["due_at"] = rfc(*w.st.DueAt)
+			data["due_at"] = rfc(*st.DueAt)
 		}
 	}
 	step.Notices = append(step.Notices, domain.Notice{
-		ID: w.nextID("n"), Kind: kind, SuggestionID: w.st.ID, Recipients: recipients, Data: data, At: now(ctx),
+		ID: nextID(st, "n"), Kind: kind, SuggestionID: st.ID, Recipients: recipients, Data: data, At: at,
 	})
 }
 

@@ -127,25 +127,14 @@ func (w *suggestion) registerSubmit(ctx workflow.Context) error {
 			}
 			ctx = activityOptions(ctx)
 			t := now(ctx)
-			s := &w.st
-			s.Title, s.Content, s.Kind, s.Category = in.Title, in.Content, in.Kind, in.Category
-			s.LeadDeputyID, s.CoSignerIDs, s.SubmittedIn = in.LeadDeputyID, in.CoSignerIDs, in.SubmittedIn
-			s.RequestHash = in.RequestHash
-			s.Status = domain.StatusSubmitted
-			s.SubmittedAt = t
-			s.ReviewDueAt = w.pol.Due(t, w.pol.ReviewWithin).At
-			if s.CoSignerIDs == nil {
-				s.CoSignerIDs = []string{}
-			}
+			IntakeState(&w.st, in, t, w.pol)
 			var number string
-			if err := workflow.ExecuteLocalActivity(persistOptions(ctx), contract.ActivityCreateSuggestion, *s).Get(ctx, &number); err != nil {
-				return w.st, fmt.Errorf("create suggestion %s: %w", s.ID, err)
+			if err := workflow.ExecuteLocalActivity(persistOptions(ctx), contract.ActivityCreateSuggestion, w.st).Get(ctx, &number); err != nil {
+				return w.st, fmt.Errorf("create suggestion %s: %w", w.st.ID, err)
 			}
-			s.Number = number
-			step := &domain.Step{}
-			w.event(ctx, step, in.Actor, "submitted", params{"deputy": in.LeadDeputyID, "co_signers": strconv.Itoa(len(in.CoSignerIDs))})
-			w.notice(ctx, step, "submitted", map[string]string{"due_at": rfc(s.ReviewDueAt)}, domain.RecipientPresidium)
-			if err := w.persist(ctx, step); err != nil {
+			w.st.Number = number
+			step := IntakeStep(&w.st, in.Actor, t)
+			if err := w.persist(ctx, &step); err != nil {
 				return w.st, err
 			}
 			w.submitted = true
