@@ -41,8 +41,9 @@ import (
 // with nothing to re-index, and by the old one no more.
 
 // searchVersion is the shape of the index; a document written by an older
-// shape is written again at the next migration.
-const searchVersion = 1
+// shape is written again at the next migration. 2: MySQL rows describe
+// four places after their pair instead of two.
+const searchVersion = 2
 
 // maxSearchTerms bounds the words of one query that are searched for; the
 // rest are ignored.

@@ -17,23 +17,47 @@ import (
 // comparisons cheap; the table's primary key is the inverted index.
 //
 // A bag of pairs alone would take 2026-001 for 002 (it holds 00 and, in
-// 2026, 02), so each row also says which characters come right after the
-// pair in the document (Third) and one further (Fourth): 002 needs 00
-// with a third character 2. One row then stands for a piece of up to four
+// 2026, 02), so each row also says which characters come in the four
+// places after the pair in the document (Third to Sixth): 002 needs 00
+// with a third character 2. One row then stands for a piece of up to six
 // characters, and a word is found where its pieces are (see runNeeds),
-// nearly as exact as the phrases of the SQLite index while reading the
-// rows of a quarter of its pairs.
+// nearly as exact as the phrases of the SQLite index. The most common
+// query, a word of up to six characters (农村电网增容, 学校周边交通), reads
+// the rows of one pair: the time of a search is the rows it moves.
 type searchGramRow struct {
 	Gram int64 `gorm:"primaryKey;autoIncrement:false"`
 	// Rid has an index of its own so a document can be replaced.
 	Rid int64 `gorm:"column:rid;primaryKey;autoIncrement:false;index"`
 	// InTitle says the gram is in the title (and maybe elsewhere too).
 	InTitle bool `gorm:"not null"`
-	// Third and Fourth have the charBit of every character that comes
-	// right after the pair, and one after that.
+	// Third to Sixth have the charBit of every character that comes
+	// right after the pair, one after that, and so on.
 	Third  int64 `gorm:"not null"`
 	Fourth int64 `gorm:"not null"`
+	Fifth  int64 `gorm:"not null;default:0"`
+	Sixth  int64 `gorm:"not null;default:0"`
 }
+
+// gramAfter is how many places after a pair a row describes.
+const gramAfter = 4
+
+// after points to the row's bits of the characters n places after the
+// pair's second one (n from 1 to gramAfter).
+func (r *searchGramRow) after(n int) *int64 {
+	switch n {
+	case 1:
+		return &r.Third
+	case 2:
+		return &r.Fourth
+	case 3:
+		return &r.Fifth
+	default:
+		return &r.Sixth
+	}
+}
+
+// afterColumns are the columns of after(1) to after(gramAfter).
+var afterColumns = [gramAfter]string{"third", "fourth", "fifth", "sixth"}
 
 func (searchGramRow) TableName() string { return "search_grams" }
 
@@ -62,11 +86,8 @@ func writeGrams(tx *gorm.DB, rid int64, doc searchDoc) error {
 			for i := 0; i+1 < len(run); i++ {
 				g := grams[gramPair(run[i], run[i+1])]
 				g.InTitle = g.InTitle || title
-				if i+2 < len(run) {
-					g.Third |= charBit(run[i+2])
-				}
-				if i+3 < len(run) {
-					g.Fourth |= charBit(run[i+3])
+				for n := 1; n <= gramAfter && i+1+n < len(run); n++ {
+					*g.after(n) |= charBit(run[i+1+n])
 				}
 				grams[gramPair(run[i], run[i+1])] = g
 			}
@@ -90,32 +111,31 @@ func writeGrams(tx *gorm.DB, rid int64, doc searchDoc) error {
 }
 
 // gramNeed is one row a document must have: the gram, with the bits its
-// Third and Fourth must hold (0: any).
+// columns after it must hold (0: any).
 type gramNeed struct {
-	gram, third, fourth int64
+	gram  int64
+	after [gramAfter]int64
 }
 
 // runNeeds are the rows a run of two or more characters needs in a
-// document: a pair with the two characters after it for each piece of
-// four (农村电网增容 is 农村 then 电, 网, and 增容; 东岭村 is 东岭 then 村),
-// the last piece ending the run.
+// document: a pair with the characters after it for each piece of six
+// (农村电网增容 is 农村 with 电, 网, 增, 容; 东岭村 is 东岭 with 村), the last
+// piece ending the run.
 func runNeeds(run []rune) []gramNeed {
+	const piece = 2 + gramAfter
 	var out []gramNeed
 	for i := 0; i+1 < len(run); {
 		n := gramNeed{gram: gramPair(run[i], run[i+1])}
-		if i+2 < len(run) {
-			n.third = charBit(run[i+2])
-		}
-		if i+3 < len(run) {
-			n.fourth = charBit(run[i+3])
+		for k := 1; k <= gramAfter && i+1+k < len(run); k++ {
+			n.after[k-1] = charBit(run[i+1+k])
 		}
 		out = append(out, n)
-		if i+4 >= len(run) {
+		if i+piece >= len(run) {
 			break
 		}
-		// The next piece; a single character left over ends on the run's
-		// last pair.
-		i = min(i+4, len(run)-2)
+		// The next piece; fewer characters left over than a piece end on
+		// the run's last pair.
+		i = min(i+piece, len(run)-2)
 	}
 	return out
 }
@@ -144,13 +164,11 @@ func (q *gramQuery) need(n gramNeed) int {
 	args := []any{n.gram}
 	// One bit each: & on BIGINT is unsigned in MySQL, so a test for <> 0
 	// is the one that holds for the 64th bit too.
-	if n.third != 0 {
-		cond += " AND third & ? <> 0"
-		args = append(args, n.third)
-	}
-	if n.fourth != 0 {
-		cond += " AND fourth & ? <> 0"
-		args = append(args, n.fourth)
+	for k, bit := range n.after {
+		if bit != 0 {
+			cond += " AND " + afterColumns[k] + " & ? <> 0"
+			args = append(args, bit)
+		}
 	}
 	k := q.add(cond, args...)
 	q.needs[n] = k
