@@ -32,6 +32,11 @@ func pagedCounted[R, T any](count, list *gorm.DB, what, order string, p Page, to
 	if err := count.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count %s: %w", what, err)
 	}
+	return pagedTotal(total, list, what, order, p, to)
+}
+
+// pagedTotal is pagedCounted with the total known.
+func pagedTotal[R, T any](total int64, list *gorm.DB, what, order string, p Page, to func(R) (T, error)) ([]T, int64, error) {
 	var rows []R
 	if err := list.Order(order).Offset(p.offset()).Limit(p.Size).Find(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("list %s: %w", what, err)

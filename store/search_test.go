@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -218,6 +219,30 @@ func TestSearchDocumentFollowsSteps(t *testing.T) {
 		}
 		if got, _ := search(t, s, SuggestionFilter{Query: "水泵"}, Page{Number: 1, Size: 10}); !slices.Equal(got, []string{"sg_c"}) {
 			t.Errorf("after re-indexing, 水泵 finds %v", got)
+		}
+	})
+}
+
+// TestPlainListTotalCountsEveryYear: the total of the unfiltered list
+// comes from the yearly number counters, so it must count the cases of
+// every year, and only cases.
+func TestPlainListTotalCountsEveryYear(t *testing.T) {
+	each(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if err := s.CreateDeputy(ctx, domain.Deputy{ID: "dp_w", Name: "王西林", Level: "county"}); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2025, 12, 31, 8, 0, 0, 0, time.UTC)
+		for i, year := range []int{2025, 2026, 2026} {
+			sg := domain.Suggestion{ID: fmt.Sprintf("sg_%d", i), Title: fmt.Sprintf("建议%d", i), Kind: "suggestion",
+				LeadDeputyID: "dp_w", SubmittedIn: "session", Status: domain.StatusSubmitted, SubmittedAt: at.Add(time.Duration(i) * time.Hour)}
+			if _, err := s.CreateSuggestion(ctx, sg, year); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, total := search(t, s, SuggestionFilter{}, Page{Number: 1, Size: 2})
+		if total != 3 || !slices.Equal(got, []string{"sg_2", "sg_1"}) {
+			t.Errorf("unfiltered list: %v of %d, want [sg_2 sg_1] of 3", got, total)
 		}
 	})
 }

@@ -69,7 +69,7 @@ func (s *Store) createSuggestion(ctx context.Context, sg domain.Suggestion, year
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		name := fmt.Sprintf("suggestion-%d", year)
+		name := fmt.Sprintf("%s%04d", numberCounter, year)
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&counterRow{Name: name}).Error; err != nil {
 			return err
 		}
@@ -194,6 +194,13 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 	// q itself, must not see that Select.
 	list := q.Session(&gorm.Session{}).Select("suggestions.*")
 	if strings.TrimSpace(f.Query) == "" {
+		if joins == 0 && f.Status == "" && f.Overdue == nil {
+			total, err := s.caseCount(ctx)
+			if err != nil {
+				return nil, 0, err
+			}
+			return pagedTotal(total, list, "suggestions", order, page, suggestionRow.domain)
+		}
 		return pagedCounted(count, list, "suggestions", order, page, suggestionRow.domain)
 	}
 	// A search ranks its matches (search.go) instead of listing newest first.
@@ -212,6 +219,23 @@ func (s *Store) Suggestions(ctx context.Context, f SuggestionFilter, page Page) 
 		return s.searchPage(ctx, tiers, page)
 	}
 	return searchFiltered(ctx, tiers, count, list, order, page)
+}
+
+// numberCounter starts the names of the yearly counters that number the
+// cases (suggestion-2026); no other counter's name is of that form.
+const numberCounter = "suggestion-"
+
+// caseCount is how many cases are stored: the sum of the yearly number
+// counters, each raised in the transaction that stores a case (and no
+// case is ever deleted). COUNT(*) would read an index entry of every case,
+// which on MariaDB took 10-16 ms at 100,000, most of the newest list's time.
+func (s *Store) caseCount(ctx context.Context) (int64, error) {
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&counterRow{}).Where("name LIKE ?", numberCounter+"____").
+		Select("COALESCE(SUM(value), 0)").Scan(&total).Error; err != nil {
+		return 0, fmt.Errorf("count suggestions: %w", err)
+	}
+	return total, nil
 }
 
 func escapeLike(s string) string {
