@@ -52,9 +52,17 @@ func TestIntakeCutOffIsStartedAtTheNextStart(t *testing.T) {
 	c.app.Stop()
 
 	c = startWith(t, cfg)
-	r, err := Reconcile(ctx, c.app.Store, c.app.Temporal, cfg.TemporalNamespace)
-	if err != nil || !r.Consistent() || r.Cases != 2 {
-		t.Fatalf("after the restart: %+v, %v; want both cases with their workflows", r, err)
+	// The workflows are started before the process serves; Temporal's
+	// list of workflows (its visibility store) shows them a moment later.
+	var r Reconciliation
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		r, err = Reconcile(ctx, c.app.Store, c.app.Temporal, cfg.TemporalNamespace)
+		if err == nil && r.Consistent() && r.Cases == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the restart: %+v, %v; want both cases with their workflows", r, err)
+		}
 	}
 	for _, id := range []string{"sg_cutbeforestep", "sg_cutafterstep"} {
 		got := c.must(200, "POST", "/api/v1/suggestions/"+id+"/review", map[string]any{"decision": "accept"})

@@ -526,7 +526,10 @@ func TestContinuedRunRemindsAtNine(t *testing.T) {
 	}
 	// The next run, from the state carried over; the due time is 10 June.
 	h2 := newHarness(t, policy.Default())
-	h2.at(62 * day) // 11 May, after its 09:00 reminder
+	// 11 May, an hour after its 09:00 reminder: at 62 days exactly the
+	// cancel and the reminder's timer would fall at one instant, in
+	// either order.
+	h2.at(62*day + time.Hour)
 	h2.then(h2.env.CancelWorkflow)
 	h2.env.ExecuteWorkflow(contract.SuggestionWorkflowName, next)
 	reminders := h2.events("reminder")
