@@ -139,7 +139,11 @@ func (s *Service) start(ctx context.Context, id string, pol policy.Policy, in do
 // its intake mark. A workflow already started (by another process, or an
 // earlier attempt whose answer was lost) counts as started.
 func (s *Service) startWorkflow(ctx context.Context, pol policy.Policy, st domain.Suggestion) error {
-	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	// Bounded as every command's call to Temporal is: an unreachable
+	// server must not hold the deputy's request until it gives up.
+	sctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+	_, err := s.temporal.ExecuteWorkflow(sctx, client.StartWorkflowOptions{
 		ID:                       st.ID,
 		TaskQueue:                contract.TaskQueue,
 		EnableEagerStart:         true,
@@ -177,26 +181,35 @@ func (s *Service) RecoverIntakes(ctx context.Context, all bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// One case that fails does not hold up the others; each is tried
+	// again at the next round.
 	started := 0
+	var errs []error
 	for _, p := range pending {
-		st, err := s.store.Suggestion(ctx, p.SuggestionID)
-		if err != nil {
-			return started, fmt.Errorf("recover the intake of %s: %w", p.SuggestionID, err)
+		if err := s.recoverIntake(ctx, pol, p); err != nil {
+			errs = append(errs, fmt.Errorf("recover the intake of %s: %w", p.SuggestionID, err))
+			continue
 		}
-		if st.Seq == 0 {
-			// Cut off before its first step was stored.
-			step := workflows.IntakeStep(&st, p.Actor, st.SubmittedAt)
-			if err := s.intake.Record(ctx, step); err != nil {
-				return started, fmt.Errorf("recover the intake of %s: %w", p.SuggestionID, err)
-			}
-		}
-		if err := s.startWorkflow(ctx, pol, st); err != nil {
-			return started, fmt.Errorf("recover the intake of %s: %w", p.SuggestionID, err)
-		}
-		s.log.Info("started the workflow of a case whose start was cut off", "suggestion", st.ID, "stored_at", p.Since)
+		s.log.Info("started the workflow of a case whose start was cut off", "suggestion", p.SuggestionID, "stored_at", p.Since)
 		started++
 	}
-	return started, nil
+	return started, errors.Join(errs...)
+}
+
+// recoverIntake writes a marked case's first step where it is missing and
+// starts its workflow.
+func (s *Service) recoverIntake(ctx context.Context, pol policy.Policy, p store.PendingIntake) error {
+	st, err := s.store.Suggestion(ctx, p.SuggestionID)
+	if err != nil {
+		return err
+	}
+	if st.Seq == 0 {
+		// Cut off before its first step was stored.
+		if err := s.intake.Record(ctx, workflows.IntakeStep(&st, p.Actor, st.SubmittedAt)); err != nil {
+			return err
+		}
+	}
+	return s.startWorkflow(ctx, pol, st)
 }
 
 // checkSigners refuses a deputy named twice or one that does not exist.
