@@ -47,7 +47,7 @@ func (s *Server) stats(c echo.Context) error {
 	}
 	unit := c.QueryParam("unit_id")
 	p := store.Period{From: from, To: to}
-	replies, ratings, err := s.store.RateFacts(ctx, p, unit)
+	rates, err := s.store.Rates(ctx, p, unit)
 	if err != nil {
 		return store.Refused(err, "statistics")
 	}
@@ -55,7 +55,7 @@ func (s *Server) stats(c echo.Context) error {
 	if err != nil {
 		return store.Refused(err, "statistics")
 	}
-	return c.JSON(http.StatusOK, statsView{From: from, To: to, UnitID: unit, Rates: evaluation.ComputeRates(replies, ratings), ByStatus: byStatus})
+	return c.JSON(http.StatusOK, statsView{From: from, To: to, UnitID: unit, Rates: rates, ByStatus: byStatus})
 }
 
 // --- public board ---

@@ -186,11 +186,25 @@ func (e *env) fill(ctx context.Context, from, n int) ([]string, error) {
 			idx := from + j
 			r := rand.New(rand.NewPCG(uint64(idx), 11))
 			sg := e.fakeSuggestion(r, idx, now)
-			if _, err := e.st.CreateSuggestion(ctx, sg, sg.SubmittedAt.In(loc).Year()); err != nil {
+			number, err := e.st.CreateSuggestion(ctx, sg, sg.SubmittedAt.In(loc).Year())
+			if err != nil {
 				return err
 			}
+			sg.Number = number
 			ids[j] = sg.ID
-			events = append(events, fakeEvents(sg, e.o.fillEvents)...)
+			if sg.Reply == nil {
+				events = append(events, fakeEvents(sg, e.o.fillEvents)...)
+				continue
+			}
+			// The reply and the rating go to their tables too, as the
+			// workflow's steps write them, so the statistics have them.
+			step := domain.Step{Suggestion: &sg, Reply: sg.Reply, Events: fakeEvents(sg, e.o.fillEvents)}
+			if len(sg.Ratings) > 0 {
+				step.Rating = &sg.Ratings[0]
+			}
+			if err := e.st.Record(ctx, step, nil); err != nil {
+				return err
+			}
 		}
 		if err := e.st.Record(ctx, domain.Step{Events: events}, nil); err != nil {
 			return err
@@ -280,7 +294,8 @@ func (e *env) fakeSuggestion(r *rand.Rand, idx int, now time.Time) domain.Sugges
 		return sg
 	}
 	sg.Consulted, sg.Consultations = true, 1
-	replied := assigned.Add(time.Duration(r.Int64N(int64(80 * day))))
+	// Replied within 80 days of the assignment, and not in the future.
+	replied := assigned.Add(time.Duration(r.Int64N(int64(max(time.Hour, min(80*day, now.Add(-time.Hour).Sub(assigned)))))))
 	class := []string{"A", "A", "A", "B", "C"}[r.IntN(5)]
 	sg.Reply = &domain.Reply{ID: sg.ID + "-y9", Round: 1, ResultClass: class, Content: "已按建议办理，具体情况如下：" + strings.Repeat("已协调资金并组织实施。", 5),
 		RepliedAt: replied, DueAt: due, OnTime: true, Consulted: true}

@@ -167,10 +167,10 @@ type ratingRow struct {
 	Round        int
 	DeputyID     string `gorm:"size:64;index"`
 	Lead         bool
-	Attitude     string `gorm:"size:20"`
-	Result       string `gorm:"size:20"`
-	Reasons      string `gorm:"type:text"`
-	At           time.Time
+	Attitude     string    `gorm:"size:20"`
+	Result       string    `gorm:"size:20"`
+	Reasons      string    `gorm:"type:text"`
+	At           time.Time `gorm:"index"`
 }
 
 func (ratingRow) TableName() string { return "ratings" }
@@ -323,18 +323,19 @@ func allModels() []any {
 		&completionRow{}, &meetingRow{}, &eventRow{}, &outboxRow{}, &accountRow{}, &tokenRow{}, &counterRow{},
 		&auditRow{}, // accounts.go
 		&deliveryRow{},
-		&preferenceRow{},    // outbox.go
-		&webSessionRow{},    // sessions.go
-		&ratingLinkRow{},    // ratelinks.go
-		&secretRow{},        // ratelinks.go
-		&signInFailureRow{}, // signin.go
-		&policySettingRow{}, // settings.go
-		&endingReviewRow{},  // endings.go
-		&calendarYearRow{},  // calendar.go
-		&intakeStartRow{},   // intake.go
-		&dutyRecordRow{},    // records.go
-		&dutyAttendeeRow{},  // records.go
-		&searchDocRow{},     // search.go
+		&preferenceRow{},                       // outbox.go
+		&webSessionRow{},                       // sessions.go
+		&ratingLinkRow{},                       // ratelinks.go
+		&secretRow{},                           // ratelinks.go
+		&signInFailureRow{},                    // signin.go
+		&policySettingRow{},                    // settings.go
+		&endingReviewRow{},                     // endings.go
+		&calendarYearRow{},                     // calendar.go
+		&intakeStartRow{},                      // intake.go
+		&dutyRecordRow{},                       // records.go
+		&dutyAttendeeRow{},                     // records.go
+		&searchDocRow{},                        // search.go
+		&statFactDayRow{}, &statStatusDayRow{}, // statcounts.go
 
 		// attachments.go
 		&attachmentRow{}, &attachmentChunkRow{},

@@ -136,7 +136,8 @@ func (s *Store) migrateSearch(ctx context.Context, db *gorm.DB) error {
 
 // backfill fills what was added after rows were written: parties stored
 // before they carried the submission time and status get them from their
-// case, and suggestions without a search document get one.
+// case, the statistics counters are filled once, and suggestions without a
+// search document get one.
 func (s *Store) backfill(ctx context.Context) error {
 	for _, col := range []string{"submitted_at", "status"} {
 		err := s.db.WithContext(ctx).Exec(fmt.Sprintf(`UPDATE suggestion_parties SET %[1]s =
@@ -145,6 +146,9 @@ func (s *Store) backfill(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate: backfill party %s: %w", col, err)
 		}
+	}
+	if err := s.backfillStats(ctx); err != nil {
+		return err
 	}
 	return s.backfillSearch(ctx)
 }

@@ -68,17 +68,6 @@ func (s *Store) withLeadUnit(ctx context.Context, table, at string, p Period, un
 	return whereSet(q, "suggestions.lead_unit_id = ?", unitID)
 }
 
-// CountByStatus counts the suggestions submitted in a period by status.
-func (s *Store) CountByStatus(ctx context.Context, p Period, unitID string) (map[string]int64, error) {
-	q := s.db.WithContext(ctx).Model(&suggestionRow{}).Where("submitted_at >= ? AND submitted_at < ?", p.From, p.To)
-	q = whereSet(q, "lead_unit_id = ?", unitID)
-	out, err := statusCounts(q)
-	if err != nil {
-		return nil, fmt.Errorf("count by status: %w", err)
-	}
-	return out, nil
-}
-
 // statusCounts counts q's suggestions by status. Every status is a key,
 // with 0 where no case has it, so a chart or a gauge never loses a line.
 func statusCounts(q *gorm.DB) (map[string]int64, error) {

@@ -24,10 +24,19 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 			if err != nil {
 				return err
 			}
+			was, stored, err := storedCaseKey(tx, row.ID)
+			if err != nil {
+				return err
+			}
 			res := tx.Model(&suggestionRow{}).Where("id = ? AND seq <= ?", row.ID, row.Seq).
 				Select("*").Omit("id", "updated_at").Updates(&row)
 			if res.Error != nil {
 				return res.Error
+			}
+			if res.RowsAffected > 0 && stored {
+				if err := recount(tx, row.ID, was, caseKey{Status: row.Status, LeadUnitID: row.LeadUnitID, SubmittedAt: row.SubmittedAt}); err != nil {
+					return err
+				}
 			}
 			if res.RowsAffected > 0 {
 				if err := tx.Where("suggestion_id = ?", sg.ID).Delete(&partyRow{}).Error; err != nil {
@@ -104,16 +113,29 @@ func (s *Store) Record(ctx context.Context, step domain.Step, messages []domain.
 			}
 		}
 		if r := step.Reply; r != nil {
-			if err := ignore().Create(&replyRow{ID: r.ID, SuggestionID: sid, Round: r.Round, ResultClass: r.ResultClass,
+			res := ignore().Create(&replyRow{ID: r.ID, SuggestionID: sid, Round: r.Round, ResultClass: r.ResultClass,
 				Content: r.Content, PromisedAt: r.PromisedAt, RepliedAt: r.RepliedAt, DueAt: r.DueAt, OnTime: r.OnTime,
-				Consulted: r.Consulted}).Error; err != nil {
-				return err
+				Consulted: r.Consulted})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected > 0 {
+				if err := countReply(tx, replyFact{ID: r.ID, SuggestionID: sid, Round: r.Round, ResultClass: r.ResultClass,
+					RepliedAt: r.RepliedAt, OnTime: r.OnTime, Consulted: r.Consulted}); err != nil {
+					return err
+				}
 			}
 		}
 		if r := step.Rating; r != nil {
-			if err := ignore().Create(&ratingRow{ID: r.ID, SuggestionID: sid, Round: r.Round, DeputyID: r.DeputyID, Lead: r.Lead,
-				Attitude: r.Attitude, Result: r.Result, Reasons: r.Reasons, At: r.At}).Error; err != nil {
-				return err
+			res := ignore().Create(&ratingRow{ID: r.ID, SuggestionID: sid, Round: r.Round, DeputyID: r.DeputyID, Lead: r.Lead,
+				Attitude: r.Attitude, Result: r.Result, Reasons: r.Reasons, At: r.At})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected > 0 {
+				if err := countRating(tx, sid, r.Result, r.At); err != nil {
+					return err
+				}
 			}
 		}
 		if o := step.CoOpinion; o != nil {

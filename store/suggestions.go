@@ -90,6 +90,9 @@ func (s *Store) createSuggestion(ctx context.Context, sg domain.Suggestion, year
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
+		if err := addStatus(tx, row.SubmittedAt, row.LeadUnitID, row.Status, 1); err != nil {
+			return err
+		}
 		if err := tx.Create(&parties).Error; err != nil {
 			return err
 		}

@@ -170,11 +170,11 @@ func (w *web) dashboardData(ctx context.Context, wc *webCtx) (dashData, error) {
 }
 
 func (w *web) rates(ctx context.Context, p store.Period, unit string) ([]rateRow, error) {
-	replies, ratings, err := w.store.RateFacts(ctx, p, unit)
+	rates, err := w.store.Rates(ctx, p, unit)
 	if err != nil {
 		return nil, store.Refused(err, "statistics")
 	}
-	return rateRows(evaluation.ComputeRates(replies, ratings)), nil
+	return rateRows(rates), nil
 }
 
 // dueSoon lists the open cases the caller may see whose reply is due
