@@ -87,6 +87,9 @@ func Start(ctx context.Context, cfg config.Config, role string, log *slog.Logger
 	if cfg.MemoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.MemoryLimit)
 	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(cmp.Or(cfg.GCPercent, config.DefaultGCPercent))
+	}
 	var payloads *codec.AESGCM
 	if cfg.PayloadKey != "" {
 		key, err := codec.ParseKey(cfg.PayloadKey)

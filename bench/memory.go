@@ -88,8 +88,10 @@ func (e *env) memoryPhase(ctx context.Context) {
 	}
 	e.rep.add("memory", fmt.Sprintf("peak RSS (VmHWM) with %d open suggestions, %d running workflows", open, running),
 		fmt.Sprintf("%d MB", mb), "< 300 MB at 10,000 open", ok)
-	e.rep.note("memory: VmRSS now %d MB; Go heap in use %d MB, goroutine stacks %d MB, Go runtime total from the OS %d MB, %d goroutines",
-		rss/1024, m.HeapInuse>>20, m.StackInuse>>20, m.Sys>>20, runtime.NumGoroutine())
+	e.rep.note("memory: VmRSS now %d MB (anonymous %d MB, mapped files such as the program %d MB); Go heap in use %d MB, goroutine stacks %d MB, "+
+		"Go runtime total from the OS %d MB of which %d MB returned, %d goroutines",
+		rss/1024, procField("/proc/self/status", "RssAnon")/1024, procField("/proc/self/status", "RssFile")/1024,
+		m.HeapInuse>>20, m.StackInuse>>20, m.Sys>>20, m.HeapReleased>>20, runtime.NumGoroutine())
 	if e.o.profileDir != "" {
 		path := filepath.Join(e.o.profileDir, e.backend+"-memory.heap.pprof")
 		if f, err := os.Create(path); err == nil {

@@ -35,6 +35,7 @@ func TestLoadRefusesBadValues(t *testing.T) {
 		"SUGGESTFLOW_TEMPORAL_TLS_CERT": {"SUGGESTFLOW_TEMPORAL_TLS_CERT": "c.pem"},
 		"SUGGESTFLOW_WORKFLOW_CACHE":    {"SUGGESTFLOW_WORKFLOW_CACHE": "0"},
 		"SUGGESTFLOW_MEMORY_LIMIT":      {"SUGGESTFLOW_MEMORY_LIMIT": "200MB"},
+		"SUGGESTFLOW_GC_PERCENT":        {"SUGGESTFLOW_GC_PERCENT": "5"},
 	} {
 		if _, err := Load(nil, env(vars)); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: %v", name, err)
@@ -53,6 +54,22 @@ func TestMemoryLimit(t *testing.T) {
 		}
 		if got := cfg.MemoryLimit; got != want {
 			t.Errorf("%q: %d, want %d", value, got, want)
+		}
+	}
+}
+
+func TestGCPercent(t *testing.T) {
+	for value, want := range map[string]int{"": DefaultGCPercent, "100": 100, "30": 30} {
+		vars := map[string]string{}
+		if value != "" {
+			vars["SUGGESTFLOW_GC_PERCENT"] = value
+		}
+		cfg, err := Load(nil, env(vars))
+		if err != nil {
+			t.Fatalf("%q: %v", value, err)
+		}
+		if cfg.GCPercent != want {
+			t.Errorf("%q: %d, want %d", value, cfg.GCPercent, want)
 		}
 	}
 }
