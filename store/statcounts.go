@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -219,14 +221,23 @@ func storedCaseKey(tx *gorm.DB, id string) (caseKey, bool, error) {
 }
 
 // recount moves a case's counts from what it was counted by to what it is
-// now, after its row was written.
+// now, after its row was written. Rows are changed in the order of their
+// keys, so that two steps changing the same counters in one database
+// (MySQL locks each row it changes) never wait for each other in a cycle.
 func recount(tx *gorm.DB, id string, was, now caseKey) error {
 	if was.Status != now.Status || was.LeadUnitID != now.LeadUnitID || dayOf(was.SubmittedAt) != dayOf(now.SubmittedAt) {
-		if err := addStatus(tx, was.SubmittedAt, was.LeadUnitID, was.Status, -1); err != nil {
-			return err
+		type delta struct {
+			k caseKey
+			n int64
 		}
-		if err := addStatus(tx, now.SubmittedAt, now.LeadUnitID, now.Status, 1); err != nil {
-			return err
+		ds := []delta{{was, -1}, {now, 1}}
+		slices.SortFunc(ds, func(a, b delta) int {
+			return cmp.Or(cmp.Compare(dayOf(a.k.SubmittedAt), dayOf(b.k.SubmittedAt)), cmp.Compare(a.k.Status, b.k.Status))
+		})
+		for _, d := range ds {
+			if err := addStatus(tx, d.k.SubmittedAt, d.k.LeadUnitID, d.k.Status, d.n); err != nil {
+				return err
+			}
 		}
 	}
 	if was.LeadUnitID == now.LeadUnitID {
@@ -236,7 +247,9 @@ func recount(tx *gorm.DB, id string, was, now caseKey) error {
 	if err != nil {
 		return err
 	}
-	for day, c := range byCase[id] {
+	days := slices.Sorted(maps.Keys(byCase[id]))
+	for _, day := range days {
+		c := byCase[id][day]
 		if err := addFacts(tx, day, was.LeadUnitID, c.neg()); err != nil {
 			return err
 		}
@@ -483,6 +496,10 @@ func (s *Store) backfillStats(ctx context.Context) error {
 			LeadUnitID  string
 			SubmittedAt time.Time
 		}
+		// Everything is summed first and written after, in the order of
+		// the rows' keys, as recount does.
+		status := map[caseKey]int64{}
+		total := map[[2]string]factCounts{}
 		for after := ""; ; {
 			var cases []row
 			if err := tx.Model(&suggestionRow{}).Select("id", "status", "lead_unit_id", "submitted_at").
@@ -490,10 +507,9 @@ func (s *Store) backfillStats(ctx context.Context) error {
 				return err
 			}
 			if len(cases) == 0 {
-				return nil
+				break
 			}
 			after = cases[len(cases)-1].ID
-			status := map[caseKey]int64{}
 			ids := make([]string, 0, len(cases))
 			units := make(map[string]string, len(cases))
 			for _, c := range cases {
@@ -501,28 +517,32 @@ func (s *Store) backfillStats(ctx context.Context) error {
 				ids = append(ids, c.ID)
 				units[c.ID] = c.LeadUnitID
 			}
-			for k, n := range status {
-				if err := addStatus(tx, k.SubmittedAt, k.LeadUnitID, k.Status, n); err != nil {
-					return err
-				}
-			}
 			byCase, err := factsByDay(tx, ids)
 			if err != nil {
 				return err
 			}
-			total := map[[2]string]factCounts{}
 			for id, days := range byCase {
 				for day, c := range days {
 					k := [2]string{day, units[id]}
 					total[k] = total[k].plus(c)
 				}
 			}
-			for k, c := range total {
-				if err := addFacts(tx, k[0], k[1], c); err != nil {
-					return err
-				}
+		}
+		for _, k := range slices.SortedFunc(maps.Keys(status), func(a, b caseKey) int {
+			return cmp.Or(cmp.Compare(dayOf(a.SubmittedAt), dayOf(b.SubmittedAt)), cmp.Compare(a.Status, b.Status), cmp.Compare(a.LeadUnitID, b.LeadUnitID))
+		}) {
+			if err := addStatus(tx, k.SubmittedAt, k.LeadUnitID, k.Status, status[k]); err != nil {
+				return err
 			}
 		}
+		for _, k := range slices.SortedFunc(maps.Keys(total), func(a, b [2]string) int {
+			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+		}) {
+			if err := addFacts(tx, k[0], k[1], total[k]); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("migrate: count the statistics: %w", err)
