@@ -353,15 +353,19 @@ func countRating(tx *gorm.DB, suggestionID, result string, at time.Time) error {
 	return addFacts(tx, dayOf(at), k.LeadUnitID, ratingCounts(result))
 }
 
-// dayBounds splits a period into its whole UTC days [first, last) and
-// the hours before and after them; ok is false when it holds no whole day.
-func dayBounds(p Period) (first, last time.Time, ok bool) {
-	first = p.From.UTC().Truncate(24 * time.Hour)
+// splitDays splits a period into its whole UTC days and the hours before
+// and after them; whole is false when it holds no whole day, and the one
+// edge is then the period itself.
+func splitDays(p Period) (days Period, whole bool, edges []Period) {
+	first := p.From.UTC().Truncate(24 * time.Hour)
 	if first.Before(p.From) {
 		first = first.Add(24 * time.Hour)
 	}
-	last = p.To.UTC().Truncate(24 * time.Hour)
-	return first, last, first.Before(last)
+	last := p.To.UTC().Truncate(24 * time.Hour)
+	if !first.Before(last) {
+		return Period{}, false, []Period{p}
+	}
+	return Period{From: first, To: last}, true, []Period{{From: p.From, To: first}, {From: last, To: p.To}}
 }
 
 // Rates computes the published rates of a period, of one lead unit when
@@ -384,16 +388,15 @@ func (s *Store) Rates(ctx context.Context, p Period, unitID string) (evaluation.
 		return evaluation.ComputeRates(replies, ratings), nil
 	}
 	var c factCounts
-	edges := []Period{p}
-	if first, end, ok := dayBounds(p); ok {
+	days, whole, edges := splitDays(p)
+	if whole {
 		q := db.Model(&statFactDayRow{}).Select("COALESCE(SUM(replies), 0) AS replies, COALESCE(SUM(consulted), 0) AS consulted, "+
 			"COALESCE(SUM(on_time), 0) AS on_time, COALESCE(SUM(latest), 0) AS latest, COALESCE(SUM(solved), 0) AS solved, "+
 			"COALESCE(SUM(rated), 0) AS rated, COALESCE(SUM(good), 0) AS good").
-			Where("unit_id = ? AND day >= ? AND day < ?", countedUnit(unitID), dayOf(first), dayOf(end))
+			Where("unit_id = ? AND day >= ? AND day < ?", countedUnit(unitID), dayOf(days.From), dayOf(days.To))
 		if err := q.Scan(&c).Error; err != nil {
 			return evaluation.Rates{}, fmt.Errorf("rates: counters: %w", err)
 		}
-		edges = []Period{{From: p.From, To: first}, {From: end, To: p.To}}
 	}
 	for _, e := range edges {
 		ec, err := s.edgeFacts(ctx, e, unitID)
@@ -442,35 +445,29 @@ func (s *Store) edgeFacts(ctx context.Context, p Period, unitID string) (factCou
 // of one lead unit when unitID is set.
 func (s *Store) CountByStatus(ctx context.Context, p Period, unitID string) (map[string]int64, error) {
 	db := s.db.WithContext(ctx)
-	edges := []Period{p}
-	var counted map[string]int64
-	if first, end, ok := dayBounds(p); ok {
+	out := zeroStatuses()
+	days, whole, edges := splitDays(p)
+	if whole {
 		q := db.Model(&statStatusDayRow{}).Select("status AS k, SUM(n) AS n").
-			Where("unit_id = ? AND day >= ? AND day < ?", countedUnit(unitID), dayOf(first), dayOf(end))
-		c, err := countsBy[int64](q.Group("status"))
+			Where("unit_id = ? AND day >= ? AND day < ?", countedUnit(unitID), dayOf(days.From), dayOf(days.To))
+		counted, err := countsBy[int64](q.Group("status"))
 		if err != nil {
 			return nil, fmt.Errorf("count by status: %w", err)
 		}
-		counted = c
-		edges = []Period{{From: p.From, To: first}, {From: end, To: p.To}}
-	}
-	out := map[string]int64{}
-	for _, st := range domain.Statuses {
-		out[string(st)] = 0
-	}
-	for st, n := range counted {
-		out[st] += n
+		for st, n := range counted {
+			out[st] += n
+		}
 	}
 	for _, e := range edges {
 		if !e.From.Before(e.To) {
 			continue
 		}
 		q := db.Model(&suggestionRow{}).Where("submitted_at >= ? AND submitted_at < ?", e.From, e.To)
-		c, err := countsBy[int64](whereSet(q, "lead_unit_id = ?", unitID).Select("status AS k, COUNT(*) AS n").Group("status"))
+		counted, err := statusCounts(whereSet(q, "lead_unit_id = ?", unitID))
 		if err != nil {
 			return nil, fmt.Errorf("count by status: %w", err)
 		}
-		for st, n := range c {
+		for st, n := range counted {
 			out[st] += n
 		}
 	}

@@ -111,11 +111,8 @@ func TestStatisticsCountersAgreeWithTheRows(t *testing.T) {
 		// The edges of the periods hold replies and ratings of their own.
 		var edgeReplies, edgeRatings int
 		for _, p := range periods[2:6] {
-			first, last, ok := dayBounds(p)
-			if !ok {
-				first, last = p.To, p.To
-			}
-			for _, e := range []Period{{From: p.From, To: first}, {From: last, To: p.To}} {
+			_, _, edges := splitDays(p)
+			for _, e := range edges {
 				replies, ratings, err := s.RateFacts(ctx, e, "")
 				if err != nil {
 					t.Fatal(err)

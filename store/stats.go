@@ -75,14 +75,20 @@ func statusCounts(q *gorm.DB) (map[string]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]int64, len(domain.Statuses))
-	for _, st := range domain.Statuses {
-		out[string(st)] = 0
-	}
+	out := zeroStatuses()
 	for st, n := range counts {
 		out[st] = n
 	}
 	return out, nil
+}
+
+// zeroStatuses is a count of 0 for every status.
+func zeroStatuses() map[string]int64 {
+	out := make(map[string]int64, len(domain.Statuses))
+	for _, st := range domain.Statuses {
+		out[string(st)] = 0
+	}
+	return out
 }
 
 // BoardEntry is one suggestion's five publics: the item, the unit, the due
