@@ -32,6 +32,7 @@ import (
 	"suggestflow/embedded"
 	"suggestflow/metrics"
 	"suggestflow/policy"
+	"suggestflow/stickyhistory"
 	"suggestflow/store"
 	"suggestflow/tracing"
 	"suggestflow/worker"
@@ -264,6 +265,9 @@ func dial(ctx context.Context, addr, namespace string, payloads *codec.AESGCM, m
 	// start rate up.
 	quiet := slog.New(minLevel{Handler: log.Handler(), min: slog.LevelWarn}).With("component", "temporal-sdk")
 	opts := client.Options{HostPort: addr, Namespace: namespace, Logger: sdklog.NewStructuredLogger(quiet), MetricsHandler: mh}
+	// An update to a case the worker's cache let go must not fail its
+	// first workflow task on the pinned server (see stickyhistory).
+	opts.ConnectionOptions.DialOptions = append(opts.ConnectionOptions.DialOptions, stickyhistory.New().DialOption())
 	if payloads != nil {
 		opts.DataConverter = payloads.DataConverter()
 	}
