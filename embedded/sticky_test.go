@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -94,10 +95,20 @@ func TestUpdateOfAnEvictedCaseDoesNotFailItsTask(t *testing.T) {
 		t.Fatalf("start: %v", err)
 	}
 	defer srv.Stop()
-	if n := failedTasksAfterEviction(t, srv.Address, "plain"); n == 0 {
-		t.Fatalf("without the splicer no workflow task failed: the server no longer has the fault, and stickyhistory can go")
+	// On a loaded machine a task may miss the sticky queue and come with
+	// the whole history, which shows nothing: a few rounds each.
+	const rounds = 5
+	plain := 0
+	for i := 0; i < rounds && plain == 0; i++ {
+		plain += failedTasksAfterEviction(t, srv.Address, fmt.Sprintf("plain%d", i))
 	}
-	if n := failedTasksAfterEviction(t, srv.Address, "spliced", stickyhistory.New().DialOption()); n != 0 {
-		t.Errorf("with the splicer %d workflow tasks failed", n)
+	if plain == 0 {
+		t.Fatalf("without the splicer no workflow task failed in %d rounds: the server no longer has the fault, and stickyhistory can go", rounds)
+	}
+	splicer := stickyhistory.New()
+	for i := 0; i < rounds; i++ {
+		if n := failedTasksAfterEviction(t, srv.Address, fmt.Sprintf("spliced%d", i), splicer.DialOption()); n != 0 {
+			t.Errorf("with the splicer %d workflow tasks failed in round %d", n, i)
+		}
 	}
 }
