@@ -203,8 +203,10 @@ func Variables() []string {
 	return out
 }
 
-// DefaultWorkflowCache is how many cases a worker keeps by default.
-const DefaultWorkflowCache = 500
+// DefaultWorkflowCache is how many cases a worker keeps by default: with
+// the embedded server's cache of 512 it holds 10,000 open cases under
+// 300 MB (BENCHMARKS.md, "Memory: smaller caches").
+const DefaultWorkflowCache = 250
 
 // DefaultGCPercent keeps the heap nearer its live part than Go's 100 does:
 // with 10,000 open cases most of the process's memory was garbage not yet

@@ -57,9 +57,12 @@ func Start(o Options) (*Server, error) {
 		"system.forceSearchAttributesCacheRefreshOnRead": true,
 		"frontend.persistenceMaxQPS":                     10000,
 		"history.persistenceMaxQPS":                      45000,
-		// A township's open cases fit in a smaller cache than a
-		// cluster's; an evicted case is read back from the database.
-		"history.hostLevelCacheMaxSize": 2048,
+		// The cases in hand at once fit in a far smaller cache than a
+		// cluster's 128,000 (a case out of it is read back from the
+		// database when it wakes): 512 saved 33 MB with 10,000 open cases
+		// and cost the burst nothing measurable (BENCHMARKS.md, "Memory:
+		// smaller caches").
+		"history.hostLevelCacheMaxSize": 512,
 	}
 	maps.Copy(dynamic, layout.dynamicConfig())
 	opts := devserver.StartOptions{
