@@ -91,9 +91,9 @@ func TestUpdateOfAnEvictedCaseDoesNotFailItsTask(t *testing.T) {
 	// worker starts, the server's own system workers included: this test
 	// has a package (a test binary) of its own so that it is the first, and
 	// sets the size before it starts a server. Run after another test that
-	// started a server, the cache keeps 500 cases and the fault hides.
+	// started a server, the cache has the SDK's default size (10,000) and
+	// the fault hides.
 	sdkworker.SetStickyWorkflowCacheSize(1)
-	defer sdkworker.SetStickyWorkflowCacheSize(500)
 	srv, err := embedded.Start(embedded.Options{DataDir: t.TempDir(), Listen: "127.0.0.1:0", Namespace: "default", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatalf("start: %v", err)
