@@ -60,7 +60,7 @@ func Start(o Options) (*Server, error) {
 		// The cases in hand at once fit in a far smaller cache than a
 		// cluster's 128,000 (a case out of it is read back from the
 		// database when it wakes): 512 saved 33 MB with 10,000 open cases
-		// and cost the burst nothing measurable (BENCHMARKS.md, "Memory:
+		// and cost intake nothing measurable (BENCHMARKS.md, "Memory:
 		// smaller caches").
 		"history.hostLevelCacheMaxSize": 512,
 	}
