@@ -11,6 +11,7 @@ import (
 	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/server/common/config"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
@@ -20,12 +21,12 @@ import (
 // task queue it writes to.
 func partitions(t *testing.T, dir string) int {
 	t.Helper()
-	srv, err := Start(Options{DataDir: dir, Listen: "127.0.0.1:0", Namespace: "default", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := Start(Options{DataDir: dir, Listen: "127.0.0.1:0", Namespace: "default", Logger: discard})
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	defer srv.Stop()
-	c, err := client.Dial(client.Options{HostPort: srv.Address, Namespace: "default", Logger: nopLogger{}})
+	c, err := client.Dial(client.Options{HostPort: srv.Address, Namespace: "default", Logger: quiet})
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
@@ -74,9 +75,8 @@ func TestOlderDataKeepsReadingFourPartitions(t *testing.T) {
 	}
 }
 
-type nopLogger struct{}
-
-func (nopLogger) Debug(string, ...any) {}
-func (nopLogger) Info(string, ...any)  {}
-func (nopLogger) Warn(string, ...any)  {}
-func (nopLogger) Error(string, ...any) {}
+// discard and quiet drop the logs of the server and of the SDK's client.
+var (
+	discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet   = sdklog.NewStructuredLogger(discard)
+)

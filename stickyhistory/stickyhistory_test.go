@@ -10,6 +10,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 	"google.golang.org/grpc"
@@ -35,7 +36,7 @@ func counter(ctx workflow.Context) error {
 // the workflow tasks that failed on the way.
 func failedTasksAfterEviction(t *testing.T, addr, queue string, dial ...grpc.DialOption) int {
 	t.Helper()
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default", Logger: nopLogger{},
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default", Logger: quiet,
 		ConnectionOptions: client.ConnectionOptions{DialOptions: dial}})
 	if err != nil {
 		t.Fatalf("dial: %v", err)
@@ -94,7 +95,7 @@ func TestUpdateOfAnEvictedCaseDoesNotFailItsTask(t *testing.T) {
 	// started a server, the cache has the SDK's default size (10,000) and
 	// the fault hides.
 	sdkworker.SetStickyWorkflowCacheSize(1)
-	srv, err := embedded.Start(embedded.Options{DataDir: t.TempDir(), Listen: "127.0.0.1:0", Namespace: "default", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := embedded.Start(embedded.Options{DataDir: t.TempDir(), Listen: "127.0.0.1:0", Namespace: "default", Logger: discard})
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
@@ -117,9 +118,8 @@ func TestUpdateOfAnEvictedCaseDoesNotFailItsTask(t *testing.T) {
 	}
 }
 
-type nopLogger struct{}
-
-func (nopLogger) Debug(string, ...any) {}
-func (nopLogger) Info(string, ...any)  {}
-func (nopLogger) Warn(string, ...any)  {}
-func (nopLogger) Error(string, ...any) {}
+// discard and quiet drop the logs of the server and of the SDK's client.
+var (
+	discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet   = sdklog.NewStructuredLogger(discard)
+)
