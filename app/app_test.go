@@ -328,6 +328,21 @@ func TestOverdueEscalatesWithinSeconds(t *testing.T) {
 	if !notice {
 		t.Error("no meeting notice in the outbox")
 	}
+	// The escalation asks no version of its own: the assignment's marker
+	// said how the case calls meetings, and a second marker would upsert
+	// TemporalChangeVersion again, a visibility write per escalation.
+	var markers, upserts int
+	for _, e := range history(t, c, id) {
+		if e.GetMarkerRecordedEventAttributes().GetMarkerName() == "Version" {
+			markers++
+		}
+		if e.GetUpsertWorkflowSearchAttributesEventAttributes() != nil {
+			upserts++
+		}
+	}
+	if markers != 1 || upserts != 1 {
+		t.Errorf("up to the escalation: %d version markers and %d search attribute upserts, want 1 each (the assignment's)", markers, upserts)
+	}
 	mid := m["id"].(string)
 	ics := c.do("GET", "/api/v1/meetings/"+mid+"/notice.ics", nil)
 	if ics.status != 200 || !strings.Contains(string(ics.body), "BEGIN:VCALENDAR") || !strings.Contains(string(ics.body), "DTSTART") {

@@ -34,8 +34,11 @@ import (
 // last day's morning (versionRemindInWorkHours). v7: intake stores the
 // case and its first step, then starts the workflow with that state
 // (cases.Submit): no submit update and no local activity in the first
-// workflow task.
-const historyShape = "v7"
+// workflow task. v8: the assignment records versionRemindInWorkHours 2,
+// which also says that meetings carry their notice in the calling step,
+// so an escalation records no versionNoticeInStep marker and upserts no
+// search attribute.
+const historyShape = "v8"
 
 func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {
 	dir := os.Getenv("SUGGESTFLOW_RECORD_HISTORIES")
@@ -43,9 +46,21 @@ func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {
 		return
 	}
 	t.Helper()
-	tc := c.app.Temporal
+	raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: history(t, c, workflowID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".json"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// history reads a workflow's events as the server holds them (payloads
+// still encrypted).
+func history(t *testing.T, c *apiClient, workflowID string) []*historypb.HistoryEvent {
+	t.Helper()
 	var events []*historypb.HistoryEvent
-	it := tc.GetWorkflowHistory(context.Background(), workflowID, "", false, 0)
+	it := c.app.Temporal.GetWorkflowHistory(context.Background(), workflowID, "", false, 0)
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {
@@ -53,11 +68,5 @@ func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {
 		}
 		events = append(events, e)
 	}
-	raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".json"), raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return events
 }

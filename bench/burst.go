@@ -10,6 +10,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
+
+	"suggestflow/contract"
 	"suggestflow/store"
 )
 
@@ -268,6 +271,7 @@ func (e *env) burstPhase(ctx context.Context) {
 	e.rep.add("burst-notice", "burst: lateness of the meeting notice (workflow time − due_at)", ln.String(), "", nil)
 	e.rep.add("burst-observed", "burst: lateness until stored and visible (wall clock − due_at)", lw.String(), "", nil)
 	e.rep.add("burst-missed", fmt.Sprintf("burst: not escalated %s after the deadline", secs(e.o.burstTimeout)), fmt.Sprint(missed), "0", boolp(missed == 0))
+	e.meetingsStarted(ctx, k-missed, first)
 	e.rep.note("burst: escalations stored over time (from the first due instant): %v; polling every %s (observed times are up to one poll late)", curve, interval)
 	e.rep.note("burst: overdue lateness n=%d mean %s; notice lateness n=%d mean %s", lo.n, ms(lo.mean), ln.n, ms(ln.mean))
 }
@@ -281,4 +285,27 @@ func (e *env) submitKeyed(ctx context.Context, body map[string]any, key string, 
 		return json.Unmarshal([]byte(he.body), out)
 	}
 	return err
+}
+
+// meetingsStarted waits until the meetings of the burst's escalations all
+// have their workflows (a case starts a called meeting's workflow a minute
+// or two after the escalation), counting them in Temporal's visibility.
+func (e *env) meetingsStarted(ctx context.Context, want int, first time.Time) {
+	query := fmt.Sprintf("WorkflowType = '%s' AND StartTime >= '%s'", contract.MeetingWorkflowName, first.Add(-time.Minute).UTC().Format(time.RFC3339))
+	deadline := time.Now().Add(5 * time.Minute)
+	var got int64
+	for {
+		resp, err := e.tc.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: "default", Query: query})
+		if err != nil {
+			e.rep.fail("burst-meetings", "burst: meetings' workflows started", err)
+			return
+		}
+		got = resp.GetCount()
+		if got >= int64(want) || time.Now().After(deadline) || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(2 * time.Second)
+	}
+	e.rep.add("burst-meetings", "burst: meetings' workflows started (counted in visibility)",
+		fmt.Sprintf("%d of %d, %s after the first due instant", got, want, secs(time.Since(first))), "all", boolp(got >= int64(want)))
 }

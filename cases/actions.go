@@ -130,10 +130,20 @@ func (s *Service) Minutes(ctx context.Context, p access.Principal, id string, in
 	if err := validation.Check(&in); err != nil {
 		return m.View(), err
 	}
-	if _, err := s.store.Meeting(ctx, id); err != nil {
+	row, err := s.store.Meeting(ctx, id)
+	if err != nil {
 		return m.View(), store.Refused(err, "meeting")
 	}
-	if err := s.update(ctx, id, contract.UpdateMinutes, &in, &m); err != nil {
+	err = s.update(ctx, id, contract.UpdateMinutes, &in, &m)
+	if r, ok := refusal.As(err); ok && r.Code == refusal.CaseClosed && row.Status == domain.MeetingScheduled {
+		// No workflow answers for a meeting still to be held: the case
+		// that called it starts it a minute or two after the call. Ask
+		// the case to start it now, then take the minutes.
+		if err = s.update(ctx, row.SuggestionID, contract.UpdateStartMeeting, id, nil); err == nil {
+			err = s.update(ctx, id, contract.UpdateMinutes, &in, &m)
+		}
+	}
+	if err != nil {
 		// A held meeting's workflow has ended: its minutes are recorded.
 		if r, ok := refusal.As(err); ok && r.Code == refusal.CaseClosed {
 			return m.View(), refusal.New(refusal.Conflict, refusal.MinutesRecorded)

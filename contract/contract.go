@@ -44,6 +44,10 @@ const (
 	UpdateRefer            = "refer"
 	UpdateReferralAnswer   = "referral-answer"
 	UpdateMerge            = "merge"
+	// UpdateStartMeeting asks a case to start at once the workflow of a
+	// meeting it called and has not started yet (its argument is the
+	// meeting's id); it answers once that workflow runs.
+	UpdateStartMeeting = "start-meeting"
 
 	SignalMeetingHeld = "meeting-held"
 	SignalCalendar    = "calendar"

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"hash/crc32"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,9 +33,13 @@ type suggestion struct {
 	// starting are meetings called in the step being taken, whose start
 	// is confirmed once the step is stored.
 	starting []workflow.ChildWorkflowFuture
-	// remindInWorkHours: reminders counted in days fall at the policy's
-	// remind_at on a working day (versionRemindInWorkHours).
-	remindInWorkHours bool
+	// waiting are meetings called by this run whose workflows start
+	// later (startLater).
+	waiting []*waitingMeeting
+	// shape is what versionRemindInWorkHours recorded for this run: 0
+	// until the run decides it (decideReminders), then DefaultVersion, 1
+	// or 2.
+	shape workflow.Version
 }
 
 // versionNoticeInStep: from version 1 on, a meeting's notice is stored with
@@ -43,6 +48,14 @@ type suggestion struct {
 // within the workflow task its deadline fired in, instead of two more
 // round trips through the server later.
 const versionNoticeInStep = "meeting-notice-in-calling-step"
+
+// waitingMeeting is a called meeting whose workflow has not started.
+type waitingMeeting struct {
+	id string
+	// now asks for the start at once (an action on the meeting, or the
+	// run about to end or continue as new).
+	now bool
+}
 
 // versionRemindInWorkHours: from version 1 on, a reply reminder counted
 // in days falls at remind_at on a working day (policy.ReminderAt) instead
@@ -53,12 +66,42 @@ const versionNoticeInStep = "meeting-notice-in-calling-step"
 // assigned case), not at intake, whose first workflow task stays free of
 // the marker and its search attribute: a running case keeps its
 // reminders until it continues as new.
+//
+// Version 2 also says how the run calls meetings: with their notice in
+// the calling step (versionNoticeInStep's version 1, without asking it
+// again), and with the meeting's workflow started a minute or two after
+// the step (startLater). A burst of deadlines then stores every
+// escalation first and starts the meetings after, instead of making the
+// later escalations queue behind the earlier ones' meeting starts on the
+// embedded server's one database connection (BENCHMARKS.md, "Meetings
+// started after their escalation").
 const versionRemindInWorkHours = "reminder-in-work-hours"
 
+const (
+	shapeRemindInWorkHours workflow.Version = 1
+	shapeMeetingsLater     workflow.Version = 2
+)
+
 // decideReminders reads (or, the first time, records) how this run times
-// its reminders; a second call in a run answers the same.
+// its reminders and calls its meetings; a second call in a run answers the
+// same.
 func (w *suggestion) decideReminders(ctx workflow.Context) {
-	w.remindInWorkHours = workflow.GetVersion(ctx, versionRemindInWorkHours, workflow.DefaultVersion, 1) == 1
+	w.shape = workflow.GetVersion(ctx, versionRemindInWorkHours, workflow.DefaultVersion, shapeMeetingsLater)
+}
+
+// remindInWorkHours: reminders counted in days fall at the policy's
+// remind_at on a working day.
+func (w *suggestion) remindInWorkHours() bool { return w.shape >= shapeRemindInWorkHours }
+
+// noticeInStep tells whether a meeting's notice goes with the step that
+// calls it: known from the run's shape, or else asked of
+// versionNoticeInStep (a run decided on older code, or a meeting called
+// before the assignment decided the shape).
+func (w *suggestion) noticeInStep(ctx workflow.Context) bool {
+	if w.shape >= shapeMeetingsLater {
+		return true
+	}
+	return workflow.GetVersion(ctx, versionNoticeInStep, workflow.DefaultVersion, 1) == 1
 }
 
 // SuggestionWorkflow owns one suggestion from submission to closing.
@@ -99,6 +142,8 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 		}
 		info := workflow.GetInfo(ctx)
 		if info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > limit {
+			// A waiting meeting is this run's to start.
+			w.startNow("")
 			if err := workflow.Await(ctx, func() bool {
 				return workflow.AllHandlersFinished(ctx) && w.quiet()
 			}); err != nil {
@@ -110,9 +155,11 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 	}
 	// A merged-in signal that arrived meanwhile is taken (and passed on,
 	// from a merged case) before the case ends: its deputies must not be
-	// lost. The other signals have nothing left to change.
+	// lost. The other signals have nothing left to change. A meeting
+	// called and not started yet starts now: it outlives the case.
+	w.startNow("")
 	if err := workflow.Await(ctx, func() bool {
-		return workflow.AllHandlersFinished(ctx) && w.merging == 0 && w.mergeCh.Len() == 0
+		return workflow.AllHandlersFinished(ctx) && w.merging == 0 && w.mergeCh.Len() == 0 && w.meetingsStarted()
 	}); err != nil {
 		return w.st, err
 	}
@@ -122,7 +169,7 @@ func SuggestionWorkflow(ctx workflow.Context, in contract.SuggestionInput) (doma
 // quiet: no signal waits to be taken and none is being handled, so the
 // case may continue as new.
 func (w *suggestion) quiet() bool {
-	return w.busy == 0 && w.meetingCh.Len() == 0 && w.calendarCh.Len() == 0 && w.mergeCh.Len() == 0
+	return w.busy == 0 && w.meetingCh.Len() == 0 && w.calendarCh.Len() == 0 && w.mergeCh.Len() == 0 && w.meetingsStarted()
 }
 
 // finished: returned and merged cases end at once, referred ones with
@@ -282,7 +329,7 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 	w.st.Escalated = true
 	w.st.Meetings = append(w.st.Meetings, domain.MeetingRef{ID: m.ID, Reason: reason, ScheduledAt: at, Status: domain.MeetingScheduled})
 	w.event(ctx, step, actor, "meeting_called", params{"meeting": m.ID, "meeting_reason": reason, "scheduled_at": rfc(at)})
-	inStep := workflow.GetVersion(ctx, versionNoticeInStep, workflow.DefaultVersion, 1) == 1
+	inStep := w.noticeInStep(ctx)
 	if inStep {
 		// The notice, with the ids the meeting's own workflow would give it;
 		// that workflow sees NoticeSentAt and does not send it again.
@@ -293,12 +340,11 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 	// The meeting's row is written with this step, so it exists as soon as
 	// the action that called it answers; the meeting's own steps follow.
 	step.Meeting = &m
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:        m.ID,
-		TaskQueue:         workflow.GetInfo(ctx).TaskQueueName,
-		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-	})
-	child := workflow.ExecuteChildWorkflow(cctx, contract.MeetingWorkflowName, contract.MeetingInput{Meeting: m, Policy: w.pol})
+	if w.shape >= shapeMeetingsLater {
+		w.startLater(ctx, contract.MeetingInput{Meeting: m, Policy: w.pol})
+		return m, nil
+	}
+	child := workflow.ExecuteChildWorkflow(meetingOptions(ctx, m.ID), contract.MeetingWorkflowName, contract.MeetingInput{Meeting: m, Policy: w.pol})
 	if inStep {
 		w.starting = append(w.starting, child)
 		return m, nil
@@ -308,6 +354,57 @@ func (w *suggestion) callMeeting(ctx workflow.Context, step *domain.Step, actor 
 	}
 	return m, nil
 }
+
+func meetingOptions(ctx workflow.Context, id string) workflow.Context {
+	return workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        id,
+		TaskQueue:         workflow.GetInfo(ctx).TaskQueueName,
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+	})
+}
+
+// meetingStartSpread: a called meeting's workflow starts between one and
+// two spreads after the call. The meeting is on record already (its row
+// and notice go with the step); its workflow has nothing to do before its
+// reminder, days later with the default policy, or an action on it, which
+// starts it at once.
+const meetingStartSpread = time.Minute
+
+// startLater starts a called meeting's workflow a minute or two from now,
+// spread by the meeting's id so that the meetings of one burst of
+// deadlines do not start together either; at once when the meeting's
+// reminder falls sooner, or when asked (startNow).
+func (w *suggestion) startLater(ctx workflow.Context, in contract.MeetingInput) {
+	wm := &waitingMeeting{id: in.Meeting.ID}
+	w.waiting = append(w.waiting, wm)
+	delay := meetingStartSpread + time.Duration(crc32.ChecksumIEEE([]byte(wm.id))%uint32(meetingStartSpread/time.Millisecond))*time.Millisecond
+	if remind := w.pol.Before(in.Meeting.ScheduledAt, w.pol.MeetingRemindBefore).Sub(now(ctx)); remind < delay {
+		delay = remind
+	}
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		if delay > 0 {
+			if _, err := workflow.AwaitWithTimeout(ctx, delay, func() bool { return wm.now }); err != nil {
+				return // the case's workflow is being cancelled
+			}
+		}
+		if err := workflow.ExecuteChildWorkflow(meetingOptions(ctx, wm.id), contract.MeetingWorkflowName, in).GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("a meeting's workflow did not start", "meeting", wm.id, "error", err)
+		}
+		w.waiting = slices.DeleteFunc(w.waiting, func(x *waitingMeeting) bool { return x == wm })
+	})
+}
+
+// startNow asks for a waiting meeting's start at once, or every one's
+// for the id ""; meetingsStarted tells when none waits.
+func (w *suggestion) startNow(id string) {
+	for _, wm := range w.waiting {
+		if id == "" || wm.id == id {
+			wm.now = true
+		}
+	}
+}
+
+func (w *suggestion) meetingsStarted() bool { return len(w.waiting) == 0 }
 
 func defaultAgenda(reason string) string {
 	switch reason {
@@ -360,7 +457,7 @@ func (w *suggestion) alarms() []alarm {
 		round := s.Round
 		for _, off := range w.pol.RemindBeforeDue {
 			at := w.pol.Before(due, off)
-			if w.remindInWorkHours {
+			if w.remindInWorkHours() {
 				at = w.pol.ReminderAt(due, off)
 			}
 			if !at.After(s.RoundStartedAt) {
@@ -420,7 +517,7 @@ func (w *suggestion) alarms() []alarm {
 			round := s.Reply.Round
 			ratingDue := *s.RatingDueAt
 			remindAt := ratingDue
-			if w.remindInWorkHours && !w.pol.EvaluationWithin.HasClock() {
+			if w.remindInWorkHours() && !w.pol.EvaluationWithin.HasClock() {
 				// On the last day's morning, not at its 23:59:59 (a
 				// window in hours or minutes keeps its exact end).
 				remindAt = w.pol.WorkingMorningOf(ratingDue)

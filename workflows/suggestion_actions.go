@@ -99,8 +99,21 @@ func (w *suggestion) register(ctx workflow.Context) error {
 			return err
 		}
 	}
+	if err := workflow.SetUpdateHandler(ctx, contract.UpdateStartMeeting, w.startMeeting); err != nil {
+		return err
+	}
 	w.listenSignals(ctx)
 	return nil
+}
+
+// startMeeting starts a waiting meeting's workflow at once and answers
+// when it runs; a meeting not waiting (started already, or not this
+// case's) answers at once.
+func (w *suggestion) startMeeting(ctx workflow.Context, id string) error {
+	w.startNow(id)
+	return workflow.Await(ctx, func() bool {
+		return !slices.ContainsFunc(w.waiting, func(wm *waitingMeeting) bool { return wm.id == id })
+	})
 }
 
 // registerSubmit handles intake. The same request again (same

@@ -121,6 +121,47 @@ func TestReplyNeedsConsultation(t *testing.T) {
 	h.run()
 }
 
+// An escalation is stored at its deadline, meeting and notice included;
+// the meeting's workflow starts a minute or two later, so that a burst of
+// deadlines does not queue each escalation behind the meetings of the
+// earlier ones.
+func TestEscalationStartsItsMeetingAfterItIsStored(t *testing.T) {
+	h := newHarness(t, policy.Default())
+	var startedAt time.Time
+	h.env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+		if info.WorkflowType.Name == contract.MeetingWorkflowName {
+			startedAt = h.env.Now()
+		}
+	})
+	h.submit(nil)
+	h.at(time.Hour)
+	h.acceptAndAssign(false, nil)
+	due := endOfDay(2026, 6, 10)
+	h.at(due.Sub(start) + time.Second)
+	h.then(func() {
+		if s := h.query(); !s.Escalated || len(s.Meetings) != 1 {
+			t.Fatalf("at due: escalated %t meetings %+v", s.Escalated, s.Meetings)
+		}
+		if len(h.notices("meeting_notice")) != 1 {
+			t.Error("the escalation's step does not carry the meeting's notice")
+		}
+		if !startedAt.IsZero() {
+			t.Errorf("the meeting's workflow started with the escalation, at %s", startedAt)
+		}
+	})
+	h.at(due.Sub(start) + 2*meetingStartSpread + time.Second)
+	h.then(func() {
+		if startedAt.IsZero() {
+			t.Fatal("the meeting's workflow did not start within two minutes")
+		}
+		if d := startedAt.Sub(due); d < meetingStartSpread || d > 2*meetingStartSpread {
+			t.Errorf("the meeting's workflow started %s after the due time, want one to two minutes", d)
+		}
+	})
+	h.then(h.env.CancelWorkflow)
+	h.run()
+}
+
 func TestOverdueCallsMeetingThatReportsBack(t *testing.T) {
 	h := newHarness(t, policy.Default())
 	h.submit(nil)
