@@ -368,6 +368,54 @@ func TestOverdueEscalatesWithinSeconds(t *testing.T) {
 	recordHistory(t, c, id, "suggestion-overdue-late-reply-"+historyShape)
 }
 
+// A meeting called at a deadline is on record at once; its own workflow
+// starts by itself soon after, here when its reminder falls: held 70 s
+// after the deadline and reminded a minute before, so ten seconds on.
+func TestOverdueMeetingStartsByItself(t *testing.T) {
+	c := startApp(t, "reply_within: PT5S\nmeeting_within: PT70S\nmeeting_remind_before: PT60S\n")
+	lead, _, unit, _ := c.setup()
+	id := c.must(201, "POST", "/api/v1/suggestions", submission(lead))["id"].(string)
+	c.must(200, "POST", "/api/v1/suggestions/"+id+"/review", map[string]any{"decision": "accept"})
+	s := c.must(200, "POST", "/api/v1/suggestions/"+id+"/assignment", map[string]any{"lead_unit_id": unit, "leader": "张镇长", "handler": "李干事"})
+	due, err := time.Parse(time.RFC3339Nano, s["due_at"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Until(due.Add(3 * time.Second)))
+	meetings := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)["meetings"].([]any)
+	if len(meetings) != 1 || meetings[0].(map[string]any)["notice_sent_at"] == nil {
+		t.Fatalf("3 s after the due time: meetings %v", meetings)
+	}
+	mid := meetings[0].(map[string]any)["id"].(string)
+	ctx := context.Background()
+	if _, err := c.app.Temporal.DescribeWorkflowExecution(ctx, mid, ""); err == nil {
+		t.Error("the meeting's workflow started with the escalation's step")
+	}
+	var started time.Time
+	for until := due.Add(40 * time.Second); time.Now().Before(until); time.Sleep(500 * time.Millisecond) {
+		if d, err := c.app.Temporal.DescribeWorkflowExecution(ctx, mid, ""); err == nil {
+			started = d.GetWorkflowExecutionInfo().GetStartTime().AsTime()
+			break
+		}
+	}
+	if started.IsZero() {
+		t.Fatal("the meeting's workflow did not start within 40 s of the due time")
+	}
+	if after := started.Sub(due); after < 8*time.Second || after > 30*time.Second {
+		t.Errorf("the meeting's workflow started %s after the due time, want about 10 s (at its reminder)", after)
+	}
+	var reminded bool
+	for until := time.Now().Add(10 * time.Second); !reminded && time.Now().Before(until); time.Sleep(500 * time.Millisecond) {
+		for _, msg := range c.must(200, "GET", "/api/v1/suggestions/"+id+"/messages", nil)["items"].([]any) {
+			reminded = reminded || msg.(map[string]any)["kind"] == "meeting_reminder"
+		}
+	}
+	if !reminded {
+		t.Error("the meeting's workflow sent no reminder")
+	}
+	recordHistory(t, c, id, "suggestion-meeting-started-later-"+historyShape)
+}
+
 func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 	c := startApp(t, "")
 	lead, co, unit, _ := c.setup()

@@ -35,9 +35,12 @@ import (
 // case and its first step, then starts the workflow with that state
 // (cases.Submit): no submit update and no local activity in the first
 // workflow task. v8: the assignment records versionRemindInWorkHours 2,
-// which also says that meetings carry their notice in the calling step,
-// so an escalation records no versionNoticeInStep marker and upserts no
-// search attribute.
+// which also says that meetings carry their notice in the calling step
+// (an escalation records no versionNoticeInStep marker and upserts no
+// search attribute) and that the case starts a called meeting's workflow
+// later (startLater): at once when minutes come (the overdue case), or
+// by its own timer (suggestion-meeting-started-later, recorded while the
+// case still runs).
 const historyShape = "v8"
 
 func recordHistory(t *testing.T, c *apiClient, workflowID, name string) {
