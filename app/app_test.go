@@ -291,8 +291,10 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	recordHistory(t, c, id, "suggestion-lifecycle-"+historyShape)
 }
 
-func TestOverdueEscalatesWithinSeconds(t *testing.T) {
-	c := startApp(t, "reply_within: PT5S\n")
+// overdueCase submits, accepts and assigns a case, and returns its id and
+// reply due time once that is three seconds past.
+func overdueCase(t *testing.T, c *apiClient) (string, time.Time) {
+	t.Helper()
 	lead, _, unit, _ := c.setup()
 	id := c.must(201, "POST", "/api/v1/suggestions", submission(lead))["id"].(string)
 	c.must(200, "POST", "/api/v1/suggestions/"+id+"/review", map[string]any{"decision": "accept"})
@@ -302,7 +304,13 @@ func TestOverdueEscalatesWithinSeconds(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Until(due.Add(3 * time.Second)))
-	s = c.must(200, "GET", "/api/v1/suggestions/"+id, nil)
+	return id, due
+}
+
+func TestOverdueEscalatesWithinSeconds(t *testing.T) {
+	c := startApp(t, "reply_within: PT5S\n")
+	id, due := overdueCase(t, c)
+	s := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)
 	flags := fmt.Sprint(s["flags"])
 	if !strings.Contains(flags, "overdue") || !strings.Contains(flags, "escalated") {
 		t.Fatalf("3 s after the due time: flags %s", flags)
@@ -373,15 +381,7 @@ func TestOverdueEscalatesWithinSeconds(t *testing.T) {
 // after the deadline and reminded a minute before, so ten seconds on.
 func TestOverdueMeetingStartsByItself(t *testing.T) {
 	c := startApp(t, "reply_within: PT5S\nmeeting_within: PT70S\nmeeting_remind_before: PT60S\n")
-	lead, _, unit, _ := c.setup()
-	id := c.must(201, "POST", "/api/v1/suggestions", submission(lead))["id"].(string)
-	c.must(200, "POST", "/api/v1/suggestions/"+id+"/review", map[string]any{"decision": "accept"})
-	s := c.must(200, "POST", "/api/v1/suggestions/"+id+"/assignment", map[string]any{"lead_unit_id": unit, "leader": "张镇长", "handler": "李干事"})
-	due, err := time.Parse(time.RFC3339Nano, s["due_at"].(string))
-	if err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(time.Until(due.Add(3 * time.Second)))
+	id, due := overdueCase(t, c)
 	meetings := c.must(200, "GET", "/api/v1/suggestions/"+id, nil)["meetings"].([]any)
 	if len(meetings) != 1 || meetings[0].(map[string]any)["notice_sent_at"] == nil {
 		t.Fatalf("3 s after the due time: meetings %v", meetings)
